@@ -1,0 +1,4 @@
+//! Server functions, one file per resource. Each checks the caller's role before it reads anything.
+
+pub mod auth;
+pub mod my_sessions;

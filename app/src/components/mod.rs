@@ -1,0 +1,3 @@
+pub mod auth;
+pub mod header;
+pub mod require_user;

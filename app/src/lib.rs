@@ -1,0 +1,88 @@
+//! Roster's console: pages, components, the types the browser sees, and the server functions it calls.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub use error::ConsoleError;
+
+use components::auth::provide_auth;
+use components::header::Header;
+use pages::{login::LoginPage, my_sessions::MySessionsPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_auth();
+    // Effects run only in the browser: end-to-end tests wait for this before they click.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/roster.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_string() } else { format!("{page} · Roster") }/>
+        <Router>
+            <Header/>
+            <main id="main">
+                // Async rendering: a protected page's redirect becomes a real 302, and a page read without
+                // JavaScript already holds its data.
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my/sessions") view=MySessionsPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// `/` sends each visitor where they belong: anonymous to sign-in, others to their landing page.
+#[component]
+fn HomeRedirect() -> impl IntoView {
+    use components::auth::{use_auth, AuthState};
+    use leptos_router::components::Redirect;
+    let auth = use_auth();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let target = match auth.state().await {
+                    AuthState::SignedIn(user) => user.role.landing_page(),
+                    _ => "/login",
+                };
+                view! { <Redirect path=target/> }
+            })}
+        </Suspense>
+    }
+}

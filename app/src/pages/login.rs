@@ -1,0 +1,51 @@
+//! `/login`: email and password. Works as a plain form post before the WASM has loaded.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::auth::{use_auth, AuthState};
+use crate::error::ConsoleError;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
+    let failure = move || {
+        auth.login.value().get().and_then(|result| result.err()).or_else(|| {
+            query.with(|query| query.get_str("__err").and_then(ConsoleError::from_url_param))
+        })
+    };
+    view! {
+        <Title text="Sign in"/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match auth.state().await {
+                    AuthState::SignedIn(user) => Some(view! { <Redirect path=user.role.landing_page()/> }),
+                    _ => None,
+                }
+            })}
+        </Suspense>
+        <section class="login-card">
+            <h1>"Sign in to Roster"</h1>
+            <ActionForm action=auth.login attr:class="login-form">
+                <label for="email">"Email"</label>
+                <input id="email" type="email" name="email" autocomplete="username" required maxlength="254"/>
+                <label for="password">"Password"</label>
+                <input id="password" type="password" name="password" autocomplete="current-password" required/>
+                <label class="check">
+                    <input type="checkbox" name="remember_me" value="on"/>
+                    "Remember me"
+                </label>
+                <button type="submit" class="button primary" disabled=move || auth.login.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p role="alert" class="form-error" hidden=move || failure().is_none()>
+                {move || failure().map(|error| error.to_string())}
+            </p>
+        </section>
+    }
+}

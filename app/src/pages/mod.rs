@@ -1,0 +1,3 @@
+pub mod login;
+pub mod my_sessions;
+pub mod not_found;

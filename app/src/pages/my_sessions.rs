@@ -1,0 +1,73 @@
+//! `/my/sessions`: the signed-in user's own sessions, the current one marked "This device".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::my_sessions::list_my_sessions;
+use crate::components::require_user::{any_role, RequireUser};
+use crate::format::utc_minutes;
+use crate::model::OwnSessionView;
+
+#[component]
+pub fn MySessionsPage() -> impl IntoView {
+    view! {
+        <Title text="My sessions"/>
+        <RequireUser allow=any_role children=|_user| view! { <OwnSessions/> }/>
+    }
+}
+
+#[component]
+fn OwnSessions() -> impl IntoView {
+    let sessions = Resource::new(|| (), |_| list_my_sessions());
+    view! {
+        <section class="page">
+            <h1>"My sessions"</h1>
+            <p class="subtitle">"Where you are signed in to Roster."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! { <OwnSessionList sessions=list/> }.into_any(),
+                        Err(error) => view! { <p role="alert" class="form-error">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
+    if sessions.is_empty() {
+        return view! { <p>"No active sessions."</p> }.into_any();
+    }
+    view! {
+        <ul class="cards" aria-label="Your sessions">
+            {sessions
+                .into_iter()
+                .map(|session| {
+                    view! {
+                        <li class="card">
+                            <div class="card-head">
+                                <strong>{session.app_id.clone()}</strong>
+                                {session.is_current.then(|| view! { <span class="badge current">"This device"</span> })}
+                            </div>
+                            <dl>
+                                <dt>"Device"</dt>
+                                <dd>{session.user_agent.clone().unwrap_or_else(|| "Unknown Browser".into())}</dd>
+                                <dt>"IP"</dt>
+                                <dd>{session.ip.clone().unwrap_or_else(|| "Unknown IP".into())}</dd>
+                                <dt>"Signed in"</dt>
+                                <dd>{utc_minutes(Some(session.created_at_ms))}</dd>
+                                <dt>"Last active"</dt>
+                                <dd>{utc_minutes(Some(session.last_active_at_ms))}</dd>
+                                <dt>"Expires"</dt>
+                                <dd>{utc_minutes(session.expires_at_ms)}</dd>
+                            </dl>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what building Roster needs and is missing; every step is skipped when already satisfied,
+# so running it on every `make run` / `make test` costs a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock, or the build fails with a schema error.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+
+log() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
+  log "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (once per machine, ~13 minutes)"
+  # 0.3.11's lock file needs a newer rustc than this machine has; 0.3.10 builds.
+  cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; then
+  log "installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION}"
+  # --locked pins a webpki-roots release the registry here does not serve.
+  cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
+fi
+
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
+  log "installing npm packages (wasm-opt from binaryen, Playwright without browsers)"
+  # Debian's binaryen 108 produces a wasm that never hydrates; binaryen@132 from npm works.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,115 @@
+//! The `roster` command line. Every flag also reads an environment variable; `roster --help` lists both.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "roster", version, about = "Roster: a session authority with an operator console")]
+pub struct Cli {
+    #[command(flatten)]
+    pub storage: StorageOptions,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StorageOptions {
+    /// Folder for the SQLite database and the payload key file.
+    #[arg(long, env = "ROSTER_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// sqlite:… or postgres://… ; defaults to a SQLite file in the data folder.
+    #[arg(long, env = "ROSTER_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the console and the API (the default).
+    Serve(ServeOptions),
+    /// Create the first owner; the password is read from standard input.
+    CreateOwner(CreateOwnerOptions),
+    /// Manage users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Check the audit log's hash chain; exits non-zero at the first broken record.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeOptions {
+    /// Address to listen on.
+    #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// The built site (wasm, scripts, stylesheet), as cargo-leptos writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Secure (`__Host-`) cookies: `auto` turns them on unless Roster listens on a loopback address.
+    #[arg(long, env = "ROSTER_SECURE_COOKIES", value_enum, default_value_t = CookieSecurity::Auto)]
+    pub secure_cookies: CookieSecurity,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            listen: ([127, 0, 0, 1], 3000).into(),
+            site_root: "target/site".into(),
+            secure_cookies: CookieSecurity::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CookieSecurity {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ServeOptions {
+    pub fn secure_cookies(&self) -> bool {
+        match self.secure_cookies {
+            CookieSecurity::Always => true,
+            CookieSecurity::Never => false,
+            CookieSecurity::Auto => !self.listen.ip().is_loopback(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateOwnerOptions {
+    #[arg(long)]
+    pub email: String,
+    /// Shown in the console; defaults to the part of the email before the @.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from standard input (required: passwords never go on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user; with --password-stdin they can sign in to the console.
+    Create(CreateUserOptions),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateUserOptions {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// owner, admin, billing_manager or member.
+    #[arg(long, default_value = "member")]
+    pub role: String,
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    Verify,
+}

@@ -1,0 +1,144 @@
+//! The server's side of `app::backend::ConsoleBackend`: what the console's server functions ask of storage.
+
+use async_trait::async_trait;
+
+use app::backend::{ClientInfo, ConsoleBackend};
+use app::model::{CurrentUser, OwnSessionView, Role};
+use app::ConsoleError;
+
+use crate::clock::SharedClock;
+use crate::console_store::token_hash;
+use crate::passwords::verify_password;
+use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
+use crate::secrets::{new_error_reference, Secret};
+use crate::storage::{AuditEvent, Storage, UserRow};
+
+pub struct StorageBackend {
+    storage: Storage,
+    clock: SharedClock,
+}
+
+impl StorageBackend {
+    pub fn new(storage: Storage, clock: SharedClock) -> Self {
+        StorageBackend { storage, clock }
+    }
+
+    fn event(&self, actor: String, action: &'static str, client: &ClientInfo) -> AuditEvent {
+        AuditEvent { at_ms: self.clock.now_ms(), actor, action, target: None, reason: None, ip: client.ip.clone() }
+    }
+}
+
+/// Logs the real cause under a reference and gives the person a message with that reference.
+pub fn internal(cause: impl std::fmt::Display) -> ConsoleError {
+    let reference = new_error_reference();
+    tracing::error!(%reference, "{cause}");
+    ConsoleError::Internal { reference }
+}
+
+fn current_user(row: &UserRow) -> Option<CurrentUser> {
+    Some(CurrentUser {
+        id: row.id,
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+        role: Role::parse(&row.role)?,
+    })
+}
+
+fn minutes_until(now_ms: i64, until_ms: i64) -> i64 {
+    ((until_ms - now_ms).max(0) + 59_999) / 60_000
+}
+
+#[async_trait]
+impl ConsoleBackend for StorageBackend {
+    async fn sign_in(&self, email: &str, password: &str, client: &ClientInfo) -> Result<CurrentUser, ConsoleError> {
+        let now_ms = self.clock.now_ms();
+        let failures = self.storage.sign_in_failures(email).await.map_err(internal)?;
+        let actor = format!("email:{}", email.trim().to_lowercase());
+        if let Some(until) = failures.locked_until.filter(|until| *until > now_ms) {
+            self.storage.record_audit(&self.event(actor, "sign_in.locked_out", client)).await.map_err(internal)?;
+            return Err(ConsoleError::LockedOut { minutes: minutes_until(now_ms, until) });
+        }
+        let user = self.storage.user_by_email(email).await.map_err(internal)?;
+        let password = Secret::new(password.to_owned());
+        let stored_hash = user.as_ref().and_then(|user| user.password_hash.clone());
+        if verify_password(stored_hash, &password).await {
+            // Both unwraps are safe: a hash matched, so the user exists.
+            let user = user.expect("a matching password implies a user");
+            let actor = format!("user:{}", user.id);
+            if user.disabled != 0 {
+                self.storage.record_audit(&self.event(actor, "sign_in.disabled", client)).await.map_err(internal)?;
+                return Err(ConsoleError::AccountDisabled);
+            }
+            let signed_in = current_user(&user).ok_or_else(|| internal(format!("user {} has an unknown role", user.id)))?;
+            self.storage.clear_sign_in_failures(email).await.map_err(internal)?;
+            self.storage.record_audit(&self.event(actor, "sign_in", client)).await.map_err(internal)?;
+            return Ok(signed_in);
+        }
+        let lock_until = now_ms + LOCK_MINUTES * 60_000;
+        let counted = self
+            .storage
+            .record_sign_in_failure(email, SIGN_IN_FAILURES_BEFORE_LOCK, lock_until)
+            .await
+            .map_err(internal)?;
+        let mut event = self.event(actor, "sign_in.failed", client);
+        event.reason = Some(format!("failure {} in a row", counted.failures));
+        self.storage.record_audit(&event).await.map_err(internal)?;
+        match counted.locked_until {
+            Some(until) if until > now_ms => Err(ConsoleError::LockedOut { minutes: minutes_until(now_ms, until) }),
+            _ => Err(ConsoleError::InvalidCredentials),
+        }
+    }
+
+    async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError> {
+        let row = self.storage.user_by_id(user_id).await.map_err(internal)?;
+        Ok(row.filter(|row| row.disabled == 0).as_ref().and_then(current_user))
+    }
+
+    async fn record_refusal(
+        &self,
+        user: Option<&CurrentUser>,
+        action: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ConsoleError> {
+        let actor = user.map_or_else(|| "anonymous".to_string(), |user| format!("user:{}", user.id));
+        let mut event = self.event(actor, "access.refused", client);
+        event.target = Some(action.to_string());
+        self.storage.record_audit(&event).await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn own_sessions(
+        &self,
+        user: &CurrentUser,
+        current: Option<tower_sessions::session::Id>,
+    ) -> Result<Vec<OwnSessionView>, ConsoleError> {
+        let current_hash = current.map(|id| token_hash(&id));
+        let rows = self.storage.active_sessions_of_user(user.id, self.clock.now_ms()).await.map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| OwnSessionView {
+                is_current: current_hash.as_deref() == Some(row.token_hash.as_slice()),
+                id: row.id,
+                app_id: row.app_slug,
+                ip: row.ip,
+                user_agent: row.user_agent,
+                created_at_ms: row.created_at,
+                last_active_at_ms: row.last_active_at,
+                expires_at_ms: row.expires_at,
+                remember_me: row.remember_me != 0,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minutes_until;
+
+    #[test]
+    fn lock_minutes_round_up() {
+        assert_eq!(minutes_until(0, 15 * 60_000), 15);
+        assert_eq!(minutes_until(0, 60_001), 2);
+        assert_eq!(minutes_until(10, 0), 0);
+    }
+}

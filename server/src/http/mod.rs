@@ -1,0 +1,69 @@
+//! The axum application: console pages, server functions, and the layers around them.
+
+mod cross_site;
+
+use std::sync::Arc;
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::SessionManagerLayer;
+
+use app::backend::Backend;
+use app::{shell, App};
+
+use crate::clock::SharedClock;
+use crate::console_backend::StorageBackend;
+use crate::console_store::ConsoleSessionStore;
+use crate::policy::SessionPolicy;
+use crate::storage::Storage;
+
+pub use cross_site::refuse_cross_site;
+
+/// Everything the router needs, built once at start-up (or per test).
+#[derive(Clone)]
+pub struct ServerContext {
+    pub storage: Storage,
+    pub clock: SharedClock,
+    pub policy: SessionPolicy,
+    pub leptos_options: LeptosOptions,
+    /// Secure cookies with the `__Host-` prefix; off only for plain local http.
+    pub secure_cookies: bool,
+}
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-roster_session"
+    } else {
+        "roster_session"
+    }
+}
+
+pub fn router(context: ServerContext) -> Router {
+    let backend: Backend = Arc::new(StorageBackend::new(context.storage.clone(), context.clock.clone()));
+    let store = ConsoleSessionStore::new(context.storage.clone(), context.clock.clone(), context.policy);
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(cookie_name(context.secure_cookies))
+        .with_secure(context.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        // Every request of a signed-in browser reaches the store, which throttles last-active writes.
+        .with_always_save(true);
+
+    let options = context.leptos_options.clone();
+    let provide_backend = {
+        let backend = backend.clone();
+        move || provide_context(backend.clone())
+    };
+    Router::new()
+        .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .route_layer(sessions)
+        .route_layer(axum::middleware::from_fn(refuse_cross_site))
+        .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
+        .with_state(options)
+}

@@ -1,0 +1,13 @@
+//! Roster's server: storage, the console's backend, the HTTP application and the operator commands.
+
+pub mod cli;
+pub mod clock;
+pub mod console_backend;
+pub mod console_store;
+pub mod http;
+pub mod operator;
+pub mod passwords;
+pub mod policy;
+pub mod secrets;
+pub mod serve;
+pub mod storage;

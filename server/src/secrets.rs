@@ -1,0 +1,61 @@
+//! Random identifiers and the one-way forms of secrets. Secrets live in types that neither serialize nor print.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A public session id: 128 random bits as 32 lowercase hex characters.
+pub fn new_session_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A short random reference that ties a message shown to a person to the full error in the log.
+pub fn new_error_reference() -> String {
+    let mut bytes = [0u8; 4];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// SHA-256 of a secret: what the database keeps in its place.
+pub fn sha256(secret: &[u8]) -> Vec<u8> {
+    Sha256::digest(secret).to_vec()
+}
+
+/// A secret string: `Debug` shows only that it is redacted, and there is no `Display` or `Serialize`.
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_are_32_hex_characters_and_differ() {
+        let (a, b) = (new_session_id(), new_session_id());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn secrets_never_print_their_value() {
+        let secret = Secret::new("hunter2-correct-horse".into());
+        assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+}

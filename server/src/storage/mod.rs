@@ -1,0 +1,126 @@
+//! All SQL lives under this module. One set of queries runs on SQLite (the default, an embedded file) and on
+//! PostgreSQL (several nodes sharing one server), through sqlx's `Any` driver; the few places where the two
+//! differ ask `DbKind`.
+
+mod audit;
+mod console_sessions;
+mod users;
+
+pub use audit::{AuditEvent, AuditRecord, ChainBreak};
+pub use console_sessions::{ConsoleSessionRow, NewConsoleSession, SessionEnd};
+pub use users::{NewUser, SignInFailures, UserRow};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use thiserror::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("database URL must start with sqlite: or postgres: (got {0:?})")]
+    UnsupportedUrl(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A unique constraint refused the write; the string names what already exists.
+    #[error("{0} already exists")]
+    AlreadyExists(&'static str),
+}
+
+impl StorageError {
+    fn from_insert(error: sqlx::Error, what: &'static str) -> StorageError {
+        match error.as_database_error() {
+            Some(db) if db.is_unique_violation() => StorageError::AlreadyExists(what),
+            _ => StorageError::Database(error),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Storage {
+    pool: AnyPool,
+    kind: DbKind,
+}
+
+impl Storage {
+    /// Connects, applies the connection settings and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Storage, StorageError> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            DbKind::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = match kind {
+            DbKind::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    // sqlx already turns on foreign keys and a 5 s busy timeout for SQLite; WAL lets readers
+                    // run beside the one writer, and NORMAL sync is safe with WAL.
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            DbKind::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        if kind == DbKind::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let storage = Storage { pool, kind };
+        storage.migrate().await?;
+        Ok(storage)
+    }
+
+    async fn migrate(&self) -> Result<(), StorageError> {
+        match self.kind {
+            DbKind::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            DbKind::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+
+    /// A transaction that holds the write lock from its first statement. On SQLite a deferred transaction
+    /// that reads and then writes fails at once with SQLITE_BUSY instead of waiting out the busy timeout.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
+        Ok(match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            DbKind::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The SQLite URL for a data folder, creating the file when missing.
+pub fn sqlite_url_for(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("roster.db").display())
+}

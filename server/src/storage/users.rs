@@ -1,0 +1,133 @@
+//! Users and the sign-in failure counters.
+
+use sqlx::{AssertSqlSafe, FromRow};
+
+use super::{Storage, StorageError};
+
+/// A user as stored. The password hash stays a plain string here; the `passwords` module wraps it.
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub disabled: i64,
+    pub password_hash: Option<String>,
+    pub external_id: Option<String>,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub now_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, FromRow)]
+pub struct SignInFailures {
+    pub failures: i64,
+    pub locked_until: Option<i64>,
+}
+
+/// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
+const USER_COLUMNS: &str = "id, email, display_name, role, disabled, password_hash, external_id";
+
+/// Emails compare case-insensitively (DESIGN.md); the typed form is kept for display.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Storage {
+    pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64, StorageError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, email_normalized, display_name, role, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(user.email.trim())
+        .bind(normalize_email(user.email))
+        .bind(user.display_name)
+        .bind(user.role)
+        .bind(user.password_hash)
+        .bind(user.now_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|error| StorageError::from_insert(error, "a user with this email"))?;
+        Ok(id)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StorageError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1");
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(normalize_email(email)).fetch_optional(&self.pool).await?)
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>, StorageError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    pub async fn count_users_with_role(&self, role: &str) -> Result<i64, StorageError> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = $1")
+            .bind(role)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    pub async fn set_user_disabled(&self, id: i64, disabled: bool, now_ms: i64) -> Result<(), StorageError> {
+        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(disabled))
+            .bind(now_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn sign_in_failures(&self, email: &str) -> Result<SignInFailures, StorageError> {
+        let found: Option<SignInFailures> =
+            sqlx::query_as("SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1")
+                .bind(normalize_email(email))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.unwrap_or_default())
+    }
+
+    /// Counts one more failure; at `lock_after` failures in a row the email is locked until `lock_until_ms`.
+    pub async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        lock_after: i64,
+        lock_until_ms: i64,
+    ) -> Result<SignInFailures, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let counted: SignInFailures = sqlx::query_as(
+            "INSERT INTO sign_in_failures (email_normalized, failures, locked_until) VALUES ($1, 1, NULL)
+             ON CONFLICT (email_normalized) DO UPDATE SET failures = sign_in_failures.failures + 1
+             RETURNING failures, locked_until",
+        )
+        .bind(normalize_email(email))
+        .fetch_one(&mut *tx)
+        .await?;
+        let result = if counted.failures >= lock_after {
+            sqlx::query("UPDATE sign_in_failures SET failures = 0, locked_until = $1 WHERE email_normalized = $2")
+                .bind(lock_until_ms)
+                .bind(normalize_email(email))
+                .execute(&mut *tx)
+                .await?;
+            SignInFailures { failures: counted.failures, locked_until: Some(lock_until_ms) }
+        } else {
+            counted
+        };
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub async fn clear_sign_in_failures(&self, email: &str) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE email_normalized = $1")
+            .bind(normalize_email(email))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
