@@ -66,9 +66,8 @@ pub struct Call {
 
 impl Call {
     pub async fn current() -> Result<Call, ConsoleError> {
-        let backend = leptos::prelude::use_context::<Backend>().ok_or_else(|| {
-            wiring_error("the console backend was not provided to this request")
-        })?;
+        let backend = leptos::prelude::use_context::<Backend>()
+            .ok_or_else(|| wiring_error("the console backend was not provided to this request"))?;
         let session = leptos_axum::extract::<Session>().await.ok();
         let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
         let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -82,7 +81,10 @@ impl Call {
         Ok(Call {
             backend,
             session,
-            client: ClientInfo { ip: peer, user_agent },
+            client: ClientInfo {
+                ip: peer,
+                user_agent,
+            },
         })
     }
 
@@ -116,11 +118,15 @@ impl Call {
         match self.user().await? {
             Some(user) if allowed(user.role) => Ok(user),
             Some(user) => {
-                self.backend.record_refusal(Some(&user), action, &self.client).await?;
+                self.backend
+                    .record_refusal(Some(&user), action, &self.client)
+                    .await?;
                 Err(ConsoleError::Forbidden)
             }
             None => {
-                self.backend.record_refusal(None, action, &self.client).await?;
+                self.backend
+                    .record_refusal(None, action, &self.client)
+                    .await?;
                 Err(ConsoleError::NotSignedIn)
             }
         }
@@ -128,35 +134,16 @@ impl Call {
 
     /// The console session, for the calls that change it.
     pub fn session(&self) -> Result<&Session, ConsoleError> {
-        self.session.as_ref().ok_or_else(|| wiring_error("the session layer is missing on this route"))
+        self.session
+            .as_ref()
+            .ok_or_else(|| wiring_error("the session layer is missing on this route"))
     }
 }
 
 /// A wiring bug, not the caller's fault: logged with a reference the UI shows.
 fn wiring_error(cause: &str) -> ConsoleError {
     tracing::error!(reference = "wiring", "console wiring error: {cause}");
-    ConsoleError::Internal { reference: "wiring".into() }
-}
-
-/// Sets the HTTP status of a failed server function from its error, so scripts see 401/403/400, not 500.
-/// A plain form post (no WASM yet) keeps the redirect back to its page that carries the error instead.
-pub fn with_status<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
-    let plain_form_post = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if plain_form_post {
-        return result;
+    ConsoleError::Internal {
+        reference: "wiring".into(),
     }
-    if let Err(error) = &result {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(code) = axum::http::StatusCode::from_u16(error.status()) {
-                response.set_status(code);
-            }
-        }
-    }
-    result
 }

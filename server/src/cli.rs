@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "roster", version, about = "Roster: a session authority with an operator console")]
+#[command(
+    name = "roster",
+    version,
+    about = "Roster: a session authority with an operator console"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub storage: StorageOptions,
@@ -20,7 +24,12 @@ pub struct StorageOptions {
     #[arg(long, env = "ROSTER_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
     /// sqlite:… or postgres://… ; defaults to a SQLite file in the data folder.
-    #[arg(long, env = "ROSTER_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ROSTER_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 

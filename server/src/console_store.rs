@@ -13,7 +13,9 @@ use app::backend::session_keys;
 use crate::clock::SharedClock;
 use crate::policy::SessionPolicy;
 use crate::secrets::{new_session_id, sha256};
-use crate::storage::{AuditEvent, ConsoleSessionRow, NewConsoleSession, SessionEnd, Storage, StorageError};
+use crate::storage::{
+    AuditEvent, ConsoleSessionRow, NewConsoleSession, SessionEnd, Storage, StorageError,
+};
 
 #[derive(Debug, Clone)]
 pub struct ConsoleSessionStore {
@@ -32,7 +34,11 @@ fn backend_error(error: StorageError) -> StoreError {
 
 impl ConsoleSessionStore {
     pub fn new(storage: Storage, clock: SharedClock, policy: SessionPolicy) -> Self {
-        ConsoleSessionStore { storage, clock, policy }
+        ConsoleSessionStore {
+            storage,
+            clock,
+            policy,
+        }
     }
 
     /// Why a stored session may no longer be used, if it may not.
@@ -68,7 +74,11 @@ impl ConsoleSessionStore {
 }
 
 fn text(record: &Record, key: &str) -> Option<String> {
-    record.data.get(key).and_then(|value| value.as_str()).map(str::to_owned)
+    record
+        .data
+        .get(key)
+        .and_then(|value| value.as_str())
+        .map(str::to_owned)
 }
 
 #[async_trait]
@@ -78,10 +88,18 @@ impl SessionStore for ConsoleSessionStore {
             .data
             .get(session_keys::USER_ID)
             .and_then(|value| value.as_i64())
-            .ok_or_else(|| StoreError::Backend("a console session needs a signed-in user".into()))?;
-        let remember_me =
-            record.data.get(session_keys::REMEMBER_ME).and_then(|value| value.as_bool()).unwrap_or(false);
-        let (ip, user_agent) = (text(record, session_keys::IP), text(record, session_keys::USER_AGENT));
+            .ok_or_else(|| {
+                StoreError::Backend("a console session needs a signed-in user".into())
+            })?;
+        let remember_me = record
+            .data
+            .get(session_keys::REMEMBER_ME)
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false);
+        let (ip, user_agent) = (
+            text(record, session_keys::IP),
+            text(record, session_keys::USER_AGENT),
+        );
         let now_ms = self.clock.now_ms();
         loop {
             let public_id = new_session_id();
@@ -122,13 +140,22 @@ impl SessionStore for ConsoleSessionStore {
 
     async fn save(&self, record: &Record) -> StoreResult<()> {
         self.storage
-            .touch_session(&token_hash(&record.id), self.clock.now_ms(), self.policy.touch_interval_secs * 1000)
+            .touch_session(
+                &token_hash(&record.id),
+                self.clock.now_ms(),
+                self.policy.touch_interval_secs * 1000,
+            )
             .await
             .map_err(backend_error)
     }
 
     async fn load(&self, id: &Id) -> StoreResult<Option<Record>> {
-        let Some(row) = self.storage.session_by_token_hash(&token_hash(id)).await.map_err(backend_error)? else {
+        let Some(row) = self
+            .storage
+            .session_by_token_hash(&token_hash(id))
+            .await
+            .map_err(backend_error)?
+        else {
             return Ok(None);
         };
         if row.status != "active" {
@@ -136,7 +163,13 @@ impl SessionStore for ConsoleSessionStore {
         }
         let now_ms = self.clock.now_ms();
         if let Some(reason) = self.limit_reached(&row, now_ms) {
-            let end = SessionEnd { status: "expired", ended_by: "system", ended_by_user_id: None, reason, now_ms };
+            let end = SessionEnd {
+                status: "expired",
+                ended_by: "system",
+                ended_by_user_id: None,
+                reason,
+                now_ms,
+            };
             let audit = AuditEvent {
                 at_ms: now_ms,
                 actor: "system".into(),
@@ -145,7 +178,10 @@ impl SessionStore for ConsoleSessionStore {
                 reason: Some(reason.into()),
                 ip: None,
             };
-            self.storage.end_session(&row.id, &end, &audit).await.map_err(backend_error)?;
+            self.storage
+                .end_session(&row.id, &end, &audit)
+                .await
+                .map_err(backend_error)?;
             return Ok(None);
         }
         Ok(Some(self.record_from_row(*id, &row)))
@@ -153,7 +189,12 @@ impl SessionStore for ConsoleSessionStore {
 
     /// Called on sign-out and when the id is cycled: the holder ended the session.
     async fn delete(&self, id: &Id) -> StoreResult<()> {
-        let Some(row) = self.storage.session_by_token_hash(&token_hash(id)).await.map_err(backend_error)? else {
+        let Some(row) = self
+            .storage
+            .session_by_token_hash(&token_hash(id))
+            .await
+            .map_err(backend_error)?
+        else {
             return Ok(());
         };
         let now_ms = self.clock.now_ms();
@@ -166,13 +207,18 @@ impl SessionStore for ConsoleSessionStore {
         };
         let audit = AuditEvent {
             at_ms: now_ms,
-            actor: row.user_id.map_or_else(|| "anonymous".into(), |id| format!("user:{id}")),
+            actor: row
+                .user_id
+                .map_or_else(|| "anonymous".into(), |id| format!("user:{id}")),
             action: "session.signed_out",
             target: Some(format!("session:{}", row.id)),
             reason: None,
             ip: row.ip.clone(),
         };
-        self.storage.end_session(&row.id, &end, &audit).await.map_err(backend_error)?;
+        self.storage
+            .end_session(&row.id, &end, &audit)
+            .await
+            .map_err(backend_error)?;
         Ok(())
     }
 }

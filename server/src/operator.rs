@@ -31,7 +31,9 @@ pub enum OperatorError {
 /// Reads one line: the trailing newline of `echo pw | roster …` is not part of the password.
 pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
     let mut text = String::new();
-    input.read_to_string(&mut text).map_err(OperatorError::Stdin)?;
+    input
+        .read_to_string(&mut text)
+        .map_err(OperatorError::Stdin)?;
     let line = text.lines().next().unwrap_or("").to_string();
     Ok(Secret::new(line))
 }
@@ -39,7 +41,9 @@ pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
 fn checked_email(email: &str) -> Result<&str, OperatorError> {
     let email = email.trim();
     let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !email.chars().any(char::is_whitespace);
     if valid {
         Ok(email)
@@ -80,7 +84,8 @@ pub async fn create_user(
     options: &CreateUserOptions,
     password: Option<Secret>,
 ) -> Result<String, OperatorError> {
-    let role = Role::parse(&options.role).ok_or_else(|| OperatorError::UnknownRole(options.role.clone()))?;
+    let role = Role::parse(&options.role)
+        .ok_or_else(|| OperatorError::UnknownRole(options.role.clone()))?;
     let email = checked_email(&options.email)?;
     let hash = password.as_ref().map(hash_password).transpose()?;
     let name = options.name.clone().unwrap_or_else(|| default_name(email));
@@ -93,14 +98,20 @@ pub async fn create_user(
             now_ms: SystemClock.now_ms(),
         })
         .await?;
-    Ok(format!("Created {} {email} (user id {id}).", role.label().to_lowercase()))
+    Ok(format!(
+        "Created {} {email} (user id {id}).",
+        role.label().to_lowercase()
+    ))
 }
 
 pub async fn verify_audit(storage: &Storage) -> Result<String, OperatorError> {
     match storage.verify_audit_chain().await? {
-        Ok(count) => Ok(format!("The audit chain is intact: {count} records verified.")),
-        Err(chain_break) => {
-            Err(OperatorError::AuditChainBroken { seq: chain_break.seq, problem: chain_break.problem })
-        }
+        Ok(count) => Ok(format!(
+            "The audit chain is intact: {count} records verified."
+        )),
+        Err(chain_break) => Err(OperatorError::AuditChainBroken {
+            seq: chain_break.seq,
+            problem: chain_break.problem,
+        }),
     }
 }

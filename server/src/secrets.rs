@@ -49,7 +49,9 @@ mod tests {
     fn session_ids_are_32_hex_characters_and_differ() {
         let (a, b) = (new_session_id(), new_session_id());
         assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
     }
 

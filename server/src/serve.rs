@@ -23,7 +23,12 @@ pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
 }
 
 pub async fn serve(storage: Storage, options: ServeOptions) -> std::io::Result<()> {
-    if storage.count_users_with_role(Role::Owner.as_str()).await.unwrap_or(0) == 0 {
+    if storage
+        .count_users_with_role(Role::Owner.as_str())
+        .await
+        .unwrap_or(0)
+        == 0
+    {
         tracing::warn!(
             "no owner yet: create one with `echo 'a long password' | roster create-owner --email you@example.com --password-stdin` \
              (or `make owner EMAIL=you@example.com`)"
@@ -39,9 +44,12 @@ pub async fn serve(storage: Storage, options: ServeOptions) -> std::io::Result<(
     let app = router(context);
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     tracing::info!("Roster console at http://{}", options.listen);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {
@@ -50,7 +58,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -16,69 +16,72 @@ pub async fn login(
     password: String,
     remember_me: Option<String>,
 ) -> Result<(), ConsoleError> {
-    use crate::backend::{session_keys, with_status, Call};
+    use crate::backend::{session_keys, Call};
     use tower_sessions::Expiry;
 
-    with_status(
-        async {
-            let email = email.trim();
-            if email.is_empty() || password.is_empty() {
-                return Err(ConsoleError::invalid("Enter your email and password."));
-            }
-            if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
-                return Err(ConsoleError::InvalidCredentials);
-            }
-            let call = Call::current().await?;
-            let user = call.backend.sign_in(email, &password, &call.client).await?;
-            let remember = remember_me.is_some();
-            let session = call.session()?;
-            let session_error = |_| ConsoleError::Internal { reference: "session".into() };
-            // A new id at every sign-in: a cookie planted before sign-in is never promoted.
-            session.cycle_id().await.map_err(session_error)?;
-            session.insert(session_keys::USER_ID, user.id).await.map_err(session_error)?;
-            session.insert(session_keys::REMEMBER_ME, remember).await.map_err(session_error)?;
-            session.insert(session_keys::IP, &call.client.ip).await.map_err(session_error)?;
-            session
-                .insert(session_keys::USER_AGENT, &call.client.user_agent)
-                .await
-                .map_err(session_error)?;
-            // Without "Remember me" the cookie ends with the browser; the server's limits apply either way.
-            let expiry = if remember {
-                Expiry::OnInactivity(time::Duration::days(30))
-            } else {
-                Expiry::OnSessionEnd
-            };
-            session.set_expiry(Some(expiry));
-            leptos_axum::redirect(user.role.landing_page());
-            Ok(())
-        }
-        .await,
-    )
+    let email = email.trim();
+    if email.is_empty() || password.is_empty() {
+        return Err(ConsoleError::invalid("Enter your email and password."));
+    }
+    if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(ConsoleError::InvalidCredentials);
+    }
+    let call = Call::current().await?;
+    let user = call.backend.sign_in(email, &password, &call.client).await?;
+    let remember = remember_me.is_some();
+    let session = call.session()?;
+    let session_error = |_| ConsoleError::Internal {
+        reference: "session".into(),
+    };
+    // A new id at every sign-in: a cookie planted before sign-in is never promoted.
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(session_keys::USER_ID, user.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(session_keys::REMEMBER_ME, remember)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(session_keys::IP, &call.client.ip)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(session_keys::USER_AGENT, &call.client.user_agent)
+        .await
+        .map_err(session_error)?;
+    // Without "Remember me" the cookie ends with the browser; the server's limits apply either way.
+    let expiry = if remember {
+        Expiry::OnInactivity(time::Duration::days(30))
+    } else {
+        Expiry::OnSessionEnd
+    };
+    session.set_expiry(Some(expiry));
+    leptos_axum::redirect(user.role.landing_page());
+    Ok(())
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), ConsoleError> {
-    use crate::backend::{with_status, Call};
+    use crate::backend::Call;
 
-    with_status(
-        async {
-            let call = Call::current().await?;
-            // Ending the session row (ended by its holder) happens in the store's delete.
-            call.session()?
-                .flush()
-                .await
-                .map_err(|_| ConsoleError::Internal { reference: "session".into() })?;
-            leptos_axum::redirect("/login");
-            Ok(())
-        }
-        .await,
-    )
+    let call = Call::current().await?;
+    // Ending the session row (ended by its holder) happens in the store's delete.
+    call.session()?
+        .flush()
+        .await
+        .map_err(|_| ConsoleError::Internal {
+            reference: "session".into(),
+        })?;
+    leptos_axum::redirect("/login");
+    Ok(())
 }
 
 /// Who is signed in; `None` for an anonymous visitor (not an error: the login page asks this too).
 #[server(endpoint = "signed_in_user")]
 pub async fn signed_in_user() -> Result<Option<CurrentUser>, ConsoleError> {
-    use crate::backend::{with_status, Call};
+    use crate::backend::Call;
 
-    with_status(async { Call::current().await?.user().await }.await)
+    Call::current().await?.user().await
 }

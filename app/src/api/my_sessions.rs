@@ -7,14 +7,14 @@ use crate::model::OwnSessionView;
 
 #[server(endpoint = "my_sessions")]
 pub async fn list_my_sessions() -> Result<Vec<OwnSessionView>, ConsoleError> {
-    use crate::backend::{with_status, Call};
+    use crate::backend::Call;
 
-    with_status(
-        async {
-            let call = Call::current().await?;
-            let user = call.require("list_my_sessions", |_| true).await?;
-            call.backend.own_sessions(&user, call.session.as_ref().and_then(|session| session.id())).await
-        }
-        .await,
-    )
+    let call = Call::current().await?;
+    let user = call.require("list_my_sessions", |_| true).await?;
+    call.backend
+        .own_sessions(
+            &user,
+            call.session.as_ref().and_then(|session| session.id()),
+        )
+        .await
 }

@@ -37,7 +37,11 @@ pub fn provide_auth() {
         move || (login.version().get(), logout.version().get()),
         |_| signed_in_user(),
     );
-    provide_context(Auth { login, logout, user });
+    provide_context(Auth {
+        login,
+        logout,
+        user,
+    });
 }
 
 pub fn use_auth() -> Auth {

@@ -14,9 +14,17 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
     let failure = move || {
-        auth.login.value().get().and_then(|result| result.err()).or_else(|| {
-            query.with(|query| query.get_str("__err").and_then(ConsoleError::from_url_param))
-        })
+        auth.login
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .or_else(|| {
+                query.with(|query| {
+                    query
+                        .get_str("__err")
+                        .and_then(ConsoleError::from_url_param)
+                })
+            })
     };
     view! {
         <Title text="Sign in"/>

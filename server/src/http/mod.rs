@@ -1,6 +1,7 @@
 //! The axum application: console pages, server functions, and the layers around them.
 
 mod cross_site;
+mod error_status;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use crate::policy::SessionPolicy;
 use crate::storage::Storage;
 
 pub use cross_site::refuse_cross_site;
+pub use error_status::status_from_console_error;
 
 /// Everything the router needs, built once at start-up (or per test).
 #[derive(Clone)]
@@ -41,8 +43,15 @@ pub fn cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn router(context: ServerContext) -> Router {
-    let backend: Backend = Arc::new(StorageBackend::new(context.storage.clone(), context.clock.clone()));
-    let store = ConsoleSessionStore::new(context.storage.clone(), context.clock.clone(), context.policy);
+    let backend: Backend = Arc::new(StorageBackend::new(
+        context.storage.clone(),
+        context.clock.clone(),
+    ));
+    let store = ConsoleSessionStore::new(
+        context.storage.clone(),
+        context.clock.clone(),
+        context.policy,
+    );
     let sessions = SessionManagerLayer::new(store)
         .with_name(cookie_name(context.secure_cookies))
         .with_secure(context.secure_cookies)
@@ -58,12 +67,21 @@ pub fn router(context: ServerContext) -> Router {
         move || provide_context(backend.clone())
     };
     Router::new()
-        .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &options,
+            generate_route_list(App),
+            provide_backend.clone(),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
         .route_layer(sessions)
+        .route_layer(axum::middleware::from_fn(status_from_console_error))
         .route_layer(axum::middleware::from_fn(refuse_cross_site))
-        .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            provide_backend,
+            shell,
+        ))
         .with_state(options)
 }

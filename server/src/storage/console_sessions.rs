@@ -42,7 +42,8 @@ pub struct SessionEnd<'a> {
 }
 
 /// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
-const ROW_COLUMNS: &str = "s.id, s.token_hash, a.slug AS app_slug, s.user_id, s.status, s.ip, s.user_agent,
+const ROW_COLUMNS: &str =
+    "s.id, s.token_hash, a.slug AS app_slug, s.user_id, s.status, s.ip, s.user_agent,
      s.created_at, s.last_active_at, s.expires_at, s.idle_timeout_secs, s.remember_me";
 
 impl Storage {
@@ -75,14 +76,25 @@ impl Storage {
         Ok(())
     }
 
-    pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> Result<Option<ConsoleSessionRow>, StorageError> {
+    pub async fn session_by_token_hash(
+        &self,
+        token_hash: &[u8],
+    ) -> Result<Option<ConsoleSessionRow>, StorageError> {
         let sql = format!("SELECT {ROW_COLUMNS} FROM sessions s JOIN apps a ON a.id = s.app_id WHERE s.token_hash = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Marks the session active now, at most once per `min_interval_ms`, so busy sessions do not write on
     /// every request.
-    pub async fn touch_session(&self, token_hash: &[u8], now_ms: i64, min_interval_ms: i64) -> Result<(), StorageError> {
+    pub async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        now_ms: i64,
+        min_interval_ms: i64,
+    ) -> Result<(), StorageError> {
         sqlx::query(
             "UPDATE sessions SET last_active_at = $1 WHERE token_hash = $2 AND status = 'active' AND last_active_at <= $3",
         )
@@ -137,6 +149,10 @@ impl Storage {
              WHERE s.user_id = $1 AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > $2)
              ORDER BY s.created_at DESC LIMIT 200"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(now_ms)
+            .fetch_all(&self.pool)
+            .await?)
     }
 }

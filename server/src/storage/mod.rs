@@ -87,7 +87,9 @@ impl Storage {
             }
         };
         if kind == DbKind::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let storage = Storage { pool, kind };
         storage.migrate().await?;
@@ -97,7 +99,11 @@ impl Storage {
     async fn migrate(&self) -> Result<(), StorageError> {
         match self.kind {
             DbKind::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            DbKind::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            DbKind::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }

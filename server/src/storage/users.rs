@@ -58,12 +58,18 @@ impl Storage {
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StorageError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(normalize_email(email)).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(normalize_email(email))
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>, StorageError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn count_users_with_role(&self, role: &str) -> Result<i64, StorageError> {
@@ -74,7 +80,12 @@ impl Storage {
         Ok(count)
     }
 
-    pub async fn set_user_disabled(&self, id: i64, disabled: bool, now_ms: i64) -> Result<(), StorageError> {
+    pub async fn set_user_disabled(
+        &self,
+        id: i64,
+        disabled: bool,
+        now_ms: i64,
+    ) -> Result<(), StorageError> {
         sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
             .bind(i64::from(disabled))
             .bind(now_ms)
@@ -85,11 +96,12 @@ impl Storage {
     }
 
     pub async fn sign_in_failures(&self, email: &str) -> Result<SignInFailures, StorageError> {
-        let found: Option<SignInFailures> =
-            sqlx::query_as("SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1")
-                .bind(normalize_email(email))
-                .fetch_optional(&self.pool)
-                .await?;
+        let found: Option<SignInFailures> = sqlx::query_as(
+            "SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1",
+        )
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(found.unwrap_or_default())
     }
 
@@ -115,7 +127,10 @@ impl Storage {
                 .bind(normalize_email(email))
                 .execute(&mut *tx)
                 .await?;
-            SignInFailures { failures: counted.failures, locked_until: Some(lock_until_ms) }
+            SignInFailures {
+                failures: counted.failures,
+                locked_until: Some(lock_until_ms),
+            }
         } else {
             counted
         };

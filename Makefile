@@ -1,0 +1,31 @@
+# The two commands of the README's Quick start, and the steps they are made of.
+# Every target installs what is missing first (scripts/install-tools.sh skips what is already there).
+
+SHELL := /bin/bash
+PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH
+
+.PHONY: run test tools build-release build-debug owner
+
+## make run: install what is missing, build in release mode and serve the console at http://127.0.0.1:3000
+run: tools build-release
+	./target/release/roster serve
+
+## make test: install what is missing and run every test (Rust on SQLite and PostgreSQL, Playwright)
+test: tools
+	bash scripts/test.sh
+
+tools:
+	bash scripts/install-tools.sh
+
+build-release:
+	cargo leptos build --release
+
+build-debug:
+	cargo leptos build
+
+## make owner EMAIL=you@example.com: create the first owner (asks for the password)
+owner:
+	@test -n "$(EMAIL)" || { echo "usage: make owner EMAIL=you@example.com"; exit 2; }
+	@read -rsp "Password for $(EMAIL) (12+ characters): " password && echo && \
+	  printf '%s\n' "$$password" | ./target/release/roster create-owner --email "$(EMAIL)" --password-stdin

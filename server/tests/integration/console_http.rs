@@ -1,0 +1,589 @@
+//! The console over HTTP: sign-in, the session cookie, limits, refusals and bad input.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use app::model::OwnSessionView;
+use app::ConsoleError;
+use roster::clock::ManualClock;
+use roster::http::{router, ServerContext};
+use roster::passwords::hash_password;
+use roster::policy::SessionPolicy;
+use roster::secrets::Secret;
+use roster::storage::{AuditEvent, NewUser, SessionEnd};
+
+use crate::support::{manual_clock, TestDb, START_MS};
+
+const PASSWORD: &str = "correct horse battery staple";
+const MINUTE: i64 = 60_000;
+
+struct TestApp {
+    router: Router,
+    db: TestDb,
+    clock: Arc<ManualClock>,
+    owner_id: i64,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn error(&self) -> ConsoleError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|_| panic!("an error body, got {:?}", self.body))
+    }
+
+    /// `name=value` of the session cookie this reply sets.
+    fn cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|cookie| cookie.contains("roster_session="))
+            .and_then(|cookie| cookie.split(';').next())
+            .map(str::to_owned)
+    }
+
+    fn set_cookie_header(&self) -> String {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+impl TestApp {
+    async fn start() -> TestApp {
+        TestApp::start_with(false).await
+    }
+
+    async fn start_with(secure_cookies: bool) -> TestApp {
+        let db = TestDb::sqlite().await;
+        let (clock, shared) = manual_clock();
+        let hash = hash_password(&Secret::new(PASSWORD.into())).unwrap();
+        let mut ids = Vec::new();
+        for (email, role) in [
+            ("owner@example.com", "owner"),
+            ("member@example.com", "member"),
+        ] {
+            let id = db
+                .storage
+                .create_user(NewUser {
+                    email,
+                    display_name: "Someone",
+                    role,
+                    password_hash: Some(&hash),
+                    now_ms: START_MS,
+                })
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        let options = roster::serve::leptos_options(&Default::default());
+        let router = router(ServerContext {
+            storage: db.storage.clone(),
+            clock: shared,
+            policy: SessionPolicy::default(),
+            leptos_options: options,
+            secure_cookies,
+        });
+        TestApp {
+            router,
+            db,
+            clock,
+            owner_id: ids[0],
+        }
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        form: &str,
+        cookie: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        let form = format!(
+            "email={}&password={}",
+            urlencode(email),
+            urlencode(password)
+        );
+        self.post("/api/login", &form, None, &[]).await
+    }
+
+    async fn signed_in_cookie(&self, email: &str) -> String {
+        let reply = self.sign_in(email, PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in failed: {}",
+            reply.body
+        );
+        reply.cookie().expect("sign-in sets the session cookie")
+    }
+
+    async fn my_sessions(&self, cookie: Option<&str>) -> Reply {
+        self.post("/api/my_sessions", "", cookie, &[]).await
+    }
+
+    async fn own_sessions(&self, cookie: &str) -> Vec<OwnSessionView> {
+        let reply = self.my_sessions(Some(cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_login_page_is_rendered_on_the_server() {
+    let app = TestApp::start().await;
+    let reply = app
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .body
+            .contains(r#"<form action="/api/login" method="post""#),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("Remember me") && reply.body.contains("/pkg/roster.js"));
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
+    let app = TestApp::start().await;
+    let reply = app.sign_in("Owner@Example.com", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/my/sessions");
+    let set_cookie = reply.set_cookie_header();
+    assert!(set_cookie.starts_with("roster_session="), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    assert!(
+        !set_cookie.contains("Secure") && !set_cookie.contains("Max-Age"),
+        "a browser-session cookie: {set_cookie}"
+    );
+
+    let sessions = app.own_sessions(&reply.cookie().unwrap()).await;
+    assert_eq!(sessions.len(), 1);
+    assert!(sessions[0].is_current);
+    assert_eq!(sessions[0].app_id, "console");
+    assert_eq!(sessions[0].expires_at_ms, Some(START_MS + 24 * 60 * MINUTE));
+    assert!(
+        !reply.cookie().unwrap().contains(&sessions[0].id),
+        "the public id is not the cookie"
+    );
+}
+
+#[tokio::test]
+async fn remember_me_gives_a_30_day_session_and_a_lasting_cookie() {
+    let app = TestApp::start().await;
+    let form = format!(
+        "email=owner%40example.com&password={}&remember_me=on",
+        urlencode(PASSWORD)
+    );
+    let reply = app.post("/api/login", &form, None, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.set_cookie_header().contains("Max-Age=2592000"),
+        "{}",
+        reply.set_cookie_header()
+    );
+    let sessions = app.own_sessions(&reply.cookie().unwrap()).await;
+    assert_eq!(
+        sessions[0].expires_at_ms,
+        Some(START_MS + 30 * 24 * 60 * MINUTE)
+    );
+    assert!(sessions[0].remember_me);
+}
+
+#[tokio::test]
+async fn secure_cookies_carry_the_host_prefix() {
+    let app = TestApp::start_with(true).await;
+    let reply = app.sign_in("owner@example.com", PASSWORD).await;
+    let set_cookie = reply.set_cookie_header();
+    assert!(
+        set_cookie.starts_with("__Host-roster_session="),
+        "{set_cookie}"
+    );
+    assert!(
+        set_cookie.contains("Secure") && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
+    let app = TestApp::start().await;
+    let wrong = app
+        .sign_in("owner@example.com", "not the password at all")
+        .await;
+    let unknown = app.sign_in("nobody@example.com", PASSWORD).await;
+    for reply in [&wrong, &unknown] {
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(reply.error(), ConsoleError::InvalidCredentials);
+        assert!(reply.cookie().is_none());
+    }
+    let audit = app.db.storage.recent_audit(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .filter(|event| event.action == "sign_in.failed")
+            .count()
+            == 2
+    );
+}
+
+#[tokio::test]
+async fn ten_failures_lock_the_email_for_15_minutes_known_or_not() {
+    let app = TestApp::start().await;
+    for email in ["owner@example.com", "ghost@example.com"] {
+        for attempt in 1..=10 {
+            let reply = app
+                .sign_in(email, &format!("wrong password {attempt}"))
+                .await;
+            let expected = if attempt < 10 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(reply.status, expected, "{email} attempt {attempt}");
+        }
+        let right = app.sign_in(email, PASSWORD).await;
+        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(right.error(), ConsoleError::LockedOut { minutes: 15 });
+        assert_eq!(
+            right.error().to_string(),
+            "Too many failed sign-ins. Try again in 15 minutes."
+        );
+    }
+    app.clock.advance_ms(15 * MINUTE + 1);
+    assert_eq!(
+        app.sign_in("owner@example.com", PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn anonymous_and_forged_cookies_are_refused_and_audited() {
+    let app = TestApp::start().await;
+    for cookie in [
+        None,
+        Some("roster_session=AAAAAAAAAAAAAAAAAAAAAA"),
+        Some("roster_session=%27%20OR%201%3D1"),
+        Some("roster_session="),
+    ] {
+        let reply = app.my_sessions(cookie).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "cookie {cookie:?}: {}",
+            reply.body
+        );
+        assert_eq!(reply.error(), ConsoleError::NotSignedIn);
+    }
+    let audit = app.db.storage.recent_audit(10).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|event| event.action == "access.refused" && event.actor == "anonymous"));
+}
+
+#[tokio::test]
+async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    let session_id = app.own_sessions(&cookie).await[0].id.clone();
+    let end = SessionEnd {
+        status: "revoked",
+        ended_by: "user",
+        ended_by_user_id: Some(app.owner_id),
+        reason: "test",
+        now_ms: START_MS,
+    };
+    let audit = AuditEvent {
+        at_ms: START_MS,
+        actor: "user:1".into(),
+        action: "session.revoked",
+        target: None,
+        reason: None,
+        ip: None,
+    };
+    assert!(app
+        .db
+        .storage
+        .end_session(&session_id, &end, &audit)
+        .await
+        .unwrap());
+    let reply = app.my_sessions(Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn idle_sessions_expire_after_an_hour_without_requests() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    app.clock.advance_ms(59 * MINUTE);
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::OK,
+        "59 minutes idle is within the limit"
+    );
+    app.clock.advance_ms(59 * MINUTE);
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::OK,
+        "the last request reset the idle time"
+    );
+    app.clock.advance_ms(61 * MINUTE);
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let raw = app.db.raw_pool().await;
+    let (status, ended_by): (String, String) =
+        sqlx::query_as("SELECT status, ended_by FROM sessions")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), ended_by.as_str()), ("expired", "system"));
+}
+
+#[tokio::test]
+async fn busy_sessions_still_end_at_the_absolute_limit() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    for _ in 0..28 {
+        app.clock.advance_ms(50 * MINUTE);
+        assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::OK);
+    }
+    app.clock.advance_ms(50 * MINUTE);
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "24 h after sign-in"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_for_good() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    let reply = app.post("/api/logout", "", Some(&cookie), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/login");
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let raw = app.db.raw_pool().await;
+    let (status, ended_by, reason): (String, String, String) =
+        sqlx::query_as("SELECT status, ended_by, end_reason FROM sessions")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), ended_by.as_str(), reason.as_str()),
+        ("revoked", "holder", "signed out")
+    );
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_a_new_session_id() {
+    let app = TestApp::start().await;
+    let first = app.signed_in_cookie("owner@example.com").await;
+    let form = format!("email=owner%40example.com&password={}", urlencode(PASSWORD));
+    let again = app.post("/api/login", &form, Some(&first), &[]).await;
+    let second = again.cookie().expect("a new cookie");
+    assert_ne!(first, second);
+    assert_eq!(
+        app.my_sessions(Some(&first)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old id is ended"
+    );
+    assert_eq!(app.my_sessions(Some(&second)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused_and_change_nothing() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    let forged = app
+        .post(
+            "/api/logout",
+            "",
+            Some(&cookie),
+            &[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(forged.error(), ConsoleError::CrossSiteRequest);
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+
+    let form = format!(
+        "email=member%40example.com&password={}",
+        urlencode(PASSWORD)
+    );
+    let login = app
+        .post(
+            "/api/login",
+            &form,
+            None,
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+    assert!(login.cookie().is_none());
+    let same_origin = app
+        .post(
+            "/api/login",
+            &form,
+            None,
+            &[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(same_origin.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
+    let app = TestApp::start().await;
+    let cookie = app.signed_in_cookie("member@example.com").await;
+    let member = app
+        .db
+        .storage
+        .user_by_email("member@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    app.db
+        .storage
+        .set_user_disabled(member.id, true, START_MS)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.my_sessions(Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let reply = app.sign_in("member@example.com", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.error(), ConsoleError::AccountDisabled);
+}
+
+#[tokio::test]
+async fn bad_sign_in_input_gets_a_4xx_and_signs_nobody_in() {
+    let app = TestApp::start().await;
+    let huge = "a".repeat(100_000);
+    let cases = [
+        ("email=owner%40example.com".to_string(), "missing password"),
+        ("password=x".to_string(), "missing email"),
+        (
+            format!("email={huge}%40example.com&password={huge}"),
+            "huge strings",
+        ),
+        ("email=&password=".to_string(), "empty fields"),
+        ("%%%&&&===".to_string(), "malformed form"),
+        (
+            "email=owner%40example.com&password=x&unknown=1&email=second".to_string(),
+            "duplicate and unknown fields",
+        ),
+    ];
+    for (form, what) in cases {
+        let reply = app.post("/api/login", &form, None, &[]).await;
+        assert!(
+            reply.status.is_client_error(),
+            "{what}: got {} {}",
+            reply.status,
+            reply.body
+        );
+        assert!(reply.cookie().is_none(), "{what}: no session");
+    }
+    let get = app
+        .send(
+            Request::get("/api/login?email=a&password=b")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        get.status.is_client_error(),
+        "GET on a POST server function: {}",
+        get.status
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_are_a_404_page() {
+    let app = TestApp::start().await;
+    let reply = app
+        .send(Request::get("/no/such/page").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.body.contains("Page not found"));
+}

@@ -1,0 +1,391 @@
+//! Storage behaviour, written once and run on both databases (see `on_both_databases!`).
+
+use roster::storage::{AuditEvent, NewConsoleSession, NewUser, SessionEnd, Storage, StorageError};
+
+use crate::support::{TestDb, START_MS};
+
+async fn user(storage: &Storage, email: &str, role: &str) -> i64 {
+    storage
+        .create_user(NewUser {
+            email,
+            display_name: "Test User",
+            role,
+            password_hash: None,
+            now_ms: START_MS,
+        })
+        .await
+        .expect("user created")
+}
+
+fn event(action: &'static str, target: &str) -> AuditEvent {
+    AuditEvent {
+        at_ms: START_MS,
+        actor: "user:1".into(),
+        action,
+        target: Some(target.into()),
+        reason: None,
+        ip: Some("203.0.113.7".into()),
+    }
+}
+
+async fn console_session(
+    storage: &Storage,
+    id: &str,
+    token: &[u8],
+    user_id: i64,
+    expires_at_ms: i64,
+) {
+    storage
+        .insert_console_session(
+            NewConsoleSession {
+                id,
+                token_hash: &roster::secrets::sha256(token),
+                user_id,
+                ip: Some("198.51.100.4"),
+                user_agent: Some("Mozilla/5.0"),
+                remember_me: false,
+                now_ms: START_MS,
+                expires_at_ms,
+                idle_timeout_secs: 3600,
+            },
+            &event("session.created", id),
+        )
+        .await
+        .expect("session inserted")
+}
+
+fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
+    SessionEnd {
+        status: "revoked",
+        ended_by: "user",
+        ended_by_user_id: Some(1),
+        reason: "support ticket",
+        now_ms,
+    }
+}
+
+pub async fn users_are_found_by_email_in_any_case_and_emails_are_unique(db: &TestDb) {
+    let id = user(&db.storage, "Ada.Lovelace@Example.com", "admin").await;
+    let found = db
+        .storage
+        .user_by_email("  ada.lovelace@EXAMPLE.com ")
+        .await
+        .unwrap()
+        .expect("found");
+    assert_eq!(found.id, id);
+    assert_eq!(
+        found.email, "Ada.Lovelace@Example.com",
+        "the typed form is kept for display"
+    );
+    let duplicate = db
+        .storage
+        .create_user(NewUser {
+            email: "ADA.LOVELACE@example.com",
+            display_name: "Copy",
+            role: "member",
+            password_hash: None,
+            now_ms: START_MS,
+        })
+        .await;
+    assert!(
+        matches!(duplicate, Err(StorageError::AlreadyExists(_))),
+        "got {duplicate:?}"
+    );
+    assert_eq!(db.storage.count_users_with_role("admin").await.unwrap(), 1);
+}
+
+pub async fn sql_metacharacters_are_stored_as_plain_text(db: &TestDb) {
+    let email = "o'brien\"; DROP TABLE users; --@example.com";
+    let id = user(&db.storage, email, "member").await;
+    let found = db
+        .storage
+        .user_by_email(email)
+        .await
+        .unwrap()
+        .expect("found");
+    assert_eq!((found.id, found.email.as_str()), (id, email));
+    assert!(db
+        .storage
+        .user_by_email("' OR '1'='1")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        db.storage.count_users_with_role("member").await.unwrap(),
+        1,
+        "the users table survived"
+    );
+}
+
+pub async fn failed_sign_ins_lock_after_the_limit_and_clear_on_success(db: &TestDb) {
+    let email = "someone@example.com";
+    for expected in 1..=2 {
+        let counted = db
+            .storage
+            .record_sign_in_failure(email, 3, START_MS + 900_000)
+            .await
+            .unwrap();
+        assert_eq!((counted.failures, counted.locked_until), (expected, None));
+    }
+    let locked = db
+        .storage
+        .record_sign_in_failure("SOMEONE@example.com", 3, START_MS + 900_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        locked.locked_until,
+        Some(START_MS + 900_000),
+        "the third failure in any case locks"
+    );
+    assert_eq!(
+        db.storage
+            .sign_in_failures(email)
+            .await
+            .unwrap()
+            .locked_until,
+        Some(START_MS + 900_000)
+    );
+    db.storage.clear_sign_in_failures(email).await.unwrap();
+    let cleared = db.storage.sign_in_failures(email).await.unwrap();
+    assert_eq!((cleared.failures, cleared.locked_until), (0, None));
+}
+
+pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
+    let owner = user(&db.storage, "owner@example.com", "owner").await;
+    console_session(
+        &db.storage,
+        "5d6be86d00000000000000007f6683ab",
+        b"secret-token",
+        owner,
+        START_MS + 1000,
+    )
+    .await;
+    let row = db
+        .storage
+        .session_by_token_hash(&roster::secrets::sha256(b"secret-token"))
+        .await
+        .unwrap()
+        .expect("found by the token's hash");
+    assert_eq!(
+        (row.id.as_str(), row.app_slug.as_str(), row.user_id),
+        ("5d6be86d00000000000000007f6683ab", "console", Some(owner))
+    );
+    assert_eq!(row.status, "active");
+    assert!(
+        db.storage
+            .session_by_token_hash(b"secret-token")
+            .await
+            .unwrap()
+            .is_none(),
+        "the raw token is never stored"
+    );
+    let raw = db.raw_pool().await;
+    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_ne!(stored, b"secret-token".to_vec());
+}
+
+pub async fn last_active_is_written_at_most_once_per_interval(db: &TestDb) {
+    let owner = user(&db.storage, "owner@example.com", "owner").await;
+    let hash = roster::secrets::sha256(b"token");
+    console_session(
+        &db.storage,
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        b"token",
+        owner,
+        START_MS + 86_400_000,
+    )
+    .await;
+    db.storage
+        .touch_session(&hash, START_MS + 30_000, 60_000)
+        .await
+        .unwrap();
+    let row = db
+        .storage
+        .session_by_token_hash(&hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.last_active_at, START_MS,
+        "30 s after the last write: not written"
+    );
+    db.storage
+        .touch_session(&hash, START_MS + 61_000, 60_000)
+        .await
+        .unwrap();
+    let row = db
+        .storage
+        .session_by_token_hash(&hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.last_active_at, START_MS + 61_000);
+}
+
+pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestDb) {
+    let owner = user(&db.storage, "owner@example.com", "owner").await;
+    let id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    console_session(&db.storage, id, b"token-b", owner, START_MS + 86_400_000).await;
+    let audit_before = db.storage.recent_audit(100).await.unwrap().len();
+    let ended = db
+        .storage
+        .end_session(
+            id,
+            &revoke_by_user(START_MS + 5),
+            &event("session.revoked", id),
+        )
+        .await
+        .unwrap();
+    assert!(ended);
+    let row = db
+        .storage
+        .session_by_token_hash(&roster::secrets::sha256(b"token-b"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "revoked");
+    let raw = db.raw_pool().await;
+    let (ended_at, ended_by, reason, payload): (i64, String, String, Option<Vec<u8>>) =
+        sqlx::query_as(
+            "SELECT ended_at, ended_by, end_reason, payload_ciphertext FROM sessions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(
+        (ended_at, ended_by.as_str(), reason.as_str(), payload),
+        (START_MS + 5, "user", "support ticket", None)
+    );
+    let audit = db.storage.recent_audit(100).await.unwrap();
+    assert_eq!(audit.len(), audit_before + 1);
+    assert_eq!(audit[0].action, "session.revoked");
+    assert_eq!(audit[0].target.as_deref(), Some(format!("{id}").as_str()));
+
+    let again = db
+        .storage
+        .end_session(
+            id,
+            &revoke_by_user(START_MS + 9),
+            &event("session.revoked", id),
+        )
+        .await
+        .unwrap();
+    assert!(!again, "an ended session does not end twice");
+    assert_eq!(
+        db.storage.recent_audit(100).await.unwrap().len(),
+        audit_before + 1,
+        "and records nothing more"
+    );
+}
+
+pub async fn a_users_own_sessions_exclude_ended_expired_and_other_users(db: &TestDb) {
+    let member = user(&db.storage, "member@example.com", "member").await;
+    let other = user(&db.storage, "other@example.com", "member").await;
+    console_session(
+        &db.storage,
+        "11111111111111111111111111111111",
+        b"t1",
+        member,
+        START_MS + 86_400_000,
+    )
+    .await;
+    console_session(
+        &db.storage,
+        "22222222222222222222222222222222",
+        b"t2",
+        member,
+        START_MS + 10,
+    )
+    .await;
+    console_session(
+        &db.storage,
+        "33333333333333333333333333333333",
+        b"t3",
+        member,
+        START_MS + 86_400_000,
+    )
+    .await;
+    console_session(
+        &db.storage,
+        "44444444444444444444444444444444",
+        b"t4",
+        other,
+        START_MS + 86_400_000,
+    )
+    .await;
+    db.storage
+        .end_session(
+            "33333333333333333333333333333333",
+            &revoke_by_user(START_MS),
+            &event("session.revoked", "3"),
+        )
+        .await
+        .unwrap();
+    let own = db
+        .storage
+        .active_sessions_of_user(member, START_MS + 100)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = own.iter().map(|row| row.id.as_str()).collect();
+    assert_eq!(ids, ["11111111111111111111111111111111"]);
+}
+
+pub async fn the_audit_chain_verifies_and_reports_the_first_tampered_record(db: &TestDb) {
+    for n in 0..5 {
+        db.storage
+            .record_audit(&event("sign_in", &format!("user:{n}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(db.storage.verify_audit_chain().await.unwrap(), Ok(5));
+    let raw = db.raw_pool().await;
+    sqlx::query("UPDATE audit_events SET actor = 'user:999' WHERE seq = 3")
+        .execute(&raw)
+        .await
+        .unwrap();
+    let broken = db
+        .storage
+        .verify_audit_chain()
+        .await
+        .unwrap()
+        .expect_err("tampering is detected");
+    assert_eq!(broken.seq, 3);
+    sqlx::query("UPDATE audit_events SET actor = 'user:1' WHERE seq = 3")
+        .execute(&raw)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+        .execute(&raw)
+        .await
+        .unwrap();
+    let broken = db
+        .storage
+        .verify_audit_chain()
+        .await
+        .unwrap()
+        .expect_err("a deletion is detected");
+    assert_eq!(broken.seq, 2);
+}
+
+pub async fn concurrent_audit_appends_keep_one_unbroken_chain(db: &TestDb) {
+    let mut writers = Vec::new();
+    for n in 0..8 {
+        let storage = db.storage.clone();
+        writers.push(tokio::spawn(async move {
+            for k in 0..5 {
+                storage
+                    .record_audit(&event("sign_in", &format!("user:{n}:{k}")))
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert_eq!(db.storage.verify_audit_chain().await.unwrap(), Ok(40));
+}

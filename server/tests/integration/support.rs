@@ -1,0 +1,92 @@
+//! Fresh databases for each test: a temporary SQLite file, or a new PostgreSQL database.
+
+use std::sync::Arc;
+
+use sqlx::{AnyPool, Connection, Executor, PgConnection};
+
+use roster::clock::{ManualClock, SharedClock};
+use roster::storage::{sqlite_url_for, Storage};
+
+pub const POSTGRES_URL_VARIABLE: &str = "ROSTER_TEST_POSTGRES_URL";
+
+pub struct TestDb {
+    pub storage: Storage,
+    pub url: String,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = sqlite_url_for(dir.path());
+        let storage = Storage::connect(&url)
+            .await
+            .expect("SQLite storage connects and migrates");
+        TestDb {
+            storage,
+            url,
+            postgres: None,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A new database on the server named by `ROSTER_TEST_POSTGRES_URL`, dropped by `drop_database`.
+    pub async fn postgres() -> TestDb {
+        let admin_url = std::env::var(POSTGRES_URL_VARIABLE).unwrap_or_else(|_| {
+            panic!(
+                "{POSTGRES_URL_VARIABLE} is not set: point it at a PostgreSQL server \
+                 (e.g. postgres://postgres@127.0.0.1:5432/test) or skip these tests with `--skip postgres::`"
+            )
+        });
+        let name = format!("roster_test_{}", roster::secrets::new_session_id());
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .expect("PostgreSQL answers");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("CREATE DATABASE");
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("{POSTGRES_URL_VARIABLE} must end with /database"),
+        };
+        let storage = Storage::connect(&url)
+            .await
+            .expect("PostgreSQL storage connects and migrates");
+        TestDb {
+            storage,
+            url,
+            postgres: Some((admin_url, name)),
+            _dir: None,
+        }
+    }
+
+    pub async fn drop_database(self) {
+        self.storage.close().await;
+        if let Some((admin_url, name)) = self.postgres {
+            let mut admin = PgConnection::connect(&admin_url)
+                .await
+                .expect("PostgreSQL answers");
+            admin
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .await
+                .expect("DROP DATABASE");
+        }
+    }
+
+    /// A second, raw connection to the same database: what an attacker with database access could do.
+    pub async fn raw_pool(&self) -> AnyPool {
+        sqlx::any::install_default_drivers();
+        AnyPool::connect(&self.url).await.expect("raw connection")
+    }
+}
+
+pub const START_MS: i64 = 1_790_000_000_000;
+
+pub fn manual_clock() -> (Arc<ManualClock>, SharedClock) {
+    let clock = ManualClock::starting_at(START_MS);
+    (clock.clone(), clock)
+}
