@@ -4,6 +4,9 @@
 SHELL := /bin/bash
 PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PATH
+# cargo-leptos sets this while it builds; leptos reads it at compile time, so every cargo command here
+# sets it too and the test and site builds share one target/ without rebuilding each other.
+export LEPTOS_OUTPUT_NAME := roster
 
 .PHONY: run test tools build-release build-debug owner
 

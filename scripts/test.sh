@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
+# Same value cargo-leptos builds with (see Makefile), so cargo test reuses its build.
+export LEPTOS_OUTPUT_NAME=roster
 
 postgres_url=${ROSTER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 skip_postgres=()

@@ -184,6 +184,12 @@ impl SessionStore for ConsoleSessionStore {
                 .map_err(backend_error)?;
             return Ok(None);
         }
+        if now_ms - row.last_active_at >= self.policy.touch_interval_secs * 1000 {
+            self.storage
+                .touch_session(&row.token_hash, now_ms, self.policy.touch_interval_secs * 1000)
+                .await
+                .map_err(backend_error)?;
+        }
         Ok(Some(self.record_from_row(*id, &row)))
     }
 

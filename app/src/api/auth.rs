@@ -7,7 +7,9 @@ use crate::model::CurrentUser;
 
 /// Console passwords shorter than this are refused wherever one is set.
 pub const MIN_PASSWORD_CHARS: usize = 12;
+#[cfg(feature = "ssr")]
 const MAX_EMAIL_CHARS: usize = 254;
+#[cfg(feature = "ssr")]
 const MAX_PASSWORD_CHARS: usize = 1024;
 
 #[server(endpoint = "login")]

@@ -57,9 +57,9 @@ pub fn router(context: ServerContext) -> Router {
         .with_secure(context.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
-        .with_path("/")
-        // Every request of a signed-in browser reaches the store, which throttles last-active writes.
-        .with_always_save(true);
+        // The cookie is written only at sign-in, so a "Remember me" expiry is never overwritten; last-active
+        // is kept by the store's `load`, which every request carrying the cookie goes through.
+        .with_path("/");
 
     let options = context.leptos_options.clone();
     let provide_backend = {
