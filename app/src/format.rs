@@ -22,7 +22,8 @@ mod tests {
 
     #[test]
     fn formats_minutes_in_utc_and_dash_for_none() {
-        assert_eq!(utc_minutes(Some(1_795_350_660_000)), "2026-11-22 09:51 UTC");
+        assert_eq!(utc_minutes(Some(0)), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_minutes(Some(1_700_000_000_000)), "2023-11-14 22:13 UTC");
         assert_eq!(utc_minutes(None), "-");
     }
 }
