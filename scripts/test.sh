@@ -22,7 +22,11 @@ cargo test -p app --features ssr 2>&1 | tee "$logs/app.log"
 cargo test -p server -- "${skip_postgres[@]}" 2>&1 | tee "$logs/server.log"
 
 echo "==> building the site for the end-to-end tests"
-cargo leptos build 2>&1 | tail -n 3
+if ! cargo leptos build > "$logs/build.log" 2>&1; then
+  grep -vE '^\s+(at |[0-9]+: )' "$logs/build.log" | tail -n 60
+  echo "the site build failed"
+  exit 1
+fi
 
 echo "==> Playwright (desktop 1280x800 and phone 390x844, headless Chromium)"
 set +e

@@ -62,7 +62,8 @@ pub struct OwnSessionView {
     pub id: String,
     pub app_id: String,
     pub ip: Option<String>,
-    pub user_agent: Option<String>,
+    /// Browser and system as parsed from the user agent; `None` shows as "Unknown Browser".
+    pub device: Option<String>,
     pub created_at_ms: i64,
     pub last_active_at_ms: i64,
     pub expires_at_ms: Option<i64>,

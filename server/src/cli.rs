@@ -31,6 +31,14 @@ pub struct StorageOptions {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// The payload key (32 bytes, base64); without it, a key file in the data folder is created and used.
+    #[arg(
+        long,
+        env = "ROSTER_PAYLOAD_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub payload_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +53,52 @@ pub enum Command {
     /// Check the audit log's hash chain; exits non-zero at the first broken record.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Register apps; each gets an API key, printed once.
+    #[command(subcommand)]
+    Apps(AppsCommand),
+    /// Tokens for the admin API, printed once.
+    #[command(subcommand)]
+    AdminTokens(AdminTokensCommand),
+    /// Payload encryption keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Seed realistic synthetic users, apps and sessions (for trying the console; never in production).
+    Demo {
+        /// How many sessions to create (up to 5,000,000).
+        #[arg(long, default_value_t = 10_000)]
+        sessions: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    Create(CreateAppOptions),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateAppOptions {
+    /// The app's id: lowercase letters, digits and underscores (e.g. my_meals).
+    #[arg(long)]
+    pub id: String,
+    #[arg(long)]
+    pub name: String,
+    /// The largest payload a session of this app may carry.
+    #[arg(long, default_value_t = 16 * 1024)]
+    pub max_payload_bytes: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminTokensCommand {
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new payload key and make it current; old keys keep decrypting.
+    Rotate,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -58,6 +112,9 @@ pub struct ServeOptions {
     /// Secure (`__Host-`) cookies: `auto` turns them on unless Roster listens on a loopback address.
     #[arg(long, env = "ROSTER_SECURE_COOKIES", value_enum, default_value_t = CookieSecurity::Auto)]
     pub secure_cookies: CookieSecurity,
+    /// A MaxMind-format city database (GeoLite2-City.mmdb or compatible) for session locations.
+    #[arg(long, env = "ROSTER_GEOIP_DB")]
+    pub geoip_db: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -66,6 +123,7 @@ impl Default for ServeOptions {
             listen: ([127, 0, 0, 1], 3000).into(),
             site_root: "target/site".into(),
             secure_cookies: CookieSecurity::Auto,
+            geoip_db: None,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::console_store::token_hash;
 use crate::passwords::verify_password;
 use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
 use crate::secrets::{new_error_reference, Secret};
-use crate::storage::{AuditEvent, Storage, UserRow};
+use crate::storage::{AuditEvent, SessionRow, Storage, UserRow};
 
 pub struct StorageBackend {
     storage: Storage,
@@ -49,6 +49,20 @@ fn current_user(row: &UserRow) -> Option<CurrentUser> {
         display_name: row.display_name.clone(),
         role: Role::parse(&row.role)?,
     })
+}
+
+/// "Chrome 120 on Windows 10", or None when the user agent told nothing.
+pub fn device_label(row: &SessionRow) -> Option<String> {
+    let browser = row.browser.as_ref().map(|name| match &row.browser_version {
+        Some(version) => format!("{name} {}", version.split('.').next().unwrap_or(version)),
+        None => name.clone(),
+    });
+    match (browser, &row.os) {
+        (Some(browser), Some(os)) => Some(format!("{browser} on {os}")),
+        (Some(browser), None) => Some(browser),
+        (None, Some(os)) => Some(os.clone()),
+        (None, None) => None,
+    }
 }
 
 fn minutes_until(now_ms: i64, until_ms: i64) -> i64 {
@@ -161,10 +175,10 @@ impl ConsoleBackend for StorageBackend {
             .into_iter()
             .map(|row| OwnSessionView {
                 is_current: current_hash.as_deref() == Some(row.token_hash.as_slice()),
+                device: device_label(&row),
                 id: row.id,
                 app_id: row.app_slug,
                 ip: row.ip,
-                user_agent: row.user_agent,
                 created_at_ms: row.created_at,
                 last_active_at_ms: row.last_active_at,
                 expires_at_ms: row.expires_at,

@@ -4,56 +4,62 @@
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
+use tokio::sync::OnceCell;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error as StoreError, Result as StoreResult};
 use tower_sessions::SessionStore;
 
 use app::backend::session_keys;
 
-use crate::clock::SharedClock;
-use crate::policy::SessionPolicy;
-use crate::secrets::{new_session_id, sha256};
-use crate::storage::{
-    AuditEvent, ConsoleSessionRow, NewConsoleSession, SessionEnd, Storage, StorageError,
-};
+use crate::engine::{Actor, CreateSession, Engine, EngineError, Lifetime};
+use crate::storage::SessionRow;
 
 #[derive(Debug, Clone)]
 pub struct ConsoleSessionStore {
-    storage: Storage,
-    clock: SharedClock,
-    policy: SessionPolicy,
+    engine: Engine,
+    console_app_id: std::sync::Arc<OnceCell<i64>>,
 }
 
 pub fn token_hash(id: &Id) -> Vec<u8> {
-    sha256(&id.0.to_le_bytes())
+    crate::secrets::sha256(&id.0.to_le_bytes())
 }
 
-fn backend_error(error: StorageError) -> StoreError {
+fn backend_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
+fn text(record: &Record, key: &str) -> Option<String> {
+    record
+        .data
+        .get(key)
+        .and_then(|value| value.as_str())
+        .map(str::to_owned)
+}
+
 impl ConsoleSessionStore {
-    pub fn new(storage: Storage, clock: SharedClock, policy: SessionPolicy) -> Self {
+    pub fn new(engine: Engine) -> Self {
         ConsoleSessionStore {
-            storage,
-            clock,
-            policy,
+            engine,
+            console_app_id: Default::default(),
         }
     }
 
-    /// Why a stored session may no longer be used, if it may not.
-    fn limit_reached(&self, row: &ConsoleSessionRow, now_ms: i64) -> Option<&'static str> {
-        if row.expires_at.is_some_and(|expires| now_ms >= expires) {
-            return Some("absolute lifetime reached");
-        }
-        let idle_ms = row.idle_timeout_secs.map(|secs| secs * 1000);
-        if idle_ms.is_some_and(|idle| now_ms >= row.last_active_at + idle) {
-            return Some("idle timeout reached");
-        }
-        None
+    async fn console_app_id(&self) -> StoreResult<i64> {
+        self.console_app_id
+            .get_or_try_init(|| async {
+                match self.engine.storage.app_by_slug("console").await {
+                    Ok(Some(app)) => Ok(app.id),
+                    Ok(None) => Err(backend_error(
+                        "the console app is missing from the database",
+                    )),
+                    Err(error) => Err(backend_error(error)),
+                }
+            })
+            .await
+            .copied()
     }
 
-    fn record_from_row(&self, id: Id, row: &ConsoleSessionRow) -> Record {
+    fn record_from_row(id: Id, row: &SessionRow) -> Record {
         let mut record = Record {
             id,
             data: Default::default(),
@@ -73,14 +79,6 @@ impl ConsoleSessionStore {
     }
 }
 
-fn text(record: &Record, key: &str) -> Option<String> {
-    record
-        .data
-        .get(key)
-        .and_then(|value| value.as_str())
-        .map(str::to_owned)
-}
-
 #[async_trait]
 impl SessionStore for ConsoleSessionStore {
     async fn create(&self, record: &mut Record) -> StoreResult<()> {
@@ -88,143 +86,81 @@ impl SessionStore for ConsoleSessionStore {
             .data
             .get(session_keys::USER_ID)
             .and_then(|value| value.as_i64())
-            .ok_or_else(|| {
-                StoreError::Backend("a console session needs a signed-in user".into())
-            })?;
+            .ok_or_else(|| backend_error("a console session needs a signed-in user"))?;
         let remember_me = record
             .data
             .get(session_keys::REMEMBER_ME)
             .and_then(|value| value.as_bool())
             .unwrap_or(false);
-        let (ip, user_agent) = (
-            text(record, session_keys::IP),
-            text(record, session_keys::USER_AGENT),
-        );
-        let now_ms = self.clock.now_ms();
-        loop {
-            let public_id = new_session_id();
-            let hash = token_hash(&record.id);
-            let audit = AuditEvent {
-                at_ms: now_ms,
-                actor: format!("user:{user_id}"),
-                action: "session.created",
-                target: Some(format!("session:{public_id}")),
-                reason: Some("console sign-in".into()),
-                ip: ip.clone(),
-            };
-            let inserted = self
-                .storage
-                .insert_console_session(
-                    NewConsoleSession {
-                        id: &public_id,
-                        token_hash: &hash,
-                        user_id,
-                        ip: ip.as_deref(),
-                        user_agent: user_agent.as_deref(),
-                        remember_me,
-                        now_ms,
-                        expires_at_ms: now_ms + self.policy.lifetime_secs(remember_me) * 1000,
-                        idle_timeout_secs: self.policy.idle_timeout_secs,
-                    },
-                    &audit,
-                )
-                .await;
-            match inserted {
-                Ok(()) => return Ok(()),
-                // 128 random bits collide only in theory; draw again rather than fail a sign-in.
-                Err(StorageError::AlreadyExists(_)) => record.id = Id::default(),
-                Err(error) => return Err(backend_error(error)),
-            }
-        }
-    }
-
-    async fn save(&self, record: &Record) -> StoreResult<()> {
-        self.storage
-            .touch_session(
-                &token_hash(&record.id),
-                self.clock.now_ms(),
-                self.policy.touch_interval_secs * 1000,
-            )
+        let request = CreateSession {
+            app_id: self.console_app_id().await?,
+            max_payload_bytes: 0,
+            user_id: Some(user_id),
+            ip: text(record, session_keys::IP).and_then(|ip| ip.parse().ok()),
+            user_agent: text(record, session_keys::USER_AGENT),
+            lifetime: Lifetime::Policy,
+            remember_me,
+            payload: None,
+            actor: format!("user:{user_id}"),
+            token_hash: Some(token_hash(&record.id)),
+            enforce_session_limit: false,
+        };
+        self.engine
+            .create_session(request)
             .await
+            .map(|_| ())
             .map_err(backend_error)
     }
 
+    /// Nothing to write: the data is fixed at sign-in, and last-active is kept by `load`.
+    async fn save(&self, _record: &Record) -> StoreResult<()> {
+        Ok(())
+    }
+
     async fn load(&self, id: &Id) -> StoreResult<Option<Record>> {
-        let Some(row) = self
-            .storage
-            .session_by_token_hash(&token_hash(id))
+        let hash = token_hash(id);
+        let row = match self
+            .engine
+            .live_session(&hash, Some(self.console_app_id().await?))
             .await
-            .map_err(backend_error)?
-        else {
-            return Ok(None);
+        {
+            Ok(row) => row,
+            Err(EngineError::SessionNotFound | EngineError::SessionEnded(_)) => return Ok(None),
+            Err(error) => return Err(backend_error(error)),
         };
-        if row.status != "active" {
-            return Ok(None);
-        }
-        let now_ms = self.clock.now_ms();
-        if let Some(reason) = self.limit_reached(&row, now_ms) {
-            let end = SessionEnd {
-                status: "expired",
-                ended_by: "system",
-                ended_by_user_id: None,
-                reason,
-                now_ms,
-            };
-            let audit = AuditEvent {
-                at_ms: now_ms,
-                actor: "system".into(),
-                action: "session.expired",
-                target: Some(format!("session:{}", row.id)),
-                reason: Some(reason.into()),
-                ip: None,
-            };
-            self.storage
-                .end_session(&row.id, &end, &audit)
-                .await
-                .map_err(backend_error)?;
-            return Ok(None);
-        }
-        if now_ms - row.last_active_at >= self.policy.touch_interval_secs * 1000 {
-            self.storage
-                .touch_session(&row.token_hash, now_ms, self.policy.touch_interval_secs * 1000)
+        let policy = self.engine.policy().await.map_err(backend_error)?;
+        let now_ms = self.engine.now_ms();
+        if now_ms - row.last_active_at >= policy.touch_interval_secs * 1000 {
+            self.engine
+                .storage
+                .touch_session(&hash, now_ms, policy.touch_interval_secs * 1000)
                 .await
                 .map_err(backend_error)?;
         }
-        Ok(Some(self.record_from_row(*id, &row)))
+        Ok(Some(Self::record_from_row(*id, &row)))
     }
 
     /// Called on sign-out and when the id is cycled: the holder ended the session.
     async fn delete(&self, id: &Id) -> StoreResult<()> {
-        let Some(row) = self
+        let found = self
+            .engine
             .storage
-            .session_by_token_hash(&token_hash(id))
-            .await
-            .map_err(backend_error)?
-        else {
-            return Ok(());
-        };
-        let now_ms = self.clock.now_ms();
-        let end = SessionEnd {
-            status: "revoked",
-            ended_by: "holder",
-            ended_by_user_id: row.user_id,
-            reason: "signed out",
-            now_ms,
-        };
-        let audit = AuditEvent {
-            at_ms: now_ms,
-            actor: row
-                .user_id
-                .map_or_else(|| "anonymous".into(), |id| format!("user:{id}")),
-            action: "session.signed_out",
-            target: Some(format!("session:{}", row.id)),
-            reason: None,
-            ip: row.ip.clone(),
-        };
-        self.storage
-            .end_session(&row.id, &end, &audit)
+            .session_by_token_hash(&token_hash(id), None)
             .await
             .map_err(backend_error)?;
+        if let Some(row) = found {
+            self.engine
+                .end_session(
+                    &row.id,
+                    Actor::Holder {
+                        user_id: row.user_id,
+                    },
+                    "revoked",
+                    "signed out",
+                )
+                .await
+                .map_err(backend_error)?;
+        }
         Ok(())
     }
 }

@@ -2,8 +2,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use roster::cli::{AuditCommand, Cli, Command, UsersCommand};
+use roster::cli::{
+    AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions,
+    UsersCommand,
+};
 use roster::operator::{self, read_password};
+use roster::payload_keys::PayloadKeys;
 use roster::storage::{sqlite_url_for, Storage};
 
 #[tokio::main]
@@ -29,6 +33,36 @@ async fn main() -> ExitCode {
     }
 }
 
+async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> Result<String, String> {
+    if sessions > 5_000_000 {
+        return Err("--sessions must be at most 5000000".into());
+    }
+    let started = std::time::Instant::now();
+    let now_ms = roster::clock::Clock::now_ms(&roster::clock::SystemClock);
+    let report = roster::demo::seed(storage, keys, sessions, now_ms)
+        .await
+        .map_err(|error| error.to_string())?;
+    let mut message = format!(
+        "Seeded {} users and {} sessions in {:.1} s.",
+        report.users,
+        report.sessions,
+        started.elapsed().as_secs_f64()
+    );
+    for (app, key) in report.api_keys {
+        message.push_str(&format!("\nAPI key for demo app {app} (shown once): {key}"));
+    }
+    Ok(message)
+}
+
+/// The payload key ring: the configured key, or the key file in the data folder (created when missing).
+fn payload_keys(options: &StorageOptions) -> Result<PayloadKeys, String> {
+    match &options.payload_key {
+        Some(key) => PayloadKeys::from_configured(key),
+        None => PayloadKeys::open_or_create(&options.data_dir.join("payload-keys.json")),
+    }
+    .map_err(|error| error.to_string())
+}
+
 async fn run(cli: Cli) -> Result<String, String> {
     let url = match &cli.storage.database_url {
         Some(url) => url.clone(),
@@ -42,12 +76,24 @@ async fn run(cli: Cli) -> Result<String, String> {
     let storage = Storage::connect(&url)
         .await
         .map_err(|error| error.to_string())?;
+    let keys = || payload_keys(&cli.storage);
     let stdin = || read_password(std::io::stdin().lock()).map_err(|error| error.to_string());
     let result = match cli.command.unwrap_or(Command::Serve(Default::default())) {
-        Command::Serve(options) => roster::serve::serve(storage.clone(), options)
+        Command::Serve(options) => roster::serve::serve(storage.clone(), keys()?, options)
             .await
-            .map(|()| String::new())
-            .map_err(|error| format!("the server stopped: {error}")),
+            .map(|()| String::new()),
+        Command::Apps(AppsCommand::Create(options)) => operator::create_app(&storage, &options)
+            .await
+            .map_err(|error| error.to_string()),
+        Command::AdminTokens(AdminTokensCommand::Create { name }) => {
+            operator::create_admin_token(&storage, &name)
+                .await
+                .map_err(|error| error.to_string())
+        }
+        Command::Demo { sessions } => demo(&storage, &keys()?, sessions).await,
+        Command::Keys(KeysCommand::Rotate) => {
+            operator::rotate_keys(&keys()?).map_err(|error| error.to_string())
+        }
         Command::CreateOwner(options) => operator::create_owner(&storage, &options, stdin()?)
             .await
             .map_err(|error| error.to_string()),

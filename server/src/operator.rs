@@ -26,6 +26,14 @@ pub enum OperatorError {
     BadEmail(String),
     #[error("the audit chain is broken at record {seq}: {problem}")]
     AuditChainBroken { seq: i64, problem: &'static str },
+    #[error("{0:?} is not an app id: use 2 to 64 lowercase letters, digits and underscores, starting with a letter")]
+    BadAppId(String),
+    #[error("--max-payload-bytes must be from 1 to 1048576")]
+    BadPayloadLimit,
+    #[error("a token name must have 1 to 100 characters")]
+    BadTokenName,
+    #[error("{0}")]
+    Keys(#[from] crate::payload_keys::KeyError),
 }
 
 /// Reads one line: the trailing newline of `echo pw | roster …` is not part of the password.
@@ -114,4 +122,89 @@ pub async fn verify_audit(storage: &Storage) -> Result<String, OperatorError> {
             problem: chain_break.problem,
         }),
     }
+}
+
+/// App ids are slugs: they appear in URLs, exports and the console.
+fn checked_app_id(id: &str) -> Result<&str, OperatorError> {
+    let valid = (2..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && id.as_bytes()[0].is_ascii_lowercase();
+    if valid {
+        Ok(id)
+    } else {
+        Err(OperatorError::BadAppId(id.to_string()))
+    }
+}
+
+pub async fn create_app(
+    storage: &Storage,
+    options: &crate::cli::CreateAppOptions,
+) -> Result<String, OperatorError> {
+    let id = checked_app_id(&options.id)?;
+    if !(1..=1024 * 1024).contains(&options.max_payload_bytes) {
+        return Err(OperatorError::BadPayloadLimit);
+    }
+    let key = crate::secrets::new_token("rk_");
+    let prefix: String = key.expose().chars().take(10).collect();
+    let now_ms = SystemClock.now_ms();
+    let audit = crate::storage::AuditEvent {
+        at_ms: now_ms,
+        actor: "operator".into(),
+        action: "app.created",
+        target: Some(format!("app:{id}")),
+        reason: None,
+        ip: None,
+    };
+    let hash = crate::secrets::sha256(key.expose().as_bytes());
+    storage
+        .create_app(
+            id,
+            options.name.trim(),
+            options.max_payload_bytes,
+            &hash,
+            &prefix,
+            now_ms,
+            &audit,
+        )
+        .await?;
+    Ok(format!(
+        "Registered app {id}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
+        key.expose()
+    ))
+}
+
+pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<String, OperatorError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(OperatorError::BadTokenName);
+    }
+    let token = crate::secrets::new_token("ra_");
+    let prefix: String = token.expose().chars().take(10).collect();
+    let now_ms = SystemClock.now_ms();
+    let audit = crate::storage::AuditEvent {
+        at_ms: now_ms,
+        actor: "operator".into(),
+        action: "admin_token.created",
+        target: Some(format!("admin_token:{name}")),
+        reason: None,
+        ip: None,
+    };
+    let hash = crate::secrets::sha256(token.expose().as_bytes());
+    storage
+        .create_admin_token(name, &hash, &prefix, now_ms, &audit)
+        .await?;
+    Ok(format!(
+        "Admin token {name:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
+        token.expose()
+    ))
+}
+
+pub fn rotate_keys(keys: &crate::payload_keys::PayloadKeys) -> Result<String, OperatorError> {
+    let id = keys.rotate()?;
+    Ok(format!(
+        "Payload key {id} is now current; older keys keep decrypting. Restart the other nodes, or they load it \
+         when they first meet it."
+    ))
 }

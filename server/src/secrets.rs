@@ -10,6 +10,17 @@ pub fn new_session_id() -> String {
     hex::encode(bytes)
 }
 
+/// A bearer secret: `prefix` and 256 random bits in URL-safe base64. Shown once; only its SHA-256 is kept.
+pub fn new_token(prefix: &str) -> Secret {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    Secret(format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
 /// A short random reference that ties a message shown to a person to the full error in the log.
 pub fn new_error_reference() -> String {
     let mut bytes = [0u8; 4];
@@ -53,6 +64,14 @@ mod tests {
             .chars()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn tokens_carry_256_random_bits() {
+        let token = new_token("rs_");
+        assert!(token.expose().starts_with("rs_"));
+        assert_eq!(token.expose().len(), 3 + 43);
+        assert_ne!(token.expose(), new_token("rs_").expose());
     }
 
     #[test]

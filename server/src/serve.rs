@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::LeptosOptions;
 
@@ -9,9 +10,15 @@ use app::model::Role;
 
 use crate::cli::ServeOptions;
 use crate::clock::SystemClock;
+use crate::engine::{spawn_expiry_sweep, Engine};
+use crate::geo::GeoDatabase;
 use crate::http::{router, ServerContext};
-use crate::policy::SessionPolicy;
+use crate::payload_keys::PayloadKeys;
 use crate::storage::Storage;
+
+/// How often counted validations are written, and how often expired sessions are swept.
+const ACTIVITY_FLUSH: Duration = Duration::from_secs(1);
+const EXPIRY_SWEEP: Duration = Duration::from_secs(30);
 
 pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
     LeptosOptions::builder()
@@ -22,7 +29,11 @@ pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
         .build()
 }
 
-pub async fn serve(storage: Storage, options: ServeOptions) -> std::io::Result<()> {
+pub async fn serve(
+    storage: Storage,
+    keys: PayloadKeys,
+    options: ServeOptions,
+) -> Result<(), String> {
     if storage
         .count_users_with_role(Role::Owner.as_str())
         .await
@@ -34,22 +45,40 @@ pub async fn serve(storage: Storage, options: ServeOptions) -> std::io::Result<(
              (or `make owner EMAIL=you@example.com`)"
         );
     }
+    let geo = match &options.geoip_db {
+        Some(path) => Some(Arc::new(
+            GeoDatabase::open(path).map_err(|error| error.to_string())?,
+        )),
+        None => None,
+    };
+    let engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
+    let policy = engine.policy().await.map_err(|error| error.to_string())?;
+    engine
+        .activity
+        .spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
+    spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
     let context = ServerContext {
-        storage,
-        clock: Arc::new(SystemClock),
-        policy: SessionPolicy::default(),
+        engine: engine.clone(),
         leptos_options: leptos_options(&options),
         secure_cookies: options.secure_cookies(),
     };
-    let app = router(context);
-    let listener = tokio::net::TcpListener::bind(options.listen).await?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
     tracing::info!("Roster console at http://{}", options.listen);
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        router(context).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
+    .map_err(|error| format!("the server stopped: {error}"))?;
+    // Counted validations are not lost on a clean stop.
+    let _ = engine
+        .activity
+        .flush(policy.touch_interval_secs * 1000)
+        .await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

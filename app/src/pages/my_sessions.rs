@@ -53,7 +53,7 @@ fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
                             </div>
                             <dl>
                                 <dt>"Device"</dt>
-                                <dd>{session.user_agent.clone().unwrap_or_else(|| "Unknown Browser".into())}</dd>
+                                <dd>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</dd>
                                 <dt>"IP"</dt>
                                 <dd>{session.ip.clone().unwrap_or_else(|| "Unknown IP".into())}</dd>
                                 <dt>"Signed in"</dt>

@@ -47,14 +47,18 @@ CREATE TABLE sessions (
     device                  TEXT,
     city                    TEXT,
     country                 TEXT,
+    country_code            TEXT,
     created_at              BIGINT NOT NULL,
     updated_at              BIGINT NOT NULL,
     last_active_at          BIGINT NOT NULL,
     expires_at              BIGINT,
     idle_timeout_secs       BIGINT,
+    -- When the session ends unless used again: the earlier of expires_at and last activity + idle timeout.
+    -- Kept on every write so the expiry sweep is one index range scan.
+    deadline_at             BIGINT,
     remember_me             BIGINT NOT NULL DEFAULT 0,
     ended_at                BIGINT,
-    ended_by                TEXT CHECK (ended_by IN ('user', 'holder', 'system')),
+    ended_by                TEXT CHECK (ended_by IN ('user', 'holder', 'system', 'admin_token')),
     ended_by_user_id        BIGINT REFERENCES users (id),
     end_reason              TEXT,
     payload_ciphertext      BYTEA,
@@ -67,6 +71,8 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user_status ON sessions (user_id, status);
 CREATE INDEX sessions_status_created ON sessions (status, created_at);
+CREATE INDEX sessions_status_deadline ON sessions (status, deadline_at);
+CREATE INDEX sessions_app_status ON sessions (app_id, status);
 
 CREATE TABLE audit_events (
     seq       BIGINT PRIMARY KEY,

@@ -47,14 +47,18 @@ CREATE TABLE sessions (
     device                  TEXT,
     city                    TEXT,
     country                 TEXT,
+    country_code            TEXT,
     created_at              INTEGER NOT NULL,
     updated_at              INTEGER NOT NULL,
     last_active_at          INTEGER NOT NULL,
     expires_at              INTEGER,
     idle_timeout_secs       INTEGER,
+    -- When the session ends unless used again: the earlier of expires_at and last activity + idle timeout.
+    -- Kept on every write so the expiry sweep is one index range scan.
+    deadline_at             INTEGER,
     remember_me             INTEGER NOT NULL DEFAULT 0,
     ended_at                INTEGER,
-    ended_by                TEXT CHECK (ended_by IN ('user', 'holder', 'system')),
+    ended_by                TEXT CHECK (ended_by IN ('user', 'holder', 'system', 'admin_token')),
     ended_by_user_id        INTEGER REFERENCES users (id),
     end_reason              TEXT,
     payload_ciphertext      BLOB,
@@ -67,6 +71,8 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user_status ON sessions (user_id, status);
 CREATE INDEX sessions_status_created ON sessions (status, created_at);
+CREATE INDEX sessions_status_deadline ON sessions (status, deadline_at);
+CREATE INDEX sessions_app_status ON sessions (app_id, status);
 
 CREATE TABLE audit_events (
     seq       INTEGER PRIMARY KEY, -- assigned by the writer under the write lock, never reused

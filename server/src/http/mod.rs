@@ -1,5 +1,6 @@
 //! The axum application: console pages, server functions, and the layers around them.
 
+pub mod api;
 mod cross_site;
 mod error_status;
 
@@ -14,11 +15,9 @@ use tower_sessions::SessionManagerLayer;
 use app::backend::Backend;
 use app::{shell, App};
 
-use crate::clock::SharedClock;
 use crate::console_backend::StorageBackend;
 use crate::console_store::ConsoleSessionStore;
-use crate::policy::SessionPolicy;
-use crate::storage::Storage;
+use crate::engine::Engine;
 
 pub use cross_site::refuse_cross_site;
 pub use error_status::status_from_console_error;
@@ -26,9 +25,7 @@ pub use error_status::status_from_console_error;
 /// Everything the router needs, built once at start-up (or per test).
 #[derive(Clone)]
 pub struct ServerContext {
-    pub storage: Storage,
-    pub clock: SharedClock,
-    pub policy: SessionPolicy,
+    pub engine: Engine,
     pub leptos_options: LeptosOptions,
     /// Secure cookies with the `__Host-` prefix; off only for plain local http.
     pub secure_cookies: bool,
@@ -43,15 +40,12 @@ pub fn cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn router(context: ServerContext) -> Router {
+    let engine = context.engine.clone();
     let backend: Backend = Arc::new(StorageBackend::new(
-        context.storage.clone(),
-        context.clock.clone(),
+        engine.storage.clone(),
+        engine.clock.clone(),
     ));
-    let store = ConsoleSessionStore::new(
-        context.storage.clone(),
-        context.clock.clone(),
-        context.policy,
-    );
+    let store = ConsoleSessionStore::new(engine.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name(cookie_name(context.secure_cookies))
         .with_secure(context.secure_cookies)
@@ -84,4 +78,6 @@ pub fn router(context: ServerContext) -> Router {
             shell,
         ))
         .with_state(options)
+        .merge(api::routes(engine))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
 }

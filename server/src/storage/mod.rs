@@ -2,13 +2,17 @@
 //! PostgreSQL (several nodes sharing one server), through sqlx's `Any` driver; the few places where the two
 //! differ ask `DbKind`.
 
+mod apps;
 mod audit;
-mod console_sessions;
+mod bulk;
+mod sessions;
 mod users;
 
+pub use apps::{AdminTokenRow, AppRow};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
-pub use console_sessions::{ConsoleSessionRow, NewConsoleSession, SessionEnd};
-pub use users::{NewUser, SignInFailures, UserRow};
+pub use bulk::BulkSession;
+pub use sessions::{Activity, NewSession, SessionEnd, SessionFilter, SessionRow, StoredPayload};
+pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -34,6 +38,9 @@ pub enum StorageError {
     /// A unique constraint refused the write; the string names what already exists.
     #[error("{0} already exists")]
     AlreadyExists(&'static str),
+    /// The user already has this many active sessions.
+    #[error("the user already has {0} active sessions")]
+    SessionLimit(i64),
 }
 
 impl StorageError {

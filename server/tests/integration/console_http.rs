@@ -13,11 +13,10 @@ use app::ConsoleError;
 use roster::clock::ManualClock;
 use roster::http::{router, ServerContext};
 use roster::passwords::hash_password;
-use roster::policy::SessionPolicy;
 use roster::secrets::Secret;
 use roster::storage::{AuditEvent, NewUser, SessionEnd};
 
-use crate::support::{manual_clock, TestDb, START_MS};
+use crate::support::{manual_clock, test_engine, TestDb, START_MS};
 
 const PASSWORD: &str = "correct horse battery staple";
 const MINUTE: i64 = 60_000;
@@ -90,9 +89,7 @@ impl TestApp {
         }
         let options = roster::serve::leptos_options(&Default::default());
         let router = router(ServerContext {
-            storage: db.storage.clone(),
-            clock: shared,
-            policy: SessionPolicy::default(),
+            engine: test_engine(&db, shared),
             leptos_options: options,
             secure_cookies,
         });

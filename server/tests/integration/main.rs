@@ -1,37 +1,58 @@
 //! All integration tests in one binary (one link step). Storage cases run on SQLite and on PostgreSQL;
 //! HTTP cases drive the real router with `oneshot`, no socket.
 
+mod api_http;
 mod console_http;
+mod sqlite_only;
 mod storage_cases;
 mod support;
 
 /// Declares each storage case twice: `sqlite::case` and `postgres::case`. The test command skips the
 /// `postgres::` half, saying so, when no PostgreSQL server answers.
 macro_rules! on_both_databases {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let db = crate::support::TestDb::sqlite().await;
-                    crate::storage_cases::$case(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let db = crate::support::TestDb::postgres().await;
-                    crate::storage_cases::$case(&db).await;
-                    db.drop_database().await;
-                }
-            )*
+    ($name:ident = $suite:ident: $($case:ident),* $(,)?) => {
+        mod $name {
+            mod sqlite {
+                $(
+                    #[tokio::test]
+                    async fn $case() {
+                        let db = crate::support::TestDb::sqlite().await;
+                        crate::$suite::$case(&db).await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test]
+                    async fn $case() {
+                        let db = crate::support::TestDb::postgres().await;
+                        crate::$suite::$case(&db).await;
+                        db.drop_database().await;
+                    }
+                )*
+            }
         }
     };
 }
 
 on_both_databases!(
+    api = api_http:
+    create_validate_revoke_then_the_next_validate_is_refused,
+    idle_and_absolute_limits_expire_sessions_on_a_controlled_clock,
+    the_sweep_marks_unused_sessions_expired,
+    the_eleventh_session_of_a_user_is_refused,
+    payloads_round_trip_and_respect_the_size_limit,
+    revoking_deletes_the_payload_ciphertext,
+    the_holder_signs_out_and_apps_cannot_touch_each_others_sessions,
+    validations_are_counted_in_batches,
+    missing_or_wrong_credentials_are_refused,
+    bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing,
+    the_admin_list_filters_pages_and_counts_in_the_database,
+    revoking_a_user_ends_all_their_sessions,
+);
+
+on_both_databases!(
+    storage = storage_cases:
     users_are_found_by_email_in_any_case_and_emails_are_unique,
     sql_metacharacters_are_stored_as_plain_text,
     failed_sign_ins_lock_after_the_limit_and_clear_on_success,

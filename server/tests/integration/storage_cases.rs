@@ -1,6 +1,8 @@
 //! Storage behaviour, written once and run on both databases (see `on_both_databases!`).
 
-use roster::storage::{AuditEvent, NewConsoleSession, NewUser, SessionEnd, Storage, StorageError};
+use roster::device::Device;
+use roster::geo::Location;
+use roster::storage::{AuditEvent, NewSession, NewUser, SessionEnd, Storage, StorageError};
 
 use crate::support::{TestDb, START_MS};
 
@@ -35,19 +37,29 @@ async fn console_session(
     user_id: i64,
     expires_at_ms: i64,
 ) {
+    let console = storage
+        .app_by_slug("console")
+        .await
+        .unwrap()
+        .expect("the console app exists");
     storage
-        .insert_console_session(
-            NewConsoleSession {
+        .insert_session(
+            &NewSession {
                 id,
                 token_hash: &roster::secrets::sha256(token),
-                user_id,
+                app_id: console.id,
+                user_id: Some(user_id),
                 ip: Some("198.51.100.4"),
                 user_agent: Some("Mozilla/5.0"),
-                remember_me: false,
+                device: &Device::default(),
+                location: &Location::default(),
                 now_ms: START_MS,
-                expires_at_ms,
-                idle_timeout_secs: 3600,
+                expires_at_ms: Some(expires_at_ms),
+                idle_timeout_secs: Some(3600),
+                remember_me: false,
+                payload: None,
             },
+            None,
             &event("session.created", id),
         )
         .await
@@ -162,7 +174,7 @@ pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
     .await;
     let row = db
         .storage
-        .session_by_token_hash(&roster::secrets::sha256(b"secret-token"))
+        .session_by_token_hash(&roster::secrets::sha256(b"secret-token"), None)
         .await
         .unwrap()
         .expect("found by the token's hash");
@@ -173,7 +185,7 @@ pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
     assert_eq!(row.status, "active");
     assert!(
         db.storage
-            .session_by_token_hash(b"secret-token")
+            .session_by_token_hash(b"secret-token", None)
             .await
             .unwrap()
             .is_none(),
@@ -204,7 +216,7 @@ pub async fn last_active_is_written_at_most_once_per_interval(db: &TestDb) {
         .unwrap();
     let row = db
         .storage
-        .session_by_token_hash(&hash)
+        .session_by_token_hash(&hash, None)
         .await
         .unwrap()
         .unwrap();
@@ -218,7 +230,7 @@ pub async fn last_active_is_written_at_most_once_per_interval(db: &TestDb) {
         .unwrap();
     let row = db
         .storage
-        .session_by_token_hash(&hash)
+        .session_by_token_hash(&hash, None)
         .await
         .unwrap()
         .unwrap();
@@ -242,7 +254,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
     assert!(ended);
     let row = db
         .storage
-        .session_by_token_hash(&roster::secrets::sha256(b"token-b"))
+        .session_by_token_hash(&roster::secrets::sha256(b"token-b"), None)
         .await
         .unwrap()
         .unwrap();

@@ -86,6 +86,14 @@ impl TestDb {
 
 pub const START_MS: i64 = 1_790_000_000_000;
 
+/// An engine over the test database with a fixed payload key and no geo database.
+pub fn test_engine(db: &TestDb, clock: SharedClock) -> roster::engine::Engine {
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
+    let keys = roster::payload_keys::PayloadKeys::from_configured(&key).expect("a valid key");
+    roster::engine::Engine::new(db.storage.clone(), keys, None, clock)
+}
+
 pub fn manual_clock() -> (Arc<ManualClock>, SharedClock) {
     let clock = ManualClock::starting_at(START_MS);
     (clock.clone(), clock)

@@ -1,0 +1,123 @@
+//! Creating a session: lifetime from the policy, device and location from the client, the payload sealed.
+
+use std::net::IpAddr;
+
+use serde_json::{Map, Value};
+
+use super::{Engine, EngineError};
+use crate::device::parse_user_agent;
+use crate::geo::locate;
+use crate::secrets::{new_session_id, new_token, sha256, Secret};
+use crate::storage::{AuditEvent, NewSession, StorageError};
+
+/// How long a new session lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifetime {
+    /// The policy's absolute lifetime (longer with remember-me) and idle timeout.
+    Policy,
+    /// A shorter lifetime the app asks for, within the policy's.
+    Seconds(i64),
+    /// No expiry at all, when the app asks for it.
+    Durable,
+}
+
+pub struct CreateSession {
+    pub app_id: i64,
+    pub max_payload_bytes: i64,
+    pub user_id: Option<i64>,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+    pub lifetime: Lifetime,
+    pub remember_me: bool,
+    pub payload: Option<Map<String, Value>>,
+    /// Who asks, for the audit log.
+    pub actor: String,
+    /// The console brings its own secret (the cookie); apps get a new token.
+    pub token_hash: Option<Vec<u8>>,
+    /// Apps are held to the per-user limit. Console sign-ins count towards it but are never refused, so
+    /// an admin can always sign in to end sessions.
+    pub enforce_session_limit: bool,
+}
+
+#[derive(Debug)]
+pub struct Created {
+    pub id: String,
+    pub token: Option<Secret>,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+}
+
+impl Engine {
+    pub async fn create_session(&self, request: CreateSession) -> Result<Created, EngineError> {
+        let policy = self.policy().await?;
+        let now_ms = self.now_ms();
+        let longest = policy.lifetime_secs(request.remember_me);
+        let (expires_at_ms, idle_timeout_secs) = match request.lifetime {
+            Lifetime::Policy => (
+                Some(now_ms + longest * 1000),
+                Some(policy.idle_timeout_secs),
+            ),
+            Lifetime::Seconds(secs) if (1..=longest).contains(&secs) => {
+                (Some(now_ms + secs * 1000), Some(policy.idle_timeout_secs))
+            }
+            Lifetime::Seconds(_) => {
+                return Err(EngineError::invalid(format!(
+                    "ttlSeconds must be between 1 and {longest}"
+                )));
+            }
+            Lifetime::Durable => (None, None),
+        };
+        let id = new_session_id();
+        let (token, token_hash) = match request.token_hash {
+            Some(hash) => (None, hash),
+            None => {
+                let token = new_token("rs_");
+                let hash = sha256(token.expose().as_bytes());
+                (Some(token), hash)
+            }
+        };
+        let sealed = match &request.payload {
+            Some(payload) => Some(self.seal_payload(&id, payload, request.max_payload_bytes)?),
+            None => None,
+        };
+        let ip_text = request.ip.map(|ip| ip.to_string());
+        let device = parse_user_agent(request.user_agent.as_deref());
+        let location = locate(self.geo.as_deref(), request.ip);
+        let audit = AuditEvent {
+            at_ms: now_ms,
+            actor: request.actor,
+            action: "session.created",
+            target: Some(format!("session:{id}")),
+            reason: None,
+            ip: ip_text.clone(),
+        };
+        let session = NewSession {
+            id: &id,
+            token_hash: &token_hash,
+            app_id: request.app_id,
+            user_id: request.user_id,
+            ip: ip_text.as_deref(),
+            user_agent: request.user_agent.as_deref(),
+            device: &device,
+            location: &location,
+            now_ms,
+            expires_at_ms,
+            idle_timeout_secs,
+            remember_me: request.remember_me,
+            payload: sealed.as_ref().map(|sealed| sealed.stored()),
+        };
+        let limit = request
+            .enforce_session_limit
+            .then_some(policy.max_active_per_user);
+        match self.storage.insert_session(&session, limit, &audit).await {
+            Ok(()) => Ok(Created {
+                id,
+                token,
+                created_at_ms: now_ms,
+                expires_at_ms,
+            }),
+            Err(StorageError::SessionLimit(limit)) => Err(EngineError::TooManySessions(limit)),
+            Err(error) => Err(error.into()),
+        }
+    }
+}

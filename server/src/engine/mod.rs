@@ -1,0 +1,84 @@
+//! The session engine: what creating, validating, changing and ending sessions means, whoever asks (the
+//! REST API, the console, the operator). Handlers translate requests into these calls and errors into replies.
+
+mod activity;
+mod create;
+mod end;
+mod payload;
+mod sweep;
+mod validate;
+
+use std::sync::Arc;
+
+pub use activity::ActivityRecorder;
+pub use create::{CreateSession, Created, Lifetime};
+pub use end::Actor;
+pub use sweep::spawn_expiry_sweep;
+
+use crate::clock::SharedClock;
+use crate::geo::GeoDatabase;
+use crate::payload_keys::{CryptoError, PayloadKeys};
+use crate::policy::SessionPolicy;
+use crate::storage::{Storage, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no such session")]
+    SessionNotFound,
+    #[error("the session has {0}")]
+    SessionEnded(&'static str),
+    #[error("the payload is {size} bytes; this app allows at most {limit}")]
+    PayloadTooLarge { size: usize, limit: i64 },
+    #[error("the user already has {0} active sessions, the most allowed; end one first")]
+    TooManySessions(i64),
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("{0}")]
+    Crypto(#[from] CryptoError),
+}
+
+impl EngineError {
+    pub fn invalid(message: impl Into<String>) -> EngineError {
+        EngineError::InvalidInput(message.into())
+    }
+}
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub storage: Storage,
+    pub keys: PayloadKeys,
+    pub geo: Option<Arc<GeoDatabase>>,
+    pub clock: SharedClock,
+    pub activity: ActivityRecorder,
+}
+
+impl Engine {
+    pub fn new(
+        storage: Storage,
+        keys: PayloadKeys,
+        geo: Option<Arc<GeoDatabase>>,
+        clock: SharedClock,
+    ) -> Engine {
+        let activity = ActivityRecorder::new(storage.clone());
+        Engine {
+            storage,
+            keys,
+            geo,
+            clock,
+            activity,
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub async fn policy(&self) -> Result<SessionPolicy, EngineError> {
+        Ok(SessionPolicy::from_settings(
+            &self.storage.settings().await?,
+        ))
+    }
+}

@@ -1,0 +1,97 @@
+//! Payloads: JSON objects, sealed per write, opened only for their own session.
+
+use serde_json::{Map, Value};
+
+use super::{Engine, EngineError};
+use crate::storage::{AuditEvent, SessionRow, StoredPayload};
+
+/// A sealed payload and what the console may show about it.
+pub struct SealedPayload {
+    bytes: Vec<u8>,
+    key_id: i64,
+    plaintext_bytes: i64,
+    attribute_count: i64,
+}
+
+impl SealedPayload {
+    pub fn stored(&self) -> StoredPayload<'_> {
+        StoredPayload {
+            ciphertext: &self.bytes,
+            key_id: self.key_id,
+            plaintext_bytes: self.plaintext_bytes,
+            attribute_count: self.attribute_count,
+        }
+    }
+}
+
+impl Engine {
+    pub fn seal_payload(
+        &self,
+        session_id: &str,
+        payload: &Map<String, Value>,
+        limit: i64,
+    ) -> Result<SealedPayload, EngineError> {
+        let plaintext =
+            serde_json::to_vec(payload).map_err(|error| EngineError::invalid(error.to_string()))?;
+        if plaintext.len() as i64 > limit {
+            return Err(EngineError::PayloadTooLarge {
+                size: plaintext.len(),
+                limit,
+            });
+        }
+        let sealed = self.keys.seal(session_id, &plaintext);
+        Ok(SealedPayload {
+            bytes: sealed.bytes,
+            key_id: sealed.key_id,
+            plaintext_bytes: plaintext.len() as i64,
+            attribute_count: payload.len() as i64,
+        })
+    }
+
+    /// The decrypted payload of an active session; an empty object when it has none.
+    pub async fn open_payload(
+        &self,
+        session: &SessionRow,
+    ) -> Result<Map<String, Value>, EngineError> {
+        let Some((ciphertext, key_id)) = self.storage.payload_ciphertext(&session.id).await? else {
+            return Ok(Map::new());
+        };
+        let plaintext = self.keys.open(&session.id, key_id, &ciphertext)?;
+        match serde_json::from_slice(&plaintext) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(EngineError::Crypto(
+                crate::payload_keys::CryptoError::Undecryptable,
+            )),
+        }
+    }
+
+    pub async fn replace_payload(
+        &self,
+        session: &SessionRow,
+        payload: &Map<String, Value>,
+        limit: i64,
+        actor: String,
+    ) -> Result<(i64, i64), EngineError> {
+        let sealed = self.seal_payload(&session.id, payload, limit)?;
+        let audit = AuditEvent {
+            at_ms: self.now_ms(),
+            actor,
+            action: "session.payload_replaced",
+            target: Some(format!("session:{}", session.id)),
+            reason: None,
+            ip: None,
+        };
+        let stored = (!payload.is_empty()).then(|| sealed.stored());
+        if !self
+            .storage
+            .replace_payload(&session.id, stored, self.now_ms(), &audit)
+            .await?
+        {
+            return Err(EngineError::SessionEnded("ended"));
+        }
+        if payload.is_empty() {
+            return Ok((0, 0));
+        }
+        Ok((sealed.plaintext_bytes, sealed.attribute_count))
+    }
+}

@@ -1,0 +1,155 @@
+//! The admin API, for automation holding an admin token: list sessions, revoke one, revoke a user's.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::extract::{ApiQuery, CallingAdmin};
+use super::view::SessionJson;
+use crate::engine::Engine;
+use crate::storage::SessionFilter;
+
+const MAX_LIMIT: i64 = 500;
+const MAX_OFFSET: i64 = 10_000_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    limit: Option<String>,
+    offset: Option<String>,
+    status: Option<String>,
+    app: Option<String>,
+    q: Option<String>,
+}
+
+fn number(
+    value: Option<&str>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ApiError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "{name} must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+pub async fn list_sessions(
+    State(engine): State<Engine>,
+    CallingAdmin(_admin): CallingAdmin,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = number(query.limit.as_deref(), "limit", 50, 1..=MAX_LIMIT)?;
+    let offset = number(query.offset.as_deref(), "offset", 0, 0..=MAX_OFFSET)?;
+    let status = match query.status.as_deref() {
+        None | Some("") | Some("all") => None,
+        Some(status @ ("active" | "expired" | "revoked")) => Some(status.to_string()),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "status must be active, expired, revoked or all",
+            ))
+        }
+    };
+    let app_slug = match query.app.as_deref() {
+        None | Some("") => None,
+        Some(slug) if slug.len() <= 64 => Some(slug.to_string()),
+        Some(_) => return Err(ApiError::invalid("app must have at most 64 characters")),
+    };
+    let search = match query.q.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) if text.chars().count() <= 200 => Some(text.to_string()),
+        Some(_) => return Err(ApiError::invalid("q must have at most 200 characters")),
+    };
+    let filter = SessionFilter {
+        status,
+        app_slug,
+        search,
+        limit,
+        offset,
+    };
+    let (rows, total) = engine.storage.list_sessions(&filter).await?;
+    let items: Vec<SessionJson> = rows.into_iter().map(SessionJson::from).collect();
+    Ok(Json(
+        json!({ "items": items, "total": total, "limit": limit, "offset": offset }),
+    ))
+}
+
+fn session_id(text: &str) -> Result<&str, ApiError> {
+    let valid = text.len() == 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    valid
+        .then_some(text)
+        .ok_or_else(|| ApiError::invalid("a session id is 32 lowercase hexadecimal characters"))
+}
+
+pub async fn revoke_session(
+    State(engine): State<Engine>,
+    CallingAdmin(admin): CallingAdmin,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = session_id(&id)?;
+    let Some(session) = engine.storage.session_by_id(id).await? else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no session has this id",
+        ));
+    };
+    let revoked = engine
+        .end_session(
+            &session.id,
+            admin,
+            "revoked",
+            "revoked through the admin API",
+        )
+        .await?;
+    Ok(Json(
+        json!({ "id": session.id, "revoked": revoked, "status": if revoked { "revoked" } else { session.status.as_str() } }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RevokeUserQuery {
+    user_id: Option<String>,
+}
+
+pub async fn revoke_user_sessions(
+    State(engine): State<Engine>,
+    CallingAdmin(admin): CallingAdmin,
+    ApiQuery(query): ApiQuery<RevokeUserQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let user_id = query
+        .user_id
+        .as_deref()
+        .and_then(|text| text.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::invalid("userId must be a user's numeric id"))?;
+    if engine.storage.user_by_id(user_id).await?.is_none() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no user has this id",
+        ));
+    }
+    let ended = engine
+        .revoke_user_sessions(user_id, admin, "revoked through the admin API")
+        .await?;
+    Ok(Json(
+        json!({ "userId": user_id, "revoked": ended.len(), "ids": ended }),
+    ))
+}

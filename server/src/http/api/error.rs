@@ -1,0 +1,98 @@
+//! The API's errors: `{"error": {"code": "...", "message": "..."}}` with the status the code names.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::engine::EngineError;
+use crate::secrets::new_error_reference;
+use crate::storage::StorageError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// Logs the cause under a reference; the caller sees only the reference.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        let reference = new_error_reference();
+        tracing::error!(%reference, "{cause}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("Roster could not complete the request (reference {reference})"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(error: EngineError) -> ApiError {
+        match error {
+            EngineError::InvalidInput(message) => ApiError::invalid(message),
+            EngineError::SessionNotFound => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_invalid",
+                "the session token is not valid",
+            ),
+            EngineError::SessionEnded(how) => {
+                let code = if how == "expired" {
+                    "session_expired"
+                } else {
+                    "session_revoked"
+                };
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    code,
+                    format!("the session has {how}"),
+                )
+            }
+            error @ EngineError::PayloadTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                error.to_string(),
+            ),
+            error @ EngineError::TooManySessions(_) => {
+                ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
+            }
+            EngineError::Storage(StorageError::AlreadyExists(what)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what} already exists"),
+            ),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> ApiError {
+        EngineError::from(error).into()
+    }
+}

@@ -1,0 +1,156 @@
+//! Extractors that turn every malformed request into a clear 400 (or 401/413/415) in the API's error shape.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::engine::{Actor, Engine};
+use crate::secrets::sha256;
+use crate::storage::AppRow;
+
+/// A JSON body, with serde's own words for what is wrong in it.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            )),
+            Err(JsonRejection::BytesRejection(rejection))
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the request body is too large",
+                ))
+            }
+            Err(rejection) => Err(ApiError::invalid(format!(
+                "the JSON body is not valid: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// Query parameters, unknown ones refused.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection: QueryRejection| {
+                ApiError::invalid(format!(
+                    "the query string is not valid: {}",
+                    rejection.body_text()
+                ))
+            })
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
+    (!token.is_empty() && token.len() <= 200).then_some(token)
+}
+
+/// The app whose API key authenticates this request.
+pub struct CallingApp(pub AppRow);
+
+impl FromRequestParts<Engine> for CallingApp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
+        let Some(key) = bearer(parts) else {
+            return Err(ApiError::unauthorized(
+                "send the app's API key as Authorization: Bearer <key>",
+            ));
+        };
+        match engine
+            .storage
+            .app_by_key_hash(&sha256(key.as_bytes()))
+            .await?
+        {
+            Some(app) => Ok(CallingApp(app)),
+            None => {
+                tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
+                Err(ApiError::unauthorized("the API key is not valid"))
+            }
+        }
+    }
+}
+
+/// An admin API token's holder. Refusals are audited: this API can end anyone's sessions.
+pub struct CallingAdmin(pub Actor);
+
+impl FromRequestParts<Engine> for CallingAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
+        let found = match bearer(parts) {
+            Some(token) => {
+                engine
+                    .storage
+                    .admin_token_by_hash(&sha256(token.as_bytes()))
+                    .await?
+            }
+            None => None,
+        };
+        match found {
+            Some(token) => Ok(CallingAdmin(Actor::AdminToken {
+                id: token.id,
+                name: token.name,
+            })),
+            None => {
+                let event = crate::storage::AuditEvent {
+                    at_ms: engine.now_ms(),
+                    actor: "anonymous".into(),
+                    action: "access.refused",
+                    target: Some(format!("{} {}", parts.method, parts.uri.path())),
+                    reason: Some("missing or unknown admin token".into()),
+                    ip: None,
+                };
+                engine.storage.record_audit(&event).await?;
+                Err(ApiError::unauthorized(
+                    "send an admin token as Authorization: Bearer <token>",
+                ))
+            }
+        }
+    }
+}
+
+/// The session token an app passes for its user, in `X-Session-Token`.
+pub struct HeldSession(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequestParts<S> for HeldSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get("x-session-token")
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+            .filter(|token| !token.is_empty() && token.len() <= 200)
+            .ok_or_else(|| {
+                ApiError::unauthorized("send the session token in the X-Session-Token header")
+            })?;
+        Ok(HeldSession(sha256(token.as_bytes())))
+    }
+}

@@ -1,0 +1,100 @@
+//! What an app does with a session its user holds: validate it, read or replace its payload, sign out.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::extract::{ApiJson, CallingApp, HeldSession};
+use super::view::SessionJson;
+use crate::engine::{Actor, Engine};
+use crate::secrets::sha256;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateRequest {
+    token: String,
+}
+
+pub async fn validate(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    ApiJson(request): ApiJson<ValidateRequest>,
+) -> Result<Json<SessionJson>, ApiError> {
+    if request.token.is_empty() || request.token.len() > 200 {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "session_invalid",
+            "the session token is not valid",
+        ));
+    }
+    let session = engine
+        .validate(&sha256(request.token.as_bytes()), app.id)
+        .await?;
+    Ok(Json(session.into()))
+}
+
+pub async fn read_payload(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    HeldSession(token_hash): HeldSession,
+) -> Result<Json<Value>, ApiError> {
+    let session = engine.live_session(&token_hash, Some(app.id)).await?;
+    let payload = engine.open_payload(&session).await?;
+    Ok(Json(json!({
+        "payload": payload,
+        "sizeBytes": session.payload_bytes,
+        "maxSizeBytes": app.max_payload_bytes,
+        "attributeCount": session.payload_attribute_count,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplacePayload {
+    payload: Value,
+}
+
+pub async fn replace_payload(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    HeldSession(token_hash): HeldSession,
+    ApiJson(request): ApiJson<ReplacePayload>,
+) -> Result<Json<Value>, ApiError> {
+    let Value::Object(payload) = request.payload else {
+        return Err(ApiError::invalid("payload must be a JSON object"));
+    };
+    let session = engine.live_session(&token_hash, Some(app.id)).await?;
+    let (size, count) = engine
+        .replace_payload(
+            &session,
+            &payload,
+            app.max_payload_bytes,
+            format!("app:{}", app.slug),
+        )
+        .await?;
+    Ok(Json(
+        json!({ "sizeBytes": size, "maxSizeBytes": app.max_payload_bytes, "attributeCount": count }),
+    ))
+}
+
+pub async fn sign_out(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    HeldSession(token_hash): HeldSession,
+) -> Result<StatusCode, ApiError> {
+    let session = engine.live_session(&token_hash, Some(app.id)).await?;
+    engine
+        .end_session(
+            &session.id,
+            Actor::Holder {
+                user_id: session.user_id,
+            },
+            "revoked",
+            "signed out",
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,101 @@
+//! A session as the API shows it: camelCase, times in RFC 3339, never the token or its hash.
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::storage::SessionRow;
+
+pub fn rfc3339(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|time| time.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceJson {
+    pub browser: Option<String>,
+    pub browser_version: Option<String>,
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationJson {
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionJson {
+    pub id: String,
+    pub app_id: String,
+    pub user_id: Option<i64>,
+    pub user_email: Option<String>,
+    pub user_external_id: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub device: DeviceJson,
+    pub location: LocationJson,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_active_at: String,
+    pub expires_at: Option<String>,
+    pub remember_me: bool,
+    pub ended_at: Option<String>,
+    pub ended_by: Option<String>,
+    pub end_reason: Option<String>,
+    pub payload_bytes: i64,
+    pub attribute_count: i64,
+    pub validation_count: i64,
+    pub last_request_at: Option<String>,
+}
+
+impl From<SessionRow> for SessionJson {
+    fn from(row: SessionRow) -> SessionJson {
+        SessionJson {
+            id: row.id,
+            app_id: row.app_slug,
+            user_id: row.user_id,
+            user_email: row.user_email,
+            user_external_id: row.user_external_id,
+            kind: row.kind,
+            status: row.status,
+            ip: row.ip,
+            user_agent: row.user_agent,
+            device: DeviceJson {
+                browser: row.browser,
+                browser_version: row.browser_version,
+                os: row.os,
+                os_version: row.os_version,
+                kind: row.device,
+            },
+            location: LocationJson {
+                city: row.city,
+                country: row.country,
+                country_code: row.country_code,
+            },
+            created_at: rfc3339(row.created_at),
+            updated_at: rfc3339(row.updated_at),
+            last_active_at: rfc3339(row.last_active_at),
+            expires_at: row.expires_at.map(rfc3339),
+            remember_me: row.remember_me != 0,
+            ended_at: row.ended_at.map(rfc3339),
+            ended_by: row.ended_by,
+            end_reason: row.end_reason,
+            payload_bytes: row.payload_bytes,
+            attribute_count: row.payload_attribute_count,
+            validation_count: row.validation_count,
+            last_request_at: row.last_request_at.map(rfc3339),
+        }
+    }
+}

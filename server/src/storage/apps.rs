@@ -1,0 +1,143 @@
+//! Registered apps and their API keys, and the admin API's tokens. Keys and tokens are stored as SHA-256.
+
+use sqlx::FromRow;
+
+use super::{AuditEvent, Storage, StorageError};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AppRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub max_payload_bytes: i64,
+}
+
+/// Who a bearer credential belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct AdminTokenRow {
+    pub id: i64,
+    pub name: String,
+}
+
+impl Storage {
+    /// Registers an app with its first API key, audited in the same transaction.
+    pub async fn create_app(
+        &self,
+        slug: &str,
+        name: &str,
+        max_payload_bytes: i64,
+        key_hash: &[u8],
+        key_prefix: &str,
+        now_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let (app_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO apps (slug, name, max_payload_bytes, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(slug)
+        .bind(name)
+        .bind(max_payload_bytes)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| StorageError::from_insert(error, "an app with this id"))?;
+        sqlx::query("INSERT INTO app_api_keys (app_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(app_id)
+            .bind(key_hash)
+            .bind(key_prefix)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        self.append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(app_id)
+    }
+
+    pub async fn app_by_slug(&self, slug: &str) -> Result<Option<AppRow>, StorageError> {
+        Ok(
+            sqlx::query_as("SELECT id, slug, name, max_payload_bytes FROM apps WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The app a live API key belongs to.
+    pub async fn app_by_key_hash(&self, key_hash: &[u8]) -> Result<Option<AppRow>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.slug, a.name, a.max_payload_bytes FROM app_api_keys k JOIN apps a ON a.id = k.app_id
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Marks keys used; called in batches by the activity recorder, not per request.
+    pub async fn mark_app_keys_used(
+        &self,
+        key_hashes: &[Vec<u8>],
+        now_ms: i64,
+    ) -> Result<(), StorageError> {
+        for hash in key_hashes {
+            sqlx::query("UPDATE app_api_keys SET last_used_at = $1 WHERE key_hash = $2")
+                .bind(now_ms)
+                .bind(hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn create_admin_token(
+        &self,
+        name: &str,
+        token_hash: &[u8],
+        prefix: &str,
+        now_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO admin_tokens (name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(token_hash)
+        .bind(prefix)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        self.append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn admin_token_by_hash(
+        &self,
+        token_hash: &[u8],
+    ) -> Result<Option<AdminTokenRow>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT id, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every stored setting, by name.
+    pub async fn settings(&self) -> Result<Vec<(String, i64)>, StorageError> {
+        Ok(sqlx::query_as("SELECT name, value FROM settings")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    pub async fn put_setting(&self, name: &str, value: i64) -> Result<(), StorageError> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2")
+            .bind(name)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,514 @@
+//! Sessions of every app: create, look up, change the payload, end, sweep, list.
+
+use sqlx::{AssertSqlSafe, FromRow};
+
+use super::{AuditEvent, DbKind, Storage, StorageError};
+
+/// A session as stored, without its ciphertext. `token_hash` never leaves the server.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub token_hash: Vec<u8>,
+    pub app_id: i64,
+    pub app_slug: String,
+    pub user_id: Option<i64>,
+    pub user_email: Option<String>,
+    pub user_name: Option<String>,
+    pub user_role: Option<String>,
+    pub user_external_id: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub browser: Option<String>,
+    pub browser_version: Option<String>,
+    pub os: Option<String>,
+    pub os_version: Option<String>,
+    pub device: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub country_code: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_active_at: i64,
+    pub expires_at: Option<i64>,
+    pub idle_timeout_secs: Option<i64>,
+    pub deadline_at: Option<i64>,
+    pub remember_me: i64,
+    pub ended_at: Option<i64>,
+    pub ended_by: Option<String>,
+    pub ended_by_user_id: Option<i64>,
+    pub end_reason: Option<String>,
+    pub payload_key_id: Option<i64>,
+    pub payload_bytes: i64,
+    pub payload_attribute_count: i64,
+    pub validation_count: i64,
+    pub last_request_at: Option<i64>,
+}
+
+/// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
+const SESSION_SELECT: &str = "SELECT s.id, s.token_hash, s.app_id, a.slug AS app_slug, s.user_id,
+     u.email AS user_email, u.display_name AS user_name, u.role AS user_role, u.external_id AS user_external_id,
+     s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
+     s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
+     s.idle_timeout_secs, s.deadline_at, s.remember_me, s.ended_at, s.ended_by, s.ended_by_user_id, s.end_reason,
+     s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at
+     FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
+
+/// An encrypted payload with what the console shows about it.
+pub struct StoredPayload<'a> {
+    pub ciphertext: &'a [u8],
+    pub key_id: i64,
+    pub plaintext_bytes: i64,
+    pub attribute_count: i64,
+}
+
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a [u8],
+    pub app_id: i64,
+    pub user_id: Option<i64>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub device: &'a crate::device::Device,
+    pub location: &'a crate::geo::Location,
+    pub now_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub idle_timeout_secs: Option<i64>,
+    pub remember_me: bool,
+    pub payload: Option<StoredPayload<'a>>,
+}
+
+/// How a session ended: `status` is `expired` or `revoked`; `ended_by` is `user`, `holder`, `system` or
+/// `admin_token`.
+pub struct SessionEnd<'a> {
+    pub status: &'static str,
+    pub ended_by: &'static str,
+    pub ended_by_user_id: Option<i64>,
+    pub reason: &'a str,
+    pub now_ms: i64,
+}
+
+/// Validations counted in memory since the last flush, for one session.
+#[derive(Debug, Clone, Copy)]
+pub struct Activity {
+    pub validations: i64,
+    pub last_request_at: i64,
+}
+
+/// What the admin list and the console filter by. Every field is checked by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    pub status: Option<String>,
+    pub app_slug: Option<String>,
+    /// Matches a session id prefix or a user email prefix.
+    pub search: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The end of the deadline: the earlier of the absolute expiry and `active_at` + idle timeout.
+fn deadline(
+    expires_at: Option<i64>,
+    idle_timeout_secs: Option<i64>,
+    active_at: i64,
+) -> Option<i64> {
+    let idle_end = idle_timeout_secs.map(|secs| active_at + secs * 1000);
+    match (expires_at, idle_end) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// SQL for the same deadline, computed from the row while `$1` is the new last-active time.
+const DEADLINE_SQL: &str = "CASE WHEN idle_timeout_secs IS NULL THEN expires_at
+     WHEN expires_at IS NOT NULL AND expires_at < $1 + idle_timeout_secs * 1000 THEN expires_at
+     ELSE $1 + idle_timeout_secs * 1000 END";
+
+const END_SET: &str =
+    "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
+     updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
+     payload_attribute_count = 0";
+
+/// Upper bound for the prefix range `[prefix, prefix + U+FFFF)`, which both databases answer from an index.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{ffff}")
+}
+
+impl Storage {
+    /// Creates a session. With `max_active_per_user`, a user who already has that many unexpired active
+    /// sessions is refused, checked under the write lock so two racing requests cannot both pass.
+    pub async fn insert_session(
+        &self,
+        session: &NewSession<'_>,
+        max_active_per_user: Option<i64>,
+        audit: &AuditEvent,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        if let (Some(user_id), Some(limit)) = (session.user_id, max_active_per_user) {
+            if self.kind == DbKind::Postgres {
+                // Serializes session creation per user across nodes.
+                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (active,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND status = 'active'
+                 AND (deadline_at IS NULL OR deadline_at > $2)",
+            )
+            .bind(user_id)
+            .bind(session.now_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            if active >= limit {
+                return Err(StorageError::SessionLimit(limit));
+            }
+        }
+        let payload = session.payload.as_ref();
+        sqlx::query(
+            "INSERT INTO sessions (id, token_hash, app_id, user_id, kind, status, ip, user_agent, browser,
+                 browser_version, os, os_version, device, city, country, country_code, created_at, updated_at,
+                 last_active_at, expires_at, idle_timeout_secs, deadline_at, remember_me, payload_ciphertext,
+                 payload_key_id, payload_bytes, payload_attribute_count)
+             VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $17,
+                 $18, $19, $20, $21, $22, $23, $24)",
+        )
+        .bind(session.id)
+        .bind(session.token_hash)
+        .bind(session.app_id)
+        .bind(session.user_id)
+        .bind(if session.user_id.is_some() { "authenticated" } else { "guest" })
+        .bind(session.ip)
+        .bind(session.user_agent)
+        .bind(&session.device.browser)
+        .bind(&session.device.browser_version)
+        .bind(&session.device.os)
+        .bind(&session.device.os_version)
+        .bind(&session.device.device)
+        .bind(&session.location.city)
+        .bind(&session.location.country)
+        .bind(&session.location.country_code)
+        .bind(session.now_ms)
+        .bind(session.expires_at_ms)
+        .bind(session.idle_timeout_secs)
+        .bind(deadline(session.expires_at_ms, session.idle_timeout_secs, session.now_ms))
+        .bind(i64::from(session.remember_me))
+        .bind(payload.map(|p| p.ciphertext))
+        .bind(payload.map(|p| p.key_id))
+        .bind(payload.map_or(0, |p| p.plaintext_bytes))
+        .bind(payload.map_or(0, |p| p.attribute_count))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| StorageError::from_insert(error, "a session with this id"))?;
+        self.append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The session a token names; with `app_id`, only if it belongs to that app.
+    pub async fn session_by_token_hash(
+        &self,
+        token_hash: &[u8],
+        app_id: Option<i64>,
+    ) -> Result<Option<SessionRow>, StorageError> {
+        let sql =
+            format!("{SESSION_SELECT} WHERE s.token_hash = $1 AND ($2 IS NULL OR s.app_id = $2)");
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(app_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, StorageError> {
+        let sql = format!("{SESSION_SELECT} WHERE s.id = $1");
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The ciphertext and key id of an active session's payload.
+    pub async fn payload_ciphertext(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
+        let found: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
+            "SELECT payload_ciphertext, payload_key_id FROM sessions WHERE id = $1 AND status = 'active'",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.and_then(|(bytes, key)| Some((bytes?, key?))))
+    }
+
+    /// Replaces the payload of an active session; false when the session is no longer active.
+    pub async fn replace_payload(
+        &self,
+        id: &str,
+        payload: Option<StoredPayload<'_>>,
+        now_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE sessions SET payload_ciphertext = $1, payload_key_id = $2, payload_bytes = $3,
+                 payload_attribute_count = $4, updated_at = $5
+             WHERE id = $6 AND status = 'active'",
+        )
+        .bind(payload.as_ref().map(|p| p.ciphertext))
+        .bind(payload.as_ref().map(|p| p.key_id))
+        .bind(payload.as_ref().map_or(0, |p| p.plaintext_bytes))
+        .bind(payload.as_ref().map_or(0, |p| p.attribute_count))
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            self.append_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Ends an active session and destroys its payload, with the audit record in the same transaction.
+    /// Returns false (and records nothing) when the session had already ended.
+    pub async fn end_session(
+        &self,
+        session_id: &str,
+        end: &SessionEnd<'_>,
+        audit: &AuditEvent,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let ended = self.end_in(&mut tx, session_id, end).await?;
+        if ended {
+            self.append_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn end_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        session_id: &str,
+        end: &SessionEnd<'_>,
+    ) -> Result<bool, StorageError> {
+        let sql = format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active'");
+        let result = sqlx::query(AssertSqlSafe(sql))
+            .bind(end.status)
+            .bind(end.now_ms)
+            .bind(end.ended_by)
+            .bind(end.ended_by_user_id)
+            .bind(end.reason)
+            .bind(session_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Ends every active session of a user, one audit record each, all in one transaction.
+    pub async fn end_sessions_of_user(
+        &self,
+        user_id: i64,
+        end: &SessionEnd<'_>,
+        audit: &AuditEvent,
+    ) -> Result<Vec<String>, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let ids: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM sessions WHERE user_id = $1 AND status = 'active'")
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut ended = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            if self.end_in(&mut tx, &id, end).await? {
+                let event = AuditEvent {
+                    target: Some(format!("session:{id}")),
+                    ..audit.clone()
+                };
+                self.append_audit(&mut tx, &event).await?;
+                ended.push(id);
+            }
+        }
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Marks the session active now, at most once per `min_interval_ms`, and moves its deadline.
+    pub async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        now_ms: i64,
+        min_interval_ms: i64,
+    ) -> Result<(), StorageError> {
+        let sql = format!(
+            "UPDATE sessions SET last_active_at = $1, deadline_at = {DEADLINE_SQL}
+             WHERE token_hash = $2 AND status = 'active' AND last_active_at <= $3"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(now_ms)
+            .bind(token_hash)
+            .bind(now_ms - min_interval_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds counted validations in one transaction. Last-active moves only when older than
+    /// `min_interval_ms`, so a busy session costs one write per flush, not one per request.
+    pub async fn record_activity(
+        &self,
+        activity: &[(String, Activity)],
+        min_interval_ms: i64,
+    ) -> Result<(), StorageError> {
+        if activity.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE sessions SET validation_count = validation_count + $2,
+                 last_request_at = CASE WHEN last_request_at IS NULL OR last_request_at < $1 THEN $1 ELSE last_request_at END,
+                 deadline_at = CASE WHEN last_active_at <= $1 - $4 THEN {DEADLINE_SQL} ELSE deadline_at END,
+                 last_active_at = CASE WHEN last_active_at <= $1 - $4 THEN $1 ELSE last_active_at END
+             WHERE id = $3 AND status = 'active'"
+        );
+        let mut tx = self.begin_write().await?;
+        for (id, seen) in activity {
+            sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(seen.last_request_at)
+                .bind(seen.validations)
+                .bind(id)
+                .bind(min_interval_ms)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks up to `batch` sessions whose deadline has passed as expired, each with its audit record;
+    /// returns how many. Uses the (status, deadline_at) index: never a scan of all sessions.
+    pub async fn expire_due_sessions(
+        &self,
+        now_ms: i64,
+        batch: i64,
+    ) -> Result<usize, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let due: Vec<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, expires_at FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
+        )
+        .bind(now_ms)
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, expires_at) in &due {
+            let reason = if expires_at.is_some_and(|at| at <= now_ms) {
+                "lifetime reached"
+            } else {
+                "idle timeout reached"
+            };
+            let end = SessionEnd {
+                status: "expired",
+                ended_by: "system",
+                ended_by_user_id: None,
+                reason,
+                now_ms,
+            };
+            if self.end_in(&mut tx, id, &end).await? {
+                let event = AuditEvent {
+                    at_ms: now_ms,
+                    actor: "system".into(),
+                    action: "session.expired",
+                    target: Some(format!("session:{id}")),
+                    reason: Some(reason.into()),
+                    ip: None,
+                };
+                self.append_audit(&mut tx, &event).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(due.len())
+    }
+
+    /// The user's unexpired active sessions in every app, newest first.
+    pub async fn active_sessions_of_user(
+        &self,
+        user_id: i64,
+        now_ms: i64,
+    ) -> Result<Vec<SessionRow>, StorageError> {
+        let sql = format!(
+            "{SESSION_SELECT} WHERE s.user_id = $1 AND s.status = 'active' AND (s.deadline_at IS NULL OR s.deadline_at > $2)
+             ORDER BY s.created_at DESC LIMIT 200"
+        );
+        Ok(sqlx::query_as(AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(now_ms)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// One page of sessions, newest first, and how many match in all.
+    pub async fn list_sessions(
+        &self,
+        filter: &SessionFilter,
+    ) -> Result<(Vec<SessionRow>, i64), StorageError> {
+        // Each condition is a constant with a fixed placeholder; the values are bound, never spliced.
+        let mut conditions = vec![
+            "($1 IS NULL OR s.status = $1)",
+            "($2 IS NULL OR a.slug = $2)",
+        ];
+        if filter.search.is_some() {
+            conditions.push("((s.id >= $3 AND s.id < $4) OR (u.email_normalized >= $3 AND u.email_normalized < $4))");
+        }
+        let where_clause = conditions.join(" AND ");
+        let search = filter.search.as_deref().map(str::to_lowercase);
+        let search_end = search.as_deref().map(prefix_end);
+        let (limit, offset) = if search.is_some() {
+            ("$5", "$6")
+        } else {
+            ("$3", "$4")
+        };
+        let page_sql =
+            format!("{SESSION_SELECT} WHERE {where_clause} ORDER BY s.created_at DESC, s.id LIMIT {limit} OFFSET {offset}");
+        let mut page = sqlx::query_as(AssertSqlSafe(page_sql))
+            .bind(filter.status.as_deref())
+            .bind(filter.app_slug.as_deref());
+        if search.is_some() {
+            page = page.bind(search.as_deref()).bind(search_end.as_deref());
+        }
+        let rows: Vec<SessionRow> = page
+            .bind(filter.limit)
+            .bind(filter.offset)
+            .fetch_all(&self.pool)
+            .await?;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
+             WHERE {where_clause}"
+        );
+        let mut count = sqlx::query_as(AssertSqlSafe(count_sql))
+            .bind(filter.status.as_deref())
+            .bind(filter.app_slug.as_deref());
+        if search.is_some() {
+            count = count.bind(search.as_deref()).bind(search_end.as_deref());
+        }
+        let (total,): (i64,) = count.fetch_one(&self.pool).await?;
+        Ok((rows, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deadline;
+
+    #[test]
+    fn the_deadline_is_the_earlier_limit() {
+        assert_eq!(deadline(Some(10_000), Some(5), 1_000), Some(6_000));
+        assert_eq!(deadline(Some(3_000), Some(5), 1_000), Some(3_000));
+        assert_eq!(deadline(None, Some(5), 1_000), Some(6_000));
+        assert_eq!(deadline(Some(3_000), None, 1_000), Some(3_000));
+        assert_eq!(deadline(None, None, 1_000), None);
+    }
+}
