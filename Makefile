@@ -8,7 +8,7 @@ export PATH
 # sets it too and the test and site builds share one target/ without rebuilding each other.
 export LEPTOS_OUTPUT_NAME := roster
 
-.PHONY: run test tools build-release build-debug owner
+.PHONY: run test tools build-release build-debug owner bench demo
 
 ## make run: install what is missing, build in release mode and serve the console at http://127.0.0.1:3000
 run: tools build-release
@@ -26,6 +26,14 @@ build-release:
 
 build-debug:
 	cargo leptos build
+
+## make bench: validate requests per second next to a hello-world route, same server, same run
+bench:
+	cargo bench -p server --bench validate
+
+## make demo SESSIONS=100000: seed synthetic users, apps and sessions into ./data
+demo: build-release
+	./target/release/roster demo --sessions $(or $(SESSIONS),10000)
 
 ## make owner EMAIL=you@example.com: create the first owner (asks for the password)
 owner:

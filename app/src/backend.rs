@@ -78,14 +78,7 @@ impl Call {
             .get(axum::http::header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
             .map(|text| text.chars().take(512).collect());
-        Ok(Call {
-            backend,
-            session,
-            client: ClientInfo {
-                ip: peer,
-                user_agent,
-            },
-        })
+        Ok(Call { backend, session, client: ClientInfo { ip: peer, user_agent } })
     }
 
     /// The signed-in user, if any. A session whose user is gone or disabled is ended here.
@@ -118,15 +111,11 @@ impl Call {
         match self.user().await? {
             Some(user) if allowed(user.role) => Ok(user),
             Some(user) => {
-                self.backend
-                    .record_refusal(Some(&user), action, &self.client)
-                    .await?;
+                self.backend.record_refusal(Some(&user), action, &self.client).await?;
                 Err(ConsoleError::Forbidden)
             }
             None => {
-                self.backend
-                    .record_refusal(None, action, &self.client)
-                    .await?;
+                self.backend.record_refusal(None, action, &self.client).await?;
                 Err(ConsoleError::NotSignedIn)
             }
         }
@@ -134,16 +123,12 @@ impl Call {
 
     /// The console session, for the calls that change it.
     pub fn session(&self) -> Result<&Session, ConsoleError> {
-        self.session
-            .as_ref()
-            .ok_or_else(|| wiring_error("the session layer is missing on this route"))
+        self.session.as_ref().ok_or_else(|| wiring_error("the session layer is missing on this route"))
     }
 }
 
 /// A wiring bug, not the caller's fault: logged with a reference the UI shows.
 fn wiring_error(cause: &str) -> ConsoleError {
     tracing::error!(reference = "wiring", "console wiring error: {cause}");
-    ConsoleError::Internal {
-        reference: "wiring".into(),
-    }
+    ConsoleError::Internal { reference: "wiring".into() }
 }

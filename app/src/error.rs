@@ -53,9 +53,7 @@ impl ConsoleError {
     /// WASM has loaded.
     pub fn from_url_param(encoded: &str) -> Option<ConsoleError> {
         use base64::Engine;
-        let bytes = base64::engine::general_purpose::URL_SAFE
-            .decode(encoded)
-            .ok()?;
+        let bytes = base64::engine::general_purpose::URL_SAFE.decode(encoded).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
 }

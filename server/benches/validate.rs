@@ -19,10 +19,7 @@ use roster::storage::{sqlite_url_for, AuditEvent, Storage};
 const APP_KEY: &str = "rk_bench_key_0123456789abcdef";
 
 fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
 }
 
 /// Reads one HTTP/1.1 response with a Content-Length body; returns its status code.
@@ -32,10 +29,7 @@ async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::io:
     loop {
         if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buffer[..end]).to_lowercase();
-            let status = head
-                .get(9..12)
-                .and_then(|code| code.parse().ok())
-                .unwrap_or(0);
+            let status = head.get(9..12).and_then(|code| code.parse().ok()).unwrap_or(0);
             let length: usize = head
                 .lines()
                 .find_map(|line| line.strip_prefix("content-length:"))
@@ -70,11 +64,7 @@ async fn connection(
     offset: usize,
     until: Instant,
 ) -> Outcome {
-    let mut outcome = Outcome {
-        requests: 0,
-        failures: 0,
-        latencies_us: Vec::new(),
-    };
+    let mut outcome = Outcome { requests: 0, failures: 0, latencies_us: Vec::new() };
     let Ok(mut stream) = TcpStream::connect(address).await else {
         outcome.failures += 1;
         return outcome;
@@ -98,9 +88,7 @@ async fn connection(
                 break;
             }
         }
-        outcome
-            .latencies_us
-            .push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+        outcome.latencies_us.push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
     }
     outcome
 }
@@ -112,12 +100,7 @@ struct Measured {
     p99_ms: f64,
 }
 
-async fn load(
-    address: SocketAddr,
-    requests: Vec<Vec<u8>>,
-    connections: usize,
-    seconds: u64,
-) -> Measured {
+async fn load(address: SocketAddr, requests: Vec<Vec<u8>>, connections: usize, seconds: u64) -> Measured {
     let requests = Arc::new(requests);
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
@@ -150,10 +133,7 @@ async fn load(
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
     runtime.block_on(async {
         let seconds = setting("BENCH_SECONDS", 5);
         let connections = setting("BENCH_CONNECTIONS", 32) as usize;

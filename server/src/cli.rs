@@ -6,11 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "roster",
-    version,
-    about = "Roster: a session authority with an operator console"
-)]
+#[command(name = "roster", version, about = "Roster: a session authority with an operator console")]
 pub struct Cli {
     #[command(flatten)]
     pub storage: StorageOptions,
@@ -24,20 +20,10 @@ pub struct StorageOptions {
     #[arg(long, env = "ROSTER_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
     /// sqlite:… or postgres://… ; defaults to a SQLite file in the data folder.
-    #[arg(
-        long,
-        env = "ROSTER_DATABASE_URL",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "ROSTER_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// The payload key (32 bytes, base64); without it, a key file in the data folder is created and used.
-    #[arg(
-        long,
-        env = "ROSTER_PAYLOAD_KEY",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "ROSTER_PAYLOAD_KEY", global = true, hide_env_values = true)]
     pub payload_key: Option<String>,
 }
 

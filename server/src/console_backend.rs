@@ -78,20 +78,14 @@ impl ConsoleBackend for StorageBackend {
         client: &ClientInfo,
     ) -> Result<CurrentUser, ConsoleError> {
         let now_ms = self.clock.now_ms();
-        let failures = self
-            .storage
-            .sign_in_failures(email)
-            .await
-            .map_err(internal)?;
+        let failures = self.storage.sign_in_failures(email).await.map_err(internal)?;
         let actor = format!("email:{}", email.trim().to_lowercase());
         if let Some(until) = failures.locked_until.filter(|until| *until > now_ms) {
             self.storage
                 .record_audit(&self.event(actor, "sign_in.locked_out", client))
                 .await
                 .map_err(internal)?;
-            return Err(ConsoleError::LockedOut {
-                minutes: minutes_until(now_ms, until),
-            });
+            return Err(ConsoleError::LockedOut { minutes: minutes_until(now_ms, until) });
         }
         let user = self.storage.user_by_email(email).await.map_err(internal)?;
         let password = Secret::new(password.to_owned());
@@ -109,14 +103,8 @@ impl ConsoleBackend for StorageBackend {
             }
             let signed_in = current_user(&user)
                 .ok_or_else(|| internal(format!("user {} has an unknown role", user.id)))?;
-            self.storage
-                .clear_sign_in_failures(email)
-                .await
-                .map_err(internal)?;
-            self.storage
-                .record_audit(&self.event(actor, "sign_in", client))
-                .await
-                .map_err(internal)?;
+            self.storage.clear_sign_in_failures(email).await.map_err(internal)?;
+            self.storage.record_audit(&self.event(actor, "sign_in", client)).await.map_err(internal)?;
             return Ok(signed_in);
         }
         let lock_until = now_ms + LOCK_MINUTES * 60_000;
@@ -129,19 +117,16 @@ impl ConsoleBackend for StorageBackend {
         event.reason = Some(format!("failure {} in a row", counted.failures));
         self.storage.record_audit(&event).await.map_err(internal)?;
         match counted.locked_until {
-            Some(until) if until > now_ms => Err(ConsoleError::LockedOut {
-                minutes: minutes_until(now_ms, until),
-            }),
+            Some(until) if until > now_ms => {
+                Err(ConsoleError::LockedOut { minutes: minutes_until(now_ms, until) })
+            }
             _ => Err(ConsoleError::InvalidCredentials),
         }
     }
 
     async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError> {
         let row = self.storage.user_by_id(user_id).await.map_err(internal)?;
-        Ok(row
-            .filter(|row| row.disabled == 0)
-            .as_ref()
-            .and_then(current_user))
+        Ok(row.filter(|row| row.disabled == 0).as_ref().and_then(current_user))
     }
 
     async fn record_refusal(
@@ -150,10 +135,7 @@ impl ConsoleBackend for StorageBackend {
         action: &str,
         client: &ClientInfo,
     ) -> Result<(), ConsoleError> {
-        let actor = user.map_or_else(
-            || "anonymous".to_string(),
-            |user| format!("user:{}", user.id),
-        );
+        let actor = user.map_or_else(|| "anonymous".to_string(), |user| format!("user:{}", user.id));
         let mut event = self.event(actor, "access.refused", client);
         event.target = Some(action.to_string());
         self.storage.record_audit(&event).await.map_err(internal)?;
@@ -166,11 +148,8 @@ impl ConsoleBackend for StorageBackend {
         current: Option<tower_sessions::session::Id>,
     ) -> Result<Vec<OwnSessionView>, ConsoleError> {
         let current_hash = current.map(|id| token_hash(&id));
-        let rows = self
-            .storage
-            .active_sessions_of_user(user.id, self.clock.now_ms())
-            .await
-            .map_err(internal)?;
+        let rows =
+            self.storage.active_sessions_of_user(user.id, self.clock.now_ms()).await.map_err(internal)?;
         Ok(rows
             .into_iter()
             .map(|row| OwnSessionView {

@@ -29,19 +29,12 @@ fn backend_error(error: impl std::fmt::Display) -> StoreError {
 }
 
 fn text(record: &Record, key: &str) -> Option<String> {
-    record
-        .data
-        .get(key)
-        .and_then(|value| value.as_str())
-        .map(str::to_owned)
+    record.data.get(key).and_then(|value| value.as_str()).map(str::to_owned)
 }
 
 impl ConsoleSessionStore {
     pub fn new(engine: Engine) -> Self {
-        ConsoleSessionStore {
-            engine,
-            console_app_id: Default::default(),
-        }
+        ConsoleSessionStore { engine, console_app_id: Default::default() }
     }
 
     async fn console_app_id(&self) -> StoreResult<i64> {
@@ -49,9 +42,7 @@ impl ConsoleSessionStore {
             .get_or_try_init(|| async {
                 match self.engine.storage.app_by_slug("console").await {
                     Ok(Some(app)) => Ok(app.id),
-                    Ok(None) => Err(backend_error(
-                        "the console app is missing from the database",
-                    )),
+                    Ok(None) => Err(backend_error("the console app is missing from the database")),
                     Err(error) => Err(backend_error(error)),
                 }
             })
@@ -87,11 +78,8 @@ impl SessionStore for ConsoleSessionStore {
             .get(session_keys::USER_ID)
             .and_then(|value| value.as_i64())
             .ok_or_else(|| backend_error("a console session needs a signed-in user"))?;
-        let remember_me = record
-            .data
-            .get(session_keys::REMEMBER_ME)
-            .and_then(|value| value.as_bool())
-            .unwrap_or(false);
+        let remember_me =
+            record.data.get(session_keys::REMEMBER_ME).and_then(|value| value.as_bool()).unwrap_or(false);
         let request = CreateSession {
             app_id: self.console_app_id().await?,
             max_payload_bytes: 0,
@@ -105,11 +93,7 @@ impl SessionStore for ConsoleSessionStore {
             token_hash: Some(token_hash(&record.id)),
             enforce_session_limit: false,
         };
-        self.engine
-            .create_session(request)
-            .await
-            .map(|_| ())
-            .map_err(backend_error)
+        self.engine.create_session(request).await.map(|_| ()).map_err(backend_error)
     }
 
     /// Nothing to write: the data is fixed at sign-in, and last-active is kept by `load`.
@@ -119,11 +103,7 @@ impl SessionStore for ConsoleSessionStore {
 
     async fn load(&self, id: &Id) -> StoreResult<Option<Record>> {
         let hash = token_hash(id);
-        let row = match self
-            .engine
-            .live_session(&hash, Some(self.console_app_id().await?))
-            .await
-        {
+        let row = match self.engine.live_session(&hash, Some(self.console_app_id().await?)).await {
             Ok(row) => row,
             Err(EngineError::SessionNotFound | EngineError::SessionEnded(_)) => return Ok(None),
             Err(error) => return Err(backend_error(error)),
@@ -142,22 +122,11 @@ impl SessionStore for ConsoleSessionStore {
 
     /// Called on sign-out and when the id is cycled: the holder ended the session.
     async fn delete(&self, id: &Id) -> StoreResult<()> {
-        let found = self
-            .engine
-            .storage
-            .session_by_token_hash(&token_hash(id), None)
-            .await
-            .map_err(backend_error)?;
+        let found =
+            self.engine.storage.session_by_token_hash(&token_hash(id), None).await.map_err(backend_error)?;
         if let Some(row) = found {
             self.engine
-                .end_session(
-                    &row.id,
-                    Actor::Holder {
-                        user_id: row.user_id,
-                    },
-                    "revoked",
-                    "signed out",
-                )
+                .end_session(&row.id, Actor::Holder { user_id: row.user_id }, "revoked", "signed out")
                 .await
                 .map_err(backend_error)?;
         }

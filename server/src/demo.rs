@@ -78,12 +78,7 @@ const LAST_NAMES: &[&str] = &[
     "Rahman",
     "Ivanova",
 ];
-const DOMAINS: &[&str] = &[
-    "example.com",
-    "example.org",
-    "mail.example.net",
-    "corp.example",
-];
+const DOMAINS: &[&str] = &["example.com", "example.org", "mail.example.net", "corp.example"];
 
 const APPS: &[(&str, &str, i64)] = &[
     ("my_meals", "My Meals", 8 * 1024),
@@ -198,11 +193,7 @@ fn payload(rng: &mut impl Rng) -> serde_json::Map<String, serde_json::Value> {
         let value = match rng.random_range(0..3) {
             0 => serde_json::Value::from(rng.random_range(0..1000)),
             1 => serde_json::Value::from(
-                *[
-                    "dark", "light", "en-GB", "de-DE", "pro", "free", "EUR", "USD",
-                ]
-                .choose(rng)
-                .unwrap_or(&"x"),
+                *["dark", "light", "en-GB", "de-DE", "pro", "free", "EUR", "USD"].choose(rng).unwrap_or(&"x"),
             ),
             _ => serde_json::Value::from(rng.random_bool(0.5)),
         };
@@ -235,15 +226,7 @@ async fn demo_apps(
         let prefix: String = key.expose().chars().take(10).collect();
         ids.push(
             storage
-                .create_app(
-                    slug,
-                    name,
-                    *limit,
-                    &sha256(key.expose().as_bytes()),
-                    &prefix,
-                    now_ms,
-                    &audit,
-                )
+                .create_app(slug, name, *limit, &sha256(key.expose().as_bytes()), &prefix, now_ms, &audit)
                 .await?,
         );
         keys.push((slug.to_string(), key.expose().to_string()));
@@ -284,17 +267,11 @@ pub async fn seed(
             (email, format!("{first} {last}"), role)
         })
         .collect();
-    let user_ids: Vec<i64> = storage
-        .bulk_insert_users(&users, now_ms)
-        .await?
-        .into_iter()
-        .map(|(_, id)| id)
-        .collect();
+    let user_ids: Vec<i64> =
+        storage.bulk_insert_users(&users, now_ms).await?.into_iter().map(|(_, id)| id).collect();
 
-    let parsed: HashMap<&str, crate::device::Device> = USER_AGENTS
-        .iter()
-        .map(|agent| (*agent, parse_user_agent(Some(agent))))
-        .collect();
+    let parsed: HashMap<&str, crate::device::Device> =
+        USER_AGENTS.iter().map(|agent| (*agent, parse_user_agent(Some(agent)))).collect();
     let idle_secs = 60 * 60;
     let mut batch = Vec::with_capacity(100_000);
     for _ in 0..sessions {
@@ -303,18 +280,13 @@ pub async fn seed(
         rng.fill_bytes(&mut token);
         let guest = rng.random_bool(0.1);
         let user_id = (!guest).then(|| *user_ids.choose(&mut rng).unwrap_or(&user_ids[0]));
-        let agent = (!rng.random_bool(0.08))
-            .then(|| *USER_AGENTS.choose(&mut rng).unwrap_or(&USER_AGENTS[0]));
-        let device = agent
-            .and_then(|agent| parsed.get(agent))
-            .cloned()
-            .unwrap_or_default();
+        let agent =
+            (!rng.random_bool(0.08)).then(|| *USER_AGENTS.choose(&mut rng).unwrap_or(&USER_AGENTS[0]));
+        let device = agent.and_then(|agent| parsed.get(agent)).cloned().unwrap_or_default();
         let (ip, place) = match rng.random_range(0..100) {
             0..=54 => (
                 Some(public_ipv4(&mut rng)),
-                PLACES
-                    .choose(&mut rng)
-                    .map(|(c, n, k)| (Some(*c), Some(*n), Some(*k))),
+                PLACES.choose(&mut rng).map(|(c, n, k)| (Some(*c), Some(*n), Some(*k))),
             ),
             55..=79 => {
                 let segments: [u16; 6] = rng.random();
@@ -327,12 +299,7 @@ pub async fn seed(
                     segments[3],
                     segments[4]
                 );
-                (
-                    Some(ip),
-                    PLACES
-                        .choose(&mut rng)
-                        .map(|(c, n, k)| (Some(*c), Some(*n), Some(*k))),
-                )
+                (Some(ip), PLACES.choose(&mut rng).map(|(c, n, k)| (Some(*c), Some(*n), Some(*k))))
             }
             80..=89 => (
                 Some(format!(
@@ -388,13 +355,7 @@ pub async fn seed(
         };
         if status == "active" {
             // Active: used within the last 50 minutes and still inside its lifetime.
-            let age = rng.random_range(
-                MINUTE_MS..(if durable {
-                    30 * DAY_MS
-                } else {
-                    lifetime - MINUTE_MS
-                }),
-            );
+            let age = rng.random_range(MINUTE_MS..(if durable { 30 * DAY_MS } else { lifetime - MINUTE_MS }));
             session.created_at = now_ms - age;
             session.last_active_at = now_ms - rng.random_range(0..50 * MINUTE_MS).min(age);
             if !durable {
@@ -416,9 +377,7 @@ pub async fn seed(
             session.last_active_at = session.created_at + rng.random_range(0..6 * 60 * MINUTE_MS);
             if status == "expired" {
                 let idle_end = session.last_active_at + idle_secs * 1000;
-                let ended = session
-                    .expires_at
-                    .map_or(idle_end, |expires| expires.min(idle_end));
+                let ended = session.expires_at.map_or(idle_end, |expires| expires.min(idle_end));
                 session.ended_at = Some(ended);
                 session.ended_by = Some("system");
                 session.end_reason = Some(if Some(ended) == session.expires_at {
@@ -427,11 +386,8 @@ pub async fn seed(
                     "idle timeout reached"
                 });
             } else {
-                let (by, reason) = *REVOKE_REASONS
-                    .choose(&mut rng)
-                    .unwrap_or(&REVOKE_REASONS[0]);
-                session.ended_at =
-                    Some(session.last_active_at + rng.random_range(0..30 * MINUTE_MS));
+                let (by, reason) = *REVOKE_REASONS.choose(&mut rng).unwrap_or(&REVOKE_REASONS[0]);
+                session.ended_at = Some(session.last_active_at + rng.random_range(0..30 * MINUTE_MS));
                 session.ended_by = Some(by);
                 session.end_reason = Some(reason);
             }
@@ -454,9 +410,5 @@ pub async fn seed(
         ip: None,
     };
     storage.record_audit(&audit).await?;
-    Ok(DemoReport {
-        users: user_count,
-        sessions,
-        api_keys,
-    })
+    Ok(DemoReport { users: user_count, sessions, api_keys })
 }

@@ -16,8 +16,7 @@ fn known(value: &str) -> Option<String> {
 }
 
 pub fn parse_user_agent(user_agent: Option<&str>) -> Device {
-    let Some(parsed) = user_agent.and_then(|text| woothee::parser::Parser::new().parse(text))
-    else {
+    let Some(parsed) = user_agent.and_then(|text| woothee::parser::Parser::new().parse(text)) else {
         return Device::default();
     };
     Device {

@@ -14,11 +14,7 @@ pub struct Location {
 
 impl Location {
     fn named(country: &str) -> Location {
-        Location {
-            city: None,
-            country: Some(country.to_string()),
-            country_code: None,
-        }
+        Location { city: None, country: Some(country.to_string()), country_code: None }
     }
 }
 
@@ -61,27 +57,17 @@ impl GeoDatabase {
     pub fn open(path: &Path) -> Result<GeoDatabase, GeoError> {
         maxminddb::Reader::open_readfile(path)
             .map(|reader| GeoDatabase { reader })
-            .map_err(|error| GeoError {
-                path: path.display().to_string(),
-                message: error.to_string(),
-            })
+            .map_err(|error| GeoError { path: path.display().to_string(), message: error.to_string() })
     }
 
     fn lookup(&self, ip: IpAddr) -> Option<Location> {
         let record: CityRecord = self.reader.lookup(ip).ok()?.decode().ok()??;
-        let name = |place: &Option<Place>| {
-            place
-                .as_ref()
-                .and_then(|p| p.names.as_ref())
-                .and_then(|n| n.en.clone())
-        };
+        let name =
+            |place: &Option<Place>| place.as_ref().and_then(|p| p.names.as_ref()).and_then(|n| n.en.clone());
         Some(Location {
             city: name(&record.city),
             country: name(&record.country),
-            country_code: record
-                .country
-                .as_ref()
-                .and_then(|country| country.iso_code.clone()),
+            country_code: record.country.as_ref().and_then(|country| country.iso_code.clone()),
         })
     }
 }
@@ -90,9 +76,7 @@ fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_private() || v4.is_link_local() || v4.is_shared_lan(),
         // Unique local (fc00::/7) and link-local (fe80::/10).
-        IpAddr::V6(v6) => {
-            (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
+        IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80,
     }
 }
 
@@ -118,9 +102,7 @@ pub fn locate(database: Option<&GeoDatabase>, ip: Option<IpAddr>) -> Location {
     if is_private(ip) {
         return Location::named("Private network");
     }
-    database
-        .and_then(|database| database.lookup(ip))
-        .unwrap_or_default()
+    database.and_then(|database| database.lookup(ip)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use roster::cli::{
-    AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions,
-    UsersCommand,
+    AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions, UsersCommand,
 };
 use roster::operator::{self, read_password};
 use roster::payload_keys::PayloadKeys;
@@ -14,8 +13,7 @@ use roster::storage::{sqlite_url_for, Storage};
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -39,9 +37,8 @@ async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> Result<
     }
     let started = std::time::Instant::now();
     let now_ms = roster::clock::Clock::now_ms(&roster::clock::SystemClock);
-    let report = roster::demo::seed(storage, keys, sessions, now_ms)
-        .await
-        .map_err(|error| error.to_string())?;
+    let report =
+        roster::demo::seed(storage, keys, sessions, now_ms).await.map_err(|error| error.to_string())?;
     let mut message = format!(
         "Seeded {} users and {} sessions in {:.1} s.",
         report.users,
@@ -67,49 +64,38 @@ async fn run(cli: Cli) -> Result<String, String> {
     let url = match &cli.storage.database_url {
         Some(url) => url.clone(),
         None => {
-            std::fs::create_dir_all(&cli.storage.data_dir).map_err(|error| {
-                format!("cannot create {}: {error}", cli.storage.data_dir.display())
-            })?;
+            std::fs::create_dir_all(&cli.storage.data_dir)
+                .map_err(|error| format!("cannot create {}: {error}", cli.storage.data_dir.display()))?;
             sqlite_url_for(&cli.storage.data_dir)
         }
     };
-    let storage = Storage::connect(&url)
-        .await
-        .map_err(|error| error.to_string())?;
+    let storage = Storage::connect(&url).await.map_err(|error| error.to_string())?;
     let keys = || payload_keys(&cli.storage);
     let stdin = || read_password(std::io::stdin().lock()).map_err(|error| error.to_string());
     let result = match cli.command.unwrap_or(Command::Serve(Default::default())) {
-        Command::Serve(options) => roster::serve::serve(storage.clone(), keys()?, options)
-            .await
-            .map(|()| String::new()),
-        Command::Apps(AppsCommand::Create(options)) => operator::create_app(&storage, &options)
-            .await
-            .map_err(|error| error.to_string()),
+        Command::Serve(options) => {
+            roster::serve::serve(storage.clone(), keys()?, options).await.map(|()| String::new())
+        }
+        Command::Apps(AppsCommand::Create(options)) => {
+            operator::create_app(&storage, &options).await.map_err(|error| error.to_string())
+        }
         Command::AdminTokens(AdminTokensCommand::Create { name }) => {
-            operator::create_admin_token(&storage, &name)
-                .await
-                .map_err(|error| error.to_string())
+            operator::create_admin_token(&storage, &name).await.map_err(|error| error.to_string())
         }
         Command::Demo { sessions } => demo(&storage, &keys()?, sessions).await,
         Command::Keys(KeysCommand::Rotate) => {
             operator::rotate_keys(&keys()?).map_err(|error| error.to_string())
         }
-        Command::CreateOwner(options) => operator::create_owner(&storage, &options, stdin()?)
-            .await
-            .map_err(|error| error.to_string()),
-        Command::Users(UsersCommand::Create(options)) => {
-            let password = if options.password_stdin {
-                Some(stdin()?)
-            } else {
-                None
-            };
-            operator::create_user(&storage, &options, password)
-                .await
-                .map_err(|error| error.to_string())
+        Command::CreateOwner(options) => {
+            operator::create_owner(&storage, &options, stdin()?).await.map_err(|error| error.to_string())
         }
-        Command::Audit(AuditCommand::Verify) => operator::verify_audit(&storage)
-            .await
-            .map_err(|error| error.to_string()),
+        Command::Users(UsersCommand::Create(options)) => {
+            let password = if options.password_stdin { Some(stdin()?) } else { None };
+            operator::create_user(&storage, &options, password).await.map_err(|error| error.to_string())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            operator::verify_audit(&storage).await.map_err(|error| error.to_string())
+        }
     };
     storage.close().await;
     result

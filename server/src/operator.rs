@@ -39,9 +39,7 @@ pub enum OperatorError {
 /// Reads one line: the trailing newline of `echo pw | roster …` is not part of the password.
 pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
     let mut text = String::new();
-    input
-        .read_to_string(&mut text)
-        .map_err(OperatorError::Stdin)?;
+    input.read_to_string(&mut text).map_err(OperatorError::Stdin)?;
     let line = text.lines().next().unwrap_or("").to_string();
     Ok(Secret::new(line))
 }
@@ -49,9 +47,7 @@ pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
 fn checked_email(email: &str) -> Result<&str, OperatorError> {
     let email = email.trim();
     let valid = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !email.chars().any(char::is_whitespace);
     if valid {
         Ok(email)
@@ -92,8 +88,7 @@ pub async fn create_user(
     options: &CreateUserOptions,
     password: Option<Secret>,
 ) -> Result<String, OperatorError> {
-    let role = Role::parse(&options.role)
-        .ok_or_else(|| OperatorError::UnknownRole(options.role.clone()))?;
+    let role = Role::parse(&options.role).ok_or_else(|| OperatorError::UnknownRole(options.role.clone()))?;
     let email = checked_email(&options.email)?;
     let hash = password.as_ref().map(hash_password).transpose()?;
     let name = options.name.clone().unwrap_or_else(|| default_name(email));
@@ -106,30 +101,22 @@ pub async fn create_user(
             now_ms: SystemClock.now_ms(),
         })
         .await?;
-    Ok(format!(
-        "Created {} {email} (user id {id}).",
-        role.label().to_lowercase()
-    ))
+    Ok(format!("Created {} {email} (user id {id}).", role.label().to_lowercase()))
 }
 
 pub async fn verify_audit(storage: &Storage) -> Result<String, OperatorError> {
     match storage.verify_audit_chain().await? {
-        Ok(count) => Ok(format!(
-            "The audit chain is intact: {count} records verified."
-        )),
-        Err(chain_break) => Err(OperatorError::AuditChainBroken {
-            seq: chain_break.seq,
-            problem: chain_break.problem,
-        }),
+        Ok(count) => Ok(format!("The audit chain is intact: {count} records verified.")),
+        Err(chain_break) => {
+            Err(OperatorError::AuditChainBroken { seq: chain_break.seq, problem: chain_break.problem })
+        }
     }
 }
 
 /// App ids are slugs: they appear in URLs, exports and the console.
 fn checked_app_id(id: &str) -> Result<&str, OperatorError> {
     let valid = (2..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && id.as_bytes()[0].is_ascii_lowercase();
     if valid {
         Ok(id)
@@ -159,15 +146,7 @@ pub async fn create_app(
     };
     let hash = crate::secrets::sha256(key.expose().as_bytes());
     storage
-        .create_app(
-            id,
-            options.name.trim(),
-            options.max_payload_bytes,
-            &hash,
-            &prefix,
-            now_ms,
-            &audit,
-        )
+        .create_app(id, options.name.trim(), options.max_payload_bytes, &hash, &prefix, now_ms, &audit)
         .await?;
     Ok(format!(
         "Registered app {id}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
@@ -192,9 +171,7 @@ pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<String,
         ip: None,
     };
     let hash = crate::secrets::sha256(token.expose().as_bytes());
-    storage
-        .create_admin_token(name, &hash, &prefix, now_ms, &audit)
-        .await?;
+    storage.create_admin_token(name, &hash, &prefix, now_ms, &audit).await?;
     Ok(format!(
         "Admin token {name:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
         token.expose()

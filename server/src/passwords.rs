@@ -47,9 +47,7 @@ pub async fn verify_password(stored: Option<String>, password: &Secret) -> bool 
         let Ok(parsed) = PasswordHash::new(&encoded) else {
             return false;
         };
-        let matches = Argon2::default()
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok();
+        let matches = Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok();
         matches && has_real_hash
     })
     .await
@@ -75,28 +73,13 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hash = hash_password(&Secret::new("correct horse battery".into())).unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(
-            verify_password(
-                Some(hash.clone()),
-                &Secret::new("correct horse battery".into())
-            )
-            .await
-        );
+        assert!(verify_password(Some(hash.clone()), &Secret::new("correct horse battery".into())).await);
         assert!(!verify_password(Some(hash), &Secret::new("correct horse battery!".into())).await);
-        assert!(
-            !verify_password(
-                None,
-                &Secret::new("roster-dummy-password-for-timing".into())
-            )
-            .await
-        );
+        assert!(!verify_password(None, &Secret::new("roster-dummy-password-for-timing".into())).await);
     }
 
     #[test]
     fn short_passwords_are_refused() {
-        assert_eq!(
-            hash_password(&Secret::new("elevenchars".into())),
-            Err(PasswordError::TooShort)
-        );
+        assert_eq!(hash_password(&Secret::new("elevenchars".into())), Err(PasswordError::TooShort));
     }
 }

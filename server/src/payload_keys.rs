@@ -19,10 +19,7 @@ const NONCE_BYTES: usize = 12;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read or write the payload key file {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("the payload key file {0} is not valid: {1}")]
     Invalid(PathBuf, String),
     #[error("ROSTER_PAYLOAD_KEY must be 32 bytes in base64")]
@@ -60,15 +57,9 @@ pub struct PayloadKeys {
 
 impl std::fmt::Debug for PayloadKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ring = self
-            .ring
-            .read()
-            .map(|ring| ring.ciphers.keys().copied().collect::<Vec<_>>())
-            .unwrap_or_default();
-        f.debug_struct("PayloadKeys")
-            .field("key_ids", &ring)
-            .field("file", &self.file)
-            .finish()
+        let ring =
+            self.ring.read().map(|ring| ring.ciphers.keys().copied().collect::<Vec<_>>()).unwrap_or_default();
+        f.debug_struct("PayloadKeys").field("key_ids", &ring).field("file", &self.file).finish()
     }
 }
 
@@ -85,10 +76,7 @@ fn random_key() -> [u8; 32] {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
-    move |source| KeyError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| KeyError::Io { path: path.to_path_buf(), source }
 }
 
 fn cipher(key: &[u8]) -> Option<Aes256Gcm> {
@@ -101,28 +89,15 @@ fn read_file(path: &Path) -> Result<Ring, KeyError> {
         .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
     let mut ciphers = BTreeMap::new();
     for (id, encoded) in &file.keys {
-        let key = STANDARD
-            .decode(encoded)
-            .ok()
-            .and_then(|bytes| cipher(&bytes))
-            .ok_or_else(|| {
-                KeyError::Invalid(
-                    path.to_path_buf(),
-                    format!("key {id} is not 32 bytes of base64"),
-                )
-            })?;
+        let key = STANDARD.decode(encoded).ok().and_then(|bytes| cipher(&bytes)).ok_or_else(|| {
+            KeyError::Invalid(path.to_path_buf(), format!("key {id} is not 32 bytes of base64"))
+        })?;
         ciphers.insert(*id, key);
     }
     if !ciphers.contains_key(&file.current) {
-        return Err(KeyError::Invalid(
-            path.to_path_buf(),
-            "the current key is missing".into(),
-        ));
+        return Err(KeyError::Invalid(path.to_path_buf(), "the current key is missing".into()));
     }
-    Ok(Ring {
-        current: file.current,
-        ciphers,
-    })
+    Ok(Ring { current: file.current, ciphers })
 }
 
 /// Writes the whole file to a temporary name with mode 0600, then renames it into place.
@@ -153,10 +128,7 @@ impl PayloadKeys {
             tracing::info!(path = %path.display(), "created a new payload key file (mode 0600)");
         }
         let ring = read_file(path)?;
-        Ok(PayloadKeys {
-            ring: Arc::new(RwLock::new(ring)),
-            file: Some(path.to_path_buf()),
-        })
+        Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: Some(path.to_path_buf()) })
     }
 
     /// One key given by configuration (base64 of 32 bytes), as key id 1.
@@ -166,22 +138,13 @@ impl PayloadKeys {
             .ok()
             .and_then(|bytes| cipher(&bytes))
             .ok_or(KeyError::BadConfiguredKey)?;
-        let ring = Ring {
-            current: 1,
-            ciphers: BTreeMap::from([(1, key)]),
-        };
-        Ok(PayloadKeys {
-            ring: Arc::new(RwLock::new(ring)),
-            file: None,
-        })
+        let ring = Ring { current: 1, ciphers: BTreeMap::from([(1, key)]) };
+        Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: None })
     }
 
     /// Adds a new key to the file and makes it current; returns its id.
     pub fn rotate(&self) -> Result<i64, KeyError> {
-        let path = self
-            .file
-            .as_ref()
-            .ok_or(KeyError::ConfiguredKeyCannotRotate)?;
+        let path = self.file.as_ref().ok_or(KeyError::ConfiguredKeyCannotRotate)?;
         let text = std::fs::read_to_string(path).map_err(io(path))?;
         let mut file: KeyFile = serde_json::from_str(&text)
             .map_err(|error| KeyError::Invalid(path.clone(), error.to_string()))?;
@@ -208,66 +171,33 @@ impl PayloadKeys {
     }
 
     pub fn seal(&self, session_id: &str, plaintext: &[u8]) -> Sealed {
-        let ring = self
-            .ring
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let cipher = &ring.ciphers[&ring.current];
         // Encryption with a valid key and in-memory buffers cannot fail.
         let ciphertext = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: session_id.as_bytes(),
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: session_id.as_bytes() })
             .unwrap_or_default();
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&ciphertext);
-        Sealed {
-            key_id: ring.current,
-            bytes,
-        }
+        Sealed { key_id: ring.current, bytes }
     }
 
-    pub fn open(
-        &self,
-        session_id: &str,
-        key_id: i64,
-        sealed: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
-        let known = self
-            .ring
-            .read()
-            .map(|ring| ring.ciphers.contains_key(&key_id))
-            .unwrap_or(false);
+    pub fn open(&self, session_id: &str, key_id: i64, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let known = self.ring.read().map(|ring| ring.ciphers.contains_key(&key_id)).unwrap_or(false);
         if !known {
             // Another node may have rotated: read the file once before giving up.
             let _ = self.reload();
         }
-        let ring = self
-            .ring
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let cipher = ring
-            .ciphers
-            .get(&key_id)
-            .ok_or(CryptoError::UnknownKey(key_id))?;
+        let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cipher = ring.ciphers.get(&key_id).ok_or(CryptoError::UnknownKey(key_id))?;
         if sealed.len() < NONCE_BYTES {
             return Err(CryptoError::Undecryptable);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
         cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: session_id.as_bytes(),
-                },
-            )
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: session_id.as_bytes() })
             .map_err(|_| CryptoError::Undecryptable)
     }
 }
@@ -284,21 +214,11 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         let sealed = keys.seal("session-a", br#"{"cart":3}"#);
-        assert_eq!(
-            keys.open("session-a", sealed.key_id, &sealed.bytes)
-                .unwrap(),
-            br#"{"cart":3}"#
-        );
-        assert_eq!(
-            keys.open("session-b", sealed.key_id, &sealed.bytes),
-            Err(CryptoError::Undecryptable)
-        );
+        assert_eq!(keys.open("session-a", sealed.key_id, &sealed.bytes).unwrap(), br#"{"cart":3}"#);
+        assert_eq!(keys.open("session-b", sealed.key_id, &sealed.bytes), Err(CryptoError::Undecryptable));
 
         let again = keys.seal("session-a", br#"{"cart":3}"#);
         assert_ne!(again.bytes, sealed.bytes, "a fresh nonce per write");
@@ -321,17 +241,8 @@ mod tests {
         let mut sealed = keys.seal("s", b"{\"a\":1}");
         let last = sealed.bytes.len() - 1;
         sealed.bytes[last] ^= 1;
-        assert_eq!(
-            keys.open("s", 1, &sealed.bytes),
-            Err(CryptoError::Undecryptable)
-        );
-        assert_eq!(
-            keys.open("s", 9, &sealed.bytes),
-            Err(CryptoError::UnknownKey(9))
-        );
-        assert!(matches!(
-            keys.rotate(),
-            Err(KeyError::ConfiguredKeyCannotRotate)
-        ));
+        assert_eq!(keys.open("s", 1, &sealed.bytes), Err(CryptoError::Undecryptable));
+        assert_eq!(keys.open("s", 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
+        assert!(matches!(keys.rotate(), Err(KeyError::ConfiguredKeyCannotRotate)));
     }
 }

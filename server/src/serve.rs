@@ -29,33 +29,20 @@ pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
         .build()
 }
 
-pub async fn serve(
-    storage: Storage,
-    keys: PayloadKeys,
-    options: ServeOptions,
-) -> Result<(), String> {
-    if storage
-        .count_users_with_role(Role::Owner.as_str())
-        .await
-        .unwrap_or(0)
-        == 0
-    {
+pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -> Result<(), String> {
+    if storage.count_users_with_role(Role::Owner.as_str()).await.unwrap_or(0) == 0 {
         tracing::warn!(
             "no owner yet: create one with `echo 'a long password' | roster create-owner --email you@example.com --password-stdin` \
              (or `make owner EMAIL=you@example.com`)"
         );
     }
     let geo = match &options.geoip_db {
-        Some(path) => Some(Arc::new(
-            GeoDatabase::open(path).map_err(|error| error.to_string())?,
-        )),
+        Some(path) => Some(Arc::new(GeoDatabase::open(path).map_err(|error| error.to_string())?)),
         None => None,
     };
     let engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
     let policy = engine.policy().await.map_err(|error| error.to_string())?;
-    engine
-        .activity
-        .spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
+    engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
     let context = ServerContext {
         engine: engine.clone(),
@@ -66,18 +53,12 @@ pub async fn serve(
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
     tracing::info!("Roster console at http://{}", options.listen);
-    axum::serve(
-        listener,
-        router(context).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|error| format!("the server stopped: {error}"))?;
+    axum::serve(listener, router(context).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|error| format!("the server stopped: {error}"))?;
     // Counted validations are not lost on a clean stop.
-    let _ = engine
-        .activity
-        .flush(policy.touch_interval_secs * 1000)
-        .await;
+    let _ = engine.activity.flush(policy.touch_interval_secs * 1000).await;
     Ok(())
 }
 
@@ -87,9 +68,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

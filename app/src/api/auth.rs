@@ -13,11 +13,7 @@ const MAX_EMAIL_CHARS: usize = 254;
 const MAX_PASSWORD_CHARS: usize = 1024;
 
 #[server(endpoint = "login")]
-pub async fn login(
-    email: String,
-    password: String,
-    remember_me: Option<String>,
-) -> Result<(), ConsoleError> {
+pub async fn login(email: String, password: String, remember_me: Option<String>) -> Result<(), ConsoleError> {
     use crate::backend::{session_keys, Call};
     use tower_sessions::Expiry;
 
@@ -32,33 +28,15 @@ pub async fn login(
     let user = call.backend.sign_in(email, &password, &call.client).await?;
     let remember = remember_me.is_some();
     let session = call.session()?;
-    let session_error = |_| ConsoleError::Internal {
-        reference: "session".into(),
-    };
+    let session_error = |_| ConsoleError::Internal { reference: "session".into() };
     // A new id at every sign-in: a cookie planted before sign-in is never promoted.
     session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(session_keys::USER_ID, user.id)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(session_keys::REMEMBER_ME, remember)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(session_keys::IP, &call.client.ip)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(session_keys::USER_AGENT, &call.client.user_agent)
-        .await
-        .map_err(session_error)?;
+    session.insert(session_keys::USER_ID, user.id).await.map_err(session_error)?;
+    session.insert(session_keys::REMEMBER_ME, remember).await.map_err(session_error)?;
+    session.insert(session_keys::IP, &call.client.ip).await.map_err(session_error)?;
+    session.insert(session_keys::USER_AGENT, &call.client.user_agent).await.map_err(session_error)?;
     // Without "Remember me" the cookie ends with the browser; the server's limits apply either way.
-    let expiry = if remember {
-        Expiry::OnInactivity(time::Duration::days(30))
-    } else {
-        Expiry::OnSessionEnd
-    };
+    let expiry = if remember { Expiry::OnInactivity(time::Duration::days(30)) } else { Expiry::OnSessionEnd };
     session.set_expiry(Some(expiry));
     leptos_axum::redirect(user.role.landing_page());
     Ok(())
@@ -70,12 +48,7 @@ pub async fn logout() -> Result<(), ConsoleError> {
 
     let call = Call::current().await?;
     // Ending the session row (ended by its holder) happens in the store's delete.
-    call.session()?
-        .flush()
-        .await
-        .map_err(|_| ConsoleError::Internal {
-            reference: "session".into(),
-        })?;
+    call.session()?.flush().await.map_err(|_| ConsoleError::Internal { reference: "session".into() })?;
     leptos_axum::redirect("/login");
     Ok(())
 }

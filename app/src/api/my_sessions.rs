@@ -11,10 +11,5 @@ pub async fn list_my_sessions() -> Result<Vec<OwnSessionView>, ConsoleError> {
 
     let call = Call::current().await?;
     let user = call.require("list_my_sessions", |_| true).await?;
-    call.backend
-        .own_sessions(
-            &user,
-            call.session.as_ref().and_then(|session| session.id()),
-        )
-        .await
+    call.backend.own_sessions(&user, call.session.as_ref().and_then(|session| session.id())).await
 }

@@ -33,15 +33,8 @@ pub fn provide_auth() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
     // Refetched after every sign-in or sign-out attempt, so the header and guards follow at once.
-    let user = Resource::new(
-        move || (login.version().get(), logout.version().get()),
-        |_| signed_in_user(),
-    );
-    provide_context(Auth {
-        login,
-        logout,
-        user,
-    });
+    let user = Resource::new(move || (login.version().get(), logout.version().get()), |_| signed_in_user());
+    provide_context(Auth { login, logout, user });
 }
 
 pub fn use_auth() -> Auth {

@@ -18,13 +18,7 @@ pub fn LoginPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|result| result.err())
-            .or_else(|| {
-                query.with(|query| {
-                    query
-                        .get_str("__err")
-                        .and_then(ConsoleError::from_url_param)
-                })
-            })
+            .or_else(|| query.with(|query| query.get_str("__err").and_then(ConsoleError::from_url_param)))
     };
     view! {
         <Title text="Sign in"/>

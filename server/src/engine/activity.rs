@@ -15,21 +15,14 @@ pub struct ActivityRecorder {
 
 impl ActivityRecorder {
     pub fn new(storage: Storage) -> ActivityRecorder {
-        ActivityRecorder {
-            pending: Arc::default(),
-            storage,
-        }
+        ActivityRecorder { pending: Arc::default(), storage }
     }
 
     pub fn record(&self, session_id: &str, now_ms: i64) {
-        let mut pending = self
-            .pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = pending.entry(session_id.to_string()).or_insert(Activity {
-            validations: 0,
-            last_request_at: now_ms,
-        });
+        let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = pending
+            .entry(session_id.to_string())
+            .or_insert(Activity { validations: 0, last_request_at: now_ms });
         entry.validations += 1;
         entry.last_request_at = entry.last_request_at.max(now_ms);
     }
@@ -37,23 +30,14 @@ impl ActivityRecorder {
     /// Writes what was counted; `touch_interval_ms` bounds how often last-active moves.
     pub async fn flush(&self, touch_interval_ms: i64) -> Result<(), StorageError> {
         let batch: Vec<(String, Activity)> = {
-            let mut pending = self
-                .pending
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             pending.drain().collect()
         };
-        self.storage
-            .record_activity(&batch, touch_interval_ms)
-            .await
+        self.storage.record_activity(&batch, touch_interval_ms).await
     }
 
     /// Flushes every `period` until the process ends.
-    pub fn spawn_flusher(
-        &self,
-        period: Duration,
-        touch_interval_ms: i64,
-    ) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_flusher(&self, period: Duration, touch_interval_ms: i64) -> tokio::task::JoinHandle<()> {
         let recorder = self.clone();
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(period);

@@ -53,17 +53,12 @@ impl Engine {
         let now_ms = self.now_ms();
         let longest = policy.lifetime_secs(request.remember_me);
         let (expires_at_ms, idle_timeout_secs) = match request.lifetime {
-            Lifetime::Policy => (
-                Some(now_ms + longest * 1000),
-                Some(policy.idle_timeout_secs),
-            ),
+            Lifetime::Policy => (Some(now_ms + longest * 1000), Some(policy.idle_timeout_secs)),
             Lifetime::Seconds(secs) if (1..=longest).contains(&secs) => {
                 (Some(now_ms + secs * 1000), Some(policy.idle_timeout_secs))
             }
             Lifetime::Seconds(_) => {
-                return Err(EngineError::invalid(format!(
-                    "ttlSeconds must be between 1 and {longest}"
-                )));
+                return Err(EngineError::invalid(format!("ttlSeconds must be between 1 and {longest}")));
             }
             Lifetime::Durable => (None, None),
         };
@@ -106,16 +101,9 @@ impl Engine {
             remember_me: request.remember_me,
             payload: sealed.as_ref().map(|sealed| sealed.stored()),
         };
-        let limit = request
-            .enforce_session_limit
-            .then_some(policy.max_active_per_user);
+        let limit = request.enforce_session_limit.then_some(policy.max_active_per_user);
         match self.storage.insert_session(&session, limit, &audit).await {
-            Ok(()) => Ok(Created {
-                id,
-                token,
-                created_at_ms: now_ms,
-                expires_at_ms,
-            }),
+            Ok(()) => Ok(Created { id, token, created_at_ms: now_ms, expires_at_ms }),
             Err(StorageError::SessionLimit(limit)) => Err(EngineError::TooManySessions(limit)),
             Err(error) => Err(error.into()),
         }

@@ -67,11 +67,7 @@ impl Engine {
             reason,
             now_ms,
         };
-        let action = if status == "expired" {
-            "session.expired"
-        } else {
-            "session.revoked"
-        };
+        let action = if status == "expired" { "session.expired" } else { "session.revoked" };
         let audit = AuditEvent {
             at_ms: now_ms,
             actor: actor.audit_name(),
@@ -106,9 +102,6 @@ impl Engine {
             reason: Some(reason.to_string()),
             ip: None,
         };
-        Ok(self
-            .storage
-            .end_sessions_of_user(user_id, &end, &audit)
-            .await?)
+        Ok(self.storage.end_sessions_of_user(user_id, &end, &audit).await?)
     }
 }

@@ -2,6 +2,7 @@
 //! REST API, the console, the operator). Handlers translate requests into these calls and errors into replies.
 
 mod activity;
+mod cache;
 mod create;
 mod end;
 mod payload;
@@ -11,6 +12,7 @@ mod validate;
 use std::sync::Arc;
 
 pub use activity::ActivityRecorder;
+pub use cache::ValidationCache;
 pub use create::{CreateSession, Created, Lifetime};
 pub use end::Actor;
 pub use sweep::spawn_expiry_sweep;
@@ -53,6 +55,7 @@ pub struct Engine {
     pub geo: Option<Arc<GeoDatabase>>,
     pub clock: SharedClock,
     pub activity: ActivityRecorder,
+    pub cache: ValidationCache,
 }
 
 impl Engine {
@@ -63,13 +66,8 @@ impl Engine {
         clock: SharedClock,
     ) -> Engine {
         let activity = ActivityRecorder::new(storage.clone());
-        Engine {
-            storage,
-            keys,
-            geo,
-            clock,
-            activity,
-        }
+        let cache = ValidationCache::for_storage(&storage);
+        Engine { storage, keys, geo, clock, activity, cache }
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -77,8 +75,6 @@ impl Engine {
     }
 
     pub async fn policy(&self) -> Result<SessionPolicy, EngineError> {
-        Ok(SessionPolicy::from_settings(
-            &self.storage.settings().await?,
-        ))
+        Ok(SessionPolicy::from_settings(&self.storage.settings().await?))
     }
 }

@@ -34,10 +34,7 @@ impl Engine {
         let plaintext =
             serde_json::to_vec(payload).map_err(|error| EngineError::invalid(error.to_string()))?;
         if plaintext.len() as i64 > limit {
-            return Err(EngineError::PayloadTooLarge {
-                size: plaintext.len(),
-                limit,
-            });
+            return Err(EngineError::PayloadTooLarge { size: plaintext.len(), limit });
         }
         let sealed = self.keys.seal(session_id, &plaintext);
         Ok(SealedPayload {
@@ -49,19 +46,14 @@ impl Engine {
     }
 
     /// The decrypted payload of an active session; an empty object when it has none.
-    pub async fn open_payload(
-        &self,
-        session: &SessionRow,
-    ) -> Result<Map<String, Value>, EngineError> {
+    pub async fn open_payload(&self, session: &SessionRow) -> Result<Map<String, Value>, EngineError> {
         let Some((ciphertext, key_id)) = self.storage.payload_ciphertext(&session.id).await? else {
             return Ok(Map::new());
         };
         let plaintext = self.keys.open(&session.id, key_id, &ciphertext)?;
         match serde_json::from_slice(&plaintext) {
             Ok(Value::Object(map)) => Ok(map),
-            _ => Err(EngineError::Crypto(
-                crate::payload_keys::CryptoError::Undecryptable,
-            )),
+            _ => Err(EngineError::Crypto(crate::payload_keys::CryptoError::Undecryptable)),
         }
     }
 
@@ -82,11 +74,7 @@ impl Engine {
             ip: None,
         };
         let stored = (!payload.is_empty()).then(|| sealed.stored());
-        if !self
-            .storage
-            .replace_payload(&session.id, stored, self.now_ms(), &audit)
-            .await?
-        {
+        if !self.storage.replace_payload(&session.id, stored, self.now_ms(), &audit).await? {
             return Err(EngineError::SessionEnded("ended"));
         }
         if payload.is_empty() {

@@ -11,10 +11,7 @@ impl Engine {
     pub async fn expire_due(&self) -> Result<usize, super::EngineError> {
         let mut total = 0;
         loop {
-            let done = self
-                .storage
-                .expire_due_sessions(self.now_ms(), BATCH)
-                .await?;
+            let done = self.storage.expire_due_sessions(self.now_ms(), BATCH).await?;
             total += done;
             if (done as i64) < BATCH {
                 return Ok(total);

@@ -1,6 +1,8 @@
 //! Finding the live session a token names. Always read from the database, so a revocation on any node is
 //! refused on the very next request.
 
+use std::sync::Arc;
+
 use super::end::Actor;
 use super::{Engine, EngineError};
 use crate::storage::SessionRow;
@@ -12,11 +14,12 @@ impl Engine {
         &self,
         token_hash: &[u8],
         app_id: Option<i64>,
-    ) -> Result<SessionRow, EngineError> {
+    ) -> Result<Arc<SessionRow>, EngineError> {
         let session = self
-            .storage
-            .session_by_token_hash(token_hash, app_id)
+            .cache
+            .session(&self.storage, token_hash, self.now_ms())
             .await?
+            .filter(|session| app_id.is_none_or(|app| session.app_id == app))
             .ok_or(EngineError::SessionNotFound)?;
         match session.status.as_str() {
             "active" => {}
@@ -24,28 +27,20 @@ impl Engine {
             _ => return Err(EngineError::SessionEnded("expired")),
         }
         let now_ms = self.now_ms();
-        if session
-            .deadline_at
-            .is_some_and(|deadline| deadline <= now_ms)
-        {
+        if session.deadline_at.is_some_and(|deadline| deadline <= now_ms) {
             let reason = if session.expires_at.is_some_and(|at| at <= now_ms) {
                 "lifetime reached"
             } else {
                 "idle timeout reached"
             };
-            self.end_session(&session.id, Actor::System, "expired", reason)
-                .await?;
+            self.end_session(&session.id, Actor::System, "expired", reason).await?;
             return Err(EngineError::SessionEnded("expired"));
         }
         Ok(session)
     }
 
     /// A validation: the live session, counted as activity (written in batches, not per request).
-    pub async fn validate(
-        &self,
-        token_hash: &[u8],
-        app_id: i64,
-    ) -> Result<SessionRow, EngineError> {
+    pub async fn validate(&self, token_hash: &[u8], app_id: i64) -> Result<Arc<SessionRow>, EngineError> {
         let session = self.live_session(token_hash, Some(app_id)).await?;
         self.activity.record(&session.id, self.now_ms());
         Ok(session)

@@ -41,10 +41,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 pub fn router(context: ServerContext) -> Router {
     let engine = context.engine.clone();
-    let backend: Backend = Arc::new(StorageBackend::new(
-        engine.storage.clone(),
-        engine.clock.clone(),
-    ));
+    let backend: Backend = Arc::new(StorageBackend::new(engine.storage.clone(), engine.clock.clone()));
     let store = ConsoleSessionStore::new(engine.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name(cookie_name(context.secure_cookies))
@@ -61,22 +58,14 @@ pub fn router(context: ServerContext) -> Router {
         move || provide_context(backend.clone())
     };
     Router::new()
-        .leptos_routes_with_context(
-            &options,
-            generate_route_list(App),
-            provide_backend.clone(),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .route_layer(sessions)
         .route_layer(axum::middleware::from_fn(status_from_console_error))
         .route_layer(axum::middleware::from_fn(refuse_cross_site))
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            provide_backend,
-            shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
         .with_state(options)
         .merge(api::routes(engine))
         .route("/healthz", axum::routing::get(|| async { "ok" }))

@@ -42,25 +42,25 @@ impl Storage {
         .fetch_one(&mut *tx)
         .await
         .map_err(|error| StorageError::from_insert(error, "an app with this id"))?;
-        sqlx::query("INSERT INTO app_api_keys (app_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(app_id)
-            .bind(key_hash)
-            .bind(key_prefix)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO app_api_keys (app_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(app_id)
+        .bind(key_hash)
+        .bind(key_prefix)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
         self.append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(app_id)
     }
 
     pub async fn app_by_slug(&self, slug: &str) -> Result<Option<AppRow>, StorageError> {
-        Ok(
-            sqlx::query_as("SELECT id, slug, name, max_payload_bytes FROM apps WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_as("SELECT id, slug, name, max_payload_bytes FROM apps WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// The app a live API key belongs to.
@@ -75,11 +75,7 @@ impl Storage {
     }
 
     /// Marks keys used; called in batches by the activity recorder, not per request.
-    pub async fn mark_app_keys_used(
-        &self,
-        key_hashes: &[Vec<u8>],
-        now_ms: i64,
-    ) -> Result<(), StorageError> {
+    pub async fn mark_app_keys_used(&self, key_hashes: &[Vec<u8>], now_ms: i64) -> Result<(), StorageError> {
         for hash in key_hashes {
             sqlx::query("UPDATE app_api_keys SET last_used_at = $1 WHERE key_hash = $2")
                 .bind(now_ms)
@@ -117,27 +113,25 @@ impl Storage {
         &self,
         token_hash: &[u8],
     ) -> Result<Option<AdminTokenRow>, StorageError> {
-        Ok(sqlx::query_as(
-            "SELECT id, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(sqlx::query_as("SELECT id, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// Every stored setting, by name.
     pub async fn settings(&self) -> Result<Vec<(String, i64)>, StorageError> {
-        Ok(sqlx::query_as("SELECT name, value FROM settings")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as("SELECT name, value FROM settings").fetch_all(&self.pool).await?)
     }
 
     pub async fn put_setting(&self, name: &str, value: i64) -> Result<(), StorageError> {
-        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2")
-            .bind(name)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -39,13 +39,7 @@ pub struct ChainBreak {
 
 const GENESIS: [u8; 32] = [0; 32];
 
-fn chain_hash(
-    prev: &[u8],
-    seq: i64,
-    at: i64,
-    fields: [&str; 2],
-    optional: [Option<&str>; 3],
-) -> Vec<u8> {
+fn chain_hash(prev: &[u8], seq: i64, at: i64, fields: [&str; 2], optional: [Option<&str>; 3]) -> Vec<u8> {
     let mut hasher = Sha256::new();
     hasher.update(prev);
     hasher.update(seq.to_le_bytes());
@@ -74,11 +68,7 @@ fn record_hash(record: &AuditRecord) -> Vec<u8> {
         record.seq,
         record.at,
         [&record.actor, &record.action],
-        [
-            record.target.as_deref(),
-            record.reason.as_deref(),
-            record.ip.as_deref(),
-        ],
+        [record.target.as_deref(), record.reason.as_deref(), record.ip.as_deref()],
     )
 }
 
@@ -91,9 +81,7 @@ impl Storage {
     ) -> Result<i64, StorageError> {
         if self.kind == DbKind::Postgres {
             // Serializes appenders across nodes; SQLite's BEGIN IMMEDIATE already did.
-            sqlx::query("LOCK TABLE audit_events IN EXCLUSIVE MODE")
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query("LOCK TABLE audit_events IN EXCLUSIVE MODE").execute(&mut **tx).await?;
         }
         let last: Option<(i64, Vec<u8>)> =
             sqlx::query_as("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
@@ -108,11 +96,7 @@ impl Storage {
             seq,
             event.at_ms,
             [&event.actor, event.action],
-            [
-                event.target.as_deref(),
-                event.reason.as_deref(),
-                event.ip.as_deref(),
-            ],
+            [event.target.as_deref(), event.reason.as_deref(), event.ip.as_deref()],
         );
         sqlx::query(
             "INSERT INTO audit_events (seq, at, actor, action, target, reason, ip, prev_hash, hash)
@@ -179,10 +163,7 @@ impl Storage {
                     None
                 };
                 if let Some(problem) = problem {
-                    return Ok(Err(ChainBreak {
-                        seq: record.seq.min(expected_seq),
-                        problem,
-                    }));
+                    return Ok(Err(ChainBreak { seq: record.seq.min(expected_seq), problem }));
                 }
                 expected_prev = record.hash.clone();
                 expected_seq += 1;

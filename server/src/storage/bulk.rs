@@ -126,9 +126,8 @@ impl Storage {
                 add(&mut arguments, now_ms);
                 add(&mut arguments, now_ms);
             }
-            let rows: Vec<(String, i64)> = sqlx::query_as_with(AssertSqlSafe(sql), arguments)
-                .fetch_all(&mut *tx)
-                .await?;
+            let rows: Vec<(String, i64)> =
+                sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(&mut *tx).await?;
             ids.extend(rows);
         }
         tx.commit().await?;
@@ -142,9 +141,7 @@ impl Storage {
             if self.kind == DbKind::Sqlite {
                 // Ids and token hashes are random, so their index pages are touched all over: with SQLite's
                 // default 2 MB page cache a million rows spend most of their time re-reading them.
-                sqlx::query("PRAGMA cache_size = -262144")
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
             }
             for chunk in transaction.chunks(ROWS_PER_STATEMENT) {
                 let sql = format!(
@@ -158,14 +155,7 @@ impl Storage {
                     add(&mut arguments, s.token_hash.clone());
                     add(&mut arguments, s.app_id);
                     add(&mut arguments, s.user_id);
-                    add(
-                        &mut arguments,
-                        if s.user_id.is_some() {
-                            "authenticated"
-                        } else {
-                            "guest"
-                        },
-                    );
+                    add(&mut arguments, if s.user_id.is_some() { "authenticated" } else { "guest" });
                     add(&mut arguments, s.status);
                     add(&mut arguments, s.ip.clone());
                     add(&mut arguments, s.user_agent);
@@ -187,19 +177,14 @@ impl Storage {
                     add(&mut arguments, s.ended_at);
                     add(&mut arguments, s.ended_by);
                     add(&mut arguments, s.end_reason);
-                    add(
-                        &mut arguments,
-                        s.payload.as_ref().map(|(bytes, _)| bytes.clone()),
-                    );
+                    add(&mut arguments, s.payload.as_ref().map(|(bytes, _)| bytes.clone()));
                     add(&mut arguments, s.payload.as_ref().map(|(_, key)| *key));
                     add(&mut arguments, s.payload_bytes);
                     add(&mut arguments, s.payload_attribute_count);
                     add(&mut arguments, s.validation_count);
                     add(&mut arguments, s.last_request_at);
                 }
-                sqlx::query_with(AssertSqlSafe(sql), arguments)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query_with(AssertSqlSafe(sql), arguments).execute(&mut *tx).await?;
             }
             tx.commit().await?;
         }

@@ -56,6 +56,9 @@ impl StorageError {
 pub struct Storage {
     pool: AnyPool,
     kind: DbKind,
+    /// Bumped by every write that ends a session or changes what a validation returns, so in-memory caches
+    /// know when to forget (see `engine::cache`).
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Storage {
@@ -94,11 +97,9 @@ impl Storage {
             }
         };
         if kind == DbKind::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let storage = Storage { pool, kind };
+        let storage = Storage { pool, kind, generation: Default::default() };
         storage.migrate().await?;
         Ok(storage)
     }
@@ -106,17 +107,21 @@ impl Storage {
     async fn migrate(&self) -> Result<(), StorageError> {
         match self.kind {
             DbKind::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            DbKind::Postgres => {
-                sqlx::migrate!("migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
+            DbKind::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
         }
         Ok(())
     }
 
     pub fn kind(&self) -> DbKind {
         self.kind
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn bump_generation(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// A transaction that holds the write lock from its first statement. On SQLite a deferred transaction

@@ -108,11 +108,7 @@ pub struct SessionFilter {
 }
 
 /// The end of the deadline: the earlier of the absolute expiry and `active_at` + idle timeout.
-fn deadline(
-    expires_at: Option<i64>,
-    idle_timeout_secs: Option<i64>,
-    active_at: i64,
-) -> Option<i64> {
+fn deadline(expires_at: Option<i64>, idle_timeout_secs: Option<i64>, active_at: i64) -> Option<i64> {
     let idle_end = idle_timeout_secs.map(|secs| active_at + secs * 1000);
     match (expires_at, idle_end) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -125,8 +121,7 @@ const DEADLINE_SQL: &str = "CASE WHEN idle_timeout_secs IS NULL THEN expires_at
      WHEN expires_at IS NOT NULL AND expires_at < $1 + idle_timeout_secs * 1000 THEN expires_at
      ELSE $1 + idle_timeout_secs * 1000 END";
 
-const END_SET: &str =
-    "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
+const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
      updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
      payload_attribute_count = 0";
 
@@ -212,8 +207,7 @@ impl Storage {
         token_hash: &[u8],
         app_id: Option<i64>,
     ) -> Result<Option<SessionRow>, StorageError> {
-        let sql =
-            format!("{SESSION_SELECT} WHERE s.token_hash = $1 AND ($2 IS NULL OR s.app_id = $2)");
+        let sql = format!("{SESSION_SELECT} WHERE s.token_hash = $1 AND ($2 IS NULL OR s.app_id = $2)");
         Ok(sqlx::query_as(AssertSqlSafe(sql))
             .bind(token_hash)
             .bind(app_id)
@@ -223,17 +217,11 @@ impl Storage {
 
     pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, StorageError> {
         let sql = format!("{SESSION_SELECT} WHERE s.id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
     }
 
     /// The ciphertext and key id of an active session's payload.
-    pub async fn payload_ciphertext(
-        &self,
-        id: &str,
-    ) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
+    pub async fn payload_ciphertext(&self, id: &str) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
         let found: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
             "SELECT payload_ciphertext, payload_key_id FROM sessions WHERE id = $1 AND status = 'active'",
         )
@@ -271,6 +259,7 @@ impl Storage {
             self.append_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;
+        self.bump_generation();
         Ok(changed)
     }
 
@@ -288,6 +277,7 @@ impl Storage {
             self.append_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;
+        self.bump_generation();
         Ok(ended)
     }
 
@@ -326,15 +316,13 @@ impl Storage {
         let mut ended = Vec::with_capacity(ids.len());
         for (id,) in ids {
             if self.end_in(&mut tx, &id, end).await? {
-                let event = AuditEvent {
-                    target: Some(format!("session:{id}")),
-                    ..audit.clone()
-                };
+                let event = AuditEvent { target: Some(format!("session:{id}")), ..audit.clone() };
                 self.append_audit(&mut tx, &event).await?;
                 ended.push(id);
             }
         }
         tx.commit().await?;
+        self.bump_generation();
         Ok(ended)
     }
 
@@ -391,11 +379,7 @@ impl Storage {
 
     /// Marks up to `batch` sessions whose deadline has passed as expired, each with its audit record;
     /// returns how many. Uses the (status, deadline_at) index: never a scan of all sessions.
-    pub async fn expire_due_sessions(
-        &self,
-        now_ms: i64,
-        batch: i64,
-    ) -> Result<usize, StorageError> {
+    pub async fn expire_due_sessions(&self, now_ms: i64, batch: i64) -> Result<usize, StorageError> {
         let mut tx = self.begin_write().await?;
         let due: Vec<(String, Option<i64>)> = sqlx::query_as(
             "SELECT id, expires_at FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
@@ -410,13 +394,8 @@ impl Storage {
             } else {
                 "idle timeout reached"
             };
-            let end = SessionEnd {
-                status: "expired",
-                ended_by: "system",
-                ended_by_user_id: None,
-                reason,
-                now_ms,
-            };
+            let end =
+                SessionEnd { status: "expired", ended_by: "system", ended_by_user_id: None, reason, now_ms };
             if self.end_in(&mut tx, id, &end).await? {
                 let event = AuditEvent {
                     at_ms: now_ms,
@@ -430,6 +409,9 @@ impl Storage {
             }
         }
         tx.commit().await?;
+        if !due.is_empty() {
+            self.bump_generation();
+        }
         Ok(due.len())
     }
 
@@ -443,11 +425,7 @@ impl Storage {
             "{SESSION_SELECT} WHERE s.user_id = $1 AND s.status = 'active' AND (s.deadline_at IS NULL OR s.deadline_at > $2)
              ORDER BY s.created_at DESC LIMIT 200"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(now_ms)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).fetch_all(&self.pool).await?)
     }
 
     /// One page of sessions, newest first, and how many match in all.
@@ -456,21 +434,16 @@ impl Storage {
         filter: &SessionFilter,
     ) -> Result<(Vec<SessionRow>, i64), StorageError> {
         // Each condition is a constant with a fixed placeholder; the values are bound, never spliced.
-        let mut conditions = vec![
-            "($1 IS NULL OR s.status = $1)",
-            "($2 IS NULL OR a.slug = $2)",
-        ];
+        let mut conditions = vec!["($1 IS NULL OR s.status = $1)", "($2 IS NULL OR a.slug = $2)"];
         if filter.search.is_some() {
-            conditions.push("((s.id >= $3 AND s.id < $4) OR (u.email_normalized >= $3 AND u.email_normalized < $4))");
+            conditions.push(
+                "((s.id >= $3 AND s.id < $4) OR (u.email_normalized >= $3 AND u.email_normalized < $4))",
+            );
         }
         let where_clause = conditions.join(" AND ");
         let search = filter.search.as_deref().map(str::to_lowercase);
         let search_end = search.as_deref().map(prefix_end);
-        let (limit, offset) = if search.is_some() {
-            ("$5", "$6")
-        } else {
-            ("$3", "$4")
-        };
+        let (limit, offset) = if search.is_some() { ("$5", "$6") } else { ("$3", "$4") };
         let page_sql =
             format!("{SESSION_SELECT} WHERE {where_clause} ORDER BY s.created_at DESC, s.id LIMIT {limit} OFFSET {offset}");
         let mut page = sqlx::query_as(AssertSqlSafe(page_sql))
@@ -479,11 +452,7 @@ impl Storage {
         if search.is_some() {
             page = page.bind(search.as_deref()).bind(search_end.as_deref());
         }
-        let rows: Vec<SessionRow> = page
-            .bind(filter.limit)
-            .bind(filter.offset)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<SessionRow> = page.bind(filter.limit).bind(filter.offset).fetch_all(&self.pool).await?;
         let count_sql = format!(
             "SELECT COUNT(*) FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
              WHERE {where_clause}"

@@ -58,18 +58,12 @@ impl Storage {
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StorageError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(normalize_email(email))
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(normalize_email(email)).fetch_optional(&self.pool).await?)
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>, StorageError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
     }
 
     pub async fn count_users_with_role(&self, role: &str) -> Result<i64, StorageError> {
@@ -80,12 +74,7 @@ impl Storage {
         Ok(count)
     }
 
-    pub async fn set_user_disabled(
-        &self,
-        id: i64,
-        disabled: bool,
-        now_ms: i64,
-    ) -> Result<(), StorageError> {
+    pub async fn set_user_disabled(&self, id: i64, disabled: bool, now_ms: i64) -> Result<(), StorageError> {
         sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
             .bind(i64::from(disabled))
             .bind(now_ms)
@@ -96,12 +85,11 @@ impl Storage {
     }
 
     pub async fn sign_in_failures(&self, email: &str) -> Result<SignInFailures, StorageError> {
-        let found: Option<SignInFailures> = sqlx::query_as(
-            "SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1",
-        )
-        .bind(normalize_email(email))
-        .fetch_optional(&self.pool)
-        .await?;
+        let found: Option<SignInFailures> =
+            sqlx::query_as("SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1")
+                .bind(normalize_email(email))
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(found.unwrap_or_default())
     }
 
@@ -122,15 +110,14 @@ impl Storage {
         .fetch_one(&mut *tx)
         .await?;
         let result = if counted.failures >= lock_after {
-            sqlx::query("UPDATE sign_in_failures SET failures = 0, locked_until = $1 WHERE email_normalized = $2")
-                .bind(lock_until_ms)
-                .bind(normalize_email(email))
-                .execute(&mut *tx)
-                .await?;
-            SignInFailures {
-                failures: counted.failures,
-                locked_until: Some(lock_until_ms),
-            }
+            sqlx::query(
+                "UPDATE sign_in_failures SET failures = 0, locked_until = $1 WHERE email_normalized = $2",
+            )
+            .bind(lock_until_ms)
+            .bind(normalize_email(email))
+            .execute(&mut *tx)
+            .await?;
+            SignInFailures { failures: counted.failures, locked_until: Some(lock_until_ms) }
         } else {
             counted
         };
@@ -148,15 +135,9 @@ impl Storage {
 }
 
 impl Storage {
-    pub async fn user_by_external_id(
-        &self,
-        external_id: &str,
-    ) -> Result<Option<UserRow>, StorageError> {
+    pub async fn user_by_external_id(&self, external_id: &str) -> Result<Option<UserRow>, StorageError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE external_id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql))
-            .bind(external_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(external_id).fetch_optional(&self.pool).await?)
     }
 
     /// A user an app names for the first time: a member without a console password.
@@ -189,13 +170,15 @@ impl Storage {
         external_id: &str,
         now_ms: i64,
     ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET external_id = $1, updated_at = $2 WHERE id = $3 AND external_id IS NULL")
-            .bind(external_id)
-            .bind(now_ms)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map_err(|error| StorageError::from_insert(error, "a user with this external id"))?;
+        sqlx::query(
+            "UPDATE users SET external_id = $1, updated_at = $2 WHERE id = $3 AND external_id IS NULL",
+        )
+        .bind(external_id)
+        .bind(now_ms)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|error| StorageError::from_insert(error, "a user with this external id"))?;
         Ok(())
     }
 }

@@ -36,21 +36,12 @@ pub struct Reply {
 
 impl Reply {
     fn code(&self) -> &str {
-        self.body["error"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("an error reply, got {}", self.body))
+        self.body["error"]["code"].as_str().unwrap_or_else(|| panic!("an error reply, got {}", self.body))
     }
 }
 
 fn event(action: &'static str) -> AuditEvent {
-    AuditEvent {
-        at_ms: START_MS,
-        actor: "test".into(),
-        action,
-        target: None,
-        reason: None,
-        ip: None,
-    }
+    AuditEvent { at_ms: START_MS, actor: "test".into(), action, target: None, reason: None, ip: None }
 }
 
 impl Api {
@@ -84,13 +75,7 @@ impl Api {
             .await
             .unwrap();
         storage
-            .create_admin_token(
-                "ci",
-                &key(ADMIN_TOKEN),
-                "ra_test",
-                START_MS,
-                &event("admin_token.created"),
-            )
+            .create_admin_token("ci", &key(ADMIN_TOKEN), "ra_test", START_MS, &event("admin_token.created"))
             .await
             .unwrap();
         let router = router(ServerContext {
@@ -98,11 +83,7 @@ impl Api {
             leptos_options: roster::serve::leptos_options(&Default::default()),
             secure_cookies: false,
         });
-        Api {
-            router,
-            engine,
-            clock,
-        }
+        Api { router, engine, clock }
     }
 
     pub async fn call(
@@ -123,39 +104,26 @@ impl Api {
         for (name, value) in extra {
             request = request.header(*name, *value);
         }
-        let request = request
-            .body(body.map(Body::from).unwrap_or_else(Body::empty))
-            .unwrap();
+        let request = request.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         Reply { status, body }
     }
 
     pub async fn create(&self, body: Value) -> Reply {
-        self.call(
-            Method::POST,
-            "/api/v1/sessions",
-            Some(APP_KEY),
-            Some(body.to_string()),
-            &[],
-        )
-        .await
+        self.call(Method::POST, "/api/v1/sessions", Some(APP_KEY), Some(body.to_string()), &[]).await
     }
 
     pub async fn create_for(&self, email: &str) -> (String, String) {
         let reply = self.create(json!({ "userEmail": email, "ip": "203.0.113.9", "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36" })).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-        (
-            reply.body["id"].as_str().unwrap().to_string(),
-            reply.body["token"].as_str().unwrap().to_string(),
-        )
+        (reply.body["id"].as_str().unwrap().to_string(), reply.body["token"].as_str().unwrap().to_string())
     }
 
     pub async fn validate(&self, token: &str) -> Reply {
@@ -197,11 +165,7 @@ impl Api {
     }
 
     async fn session_count(&self) -> i64 {
-        self.admin(Method::GET, "/api/admin/sessions?status=all")
-            .await
-            .body["total"]
-            .as_i64()
-            .unwrap()
+        self.admin(Method::GET, "/api/admin/sessions?status=all").await.body["total"].as_i64().unwrap()
     }
 }
 
@@ -222,30 +186,17 @@ pub async fn create_validate_revoke_then_the_next_validate_is_refused(db: &TestD
         "the token is never echoed"
     );
 
-    let revoked = api
-        .admin(Method::DELETE, &format!("/api/admin/sessions/{id}"))
-        .await;
+    let revoked = api.admin(Method::DELETE, &format!("/api/admin/sessions/{id}")).await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
     assert_eq!(revoked.body["revoked"], true);
 
     let after = api.validate(&token).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.code(), "session_revoked");
-    let row = api
-        .engine
-        .storage
-        .session_by_id(&id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (row.status.as_str(), row.ended_by.as_deref()),
-        ("revoked", Some("admin_token"))
-    );
+    let row = api.engine.storage.session_by_id(&id).await.unwrap().unwrap();
+    assert_eq!((row.status.as_str(), row.ended_by.as_deref()), ("revoked", Some("admin_token")));
     let audit = api.engine.storage.recent_audit(5).await.unwrap();
-    assert!(audit
-        .iter()
-        .any(|e| e.action == "session.revoked" && e.actor.starts_with("admin_token:")));
+    assert!(audit.iter().any(|e| e.action == "session.revoked" && e.actor.starts_with("admin_token:")));
 }
 
 pub async fn idle_and_absolute_limits_expire_sessions_on_a_controlled_clock(db: &TestDb) {
@@ -253,23 +204,14 @@ pub async fn idle_and_absolute_limits_expire_sessions_on_a_controlled_clock(db: 
     let (_, idle_token) = api.create_for("idle@example.com").await;
     for _ in 0..3 {
         api.clock.advance_ms(50 * MINUTE);
-        assert_eq!(
-            api.validate(&idle_token).await.status,
-            StatusCode::OK,
-            "used within the idle timeout"
-        );
+        assert_eq!(api.validate(&idle_token).await.status, StatusCode::OK, "used within the idle timeout");
         api.engine.activity.flush(60_000).await.unwrap();
     }
     api.clock.advance_ms(61 * MINUTE);
     let idle = api.validate(&idle_token).await;
-    assert_eq!(
-        (idle.status, idle.code()),
-        (StatusCode::UNAUTHORIZED, "session_expired")
-    );
+    assert_eq!((idle.status, idle.code()), (StatusCode::UNAUTHORIZED, "session_expired"));
 
-    let short = api
-        .create(json!({ "userEmail": "short@example.com", "ttlSeconds": 7200 }))
-        .await;
+    let short = api.create(json!({ "userEmail": "short@example.com", "ttlSeconds": 7200 })).await;
     let token = short.body["token"].as_str().unwrap().to_string();
     api.clock.advance_ms(50 * MINUTE);
     assert_eq!(api.validate(&token).await.status, StatusCode::OK);
@@ -285,17 +227,10 @@ pub async fn idle_and_absolute_limits_expire_sessions_on_a_controlled_clock(db: 
         "2 h after creation, though busy"
     );
 
-    let durable = api
-        .create(json!({ "userEmail": "kiosk@example.com", "durable": true }))
-        .await;
+    let durable = api.create(json!({ "userEmail": "kiosk@example.com", "durable": true })).await;
     assert_eq!(durable.body["expiresAt"], Value::Null);
     api.clock.advance_ms(400 * 24 * 60 * MINUTE);
-    assert_eq!(
-        api.validate(durable.body["token"].as_str().unwrap())
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(api.validate(durable.body["token"].as_str().unwrap()).await.status, StatusCode::OK);
 }
 
 pub async fn the_sweep_marks_unused_sessions_expired(db: &TestDb) {
@@ -304,13 +239,9 @@ pub async fn the_sweep_marks_unused_sessions_expired(db: &TestDb) {
     api.create_for("b@example.com").await;
     api.clock.advance_ms(61 * MINUTE);
     assert_eq!(api.engine.expire_due().await.unwrap(), 2);
-    let active = api
-        .admin(Method::GET, "/api/admin/sessions?status=active")
-        .await;
+    let active = api.admin(Method::GET, "/api/admin/sessions?status=active").await;
     assert_eq!(active.body["total"], 0);
-    let expired = api
-        .admin(Method::GET, "/api/admin/sessions?status=expired")
-        .await;
+    let expired = api.admin(Method::GET, "/api/admin/sessions?status=expired").await;
     assert_eq!(expired.body["total"], 2);
     assert_eq!(expired.body["items"][0]["endedBy"], "system");
 }
@@ -325,76 +256,46 @@ pub async fn the_eleventh_session_of_a_user_is_refused(db: &TestDb) {
         }
     }
     let eleventh = api.create(json!({ "userEmail": "busy@example.com" })).await;
-    assert_eq!(
-        (eleventh.status, eleventh.code()),
-        (StatusCode::CONFLICT, "too_many_sessions")
-    );
-    assert!(eleventh.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("10"));
+    assert_eq!((eleventh.status, eleventh.code()), (StatusCode::CONFLICT, "too_many_sessions"));
+    assert!(eleventh.body["error"]["message"].as_str().unwrap().contains("10"));
     let guest = api.create(json!({ "guest": true })).await;
     assert_eq!(guest.status, StatusCode::CREATED, "guests are not limited");
-    api.admin(Method::DELETE, &format!("/api/admin/sessions/{first}"))
-        .await;
-    assert_eq!(
-        api.create(json!({ "userEmail": "busy@example.com" }))
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    api.admin(Method::DELETE, &format!("/api/admin/sessions/{first}")).await;
+    assert_eq!(api.create(json!({ "userEmail": "busy@example.com" })).await.status, StatusCode::CREATED);
 }
 
 pub async fn payloads_round_trip_and_respect_the_size_limit(db: &TestDb) {
     let api = Api::start(db).await;
-    let created = api.create(json!({ "userEmail": "cook@example.com", "payload": { "cart": [1, 2], "plan": "pro" } })).await;
+    let created = api
+        .create(json!({ "userEmail": "cook@example.com", "payload": { "cart": [1, 2], "plan": "pro" } }))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let token = created.body["token"].as_str().unwrap();
     let read = api.payload(token).await;
     assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(
-        read.body["payload"],
-        json!({ "cart": [1, 2], "plan": "pro" })
-    );
+    assert_eq!(read.body["payload"], json!({ "cart": [1, 2], "plan": "pro" }));
     assert_eq!(read.body["attributeCount"], 2);
     assert_eq!(read.body["maxSizeBytes"], 256);
 
     let replaced = api.put_payload(token, json!({ "theme": "dark" })).await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
-    assert_eq!(
-        api.payload(token).await.body["payload"],
-        json!({ "theme": "dark" })
-    );
+    assert_eq!(api.payload(token).await.body["payload"], json!({ "theme": "dark" }));
 
     let big = json!({ "blob": "x".repeat(300) });
     let too_big = api.put_payload(token, big.clone()).await;
-    assert_eq!(
-        (too_big.status, too_big.code()),
-        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-    );
-    assert!(too_big.body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("256"));
-    assert_eq!(
-        api.payload(token).await.body["payload"],
-        json!({ "theme": "dark" }),
-        "unchanged"
-    );
+    assert_eq!((too_big.status, too_big.code()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+    assert!(too_big.body["error"]["message"].as_str().unwrap().contains("256"));
+    assert_eq!(api.payload(token).await.body["payload"], json!({ "theme": "dark" }), "unchanged");
 
     let before = api.session_count().await;
-    let refused = api
-        .create(json!({ "userEmail": "cook@example.com", "payload": big }))
-        .await;
+    let refused = api.create(json!({ "userEmail": "cook@example.com", "payload": big })).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(api.session_count().await, before, "nothing written");
 }
 
 pub async fn revoking_deletes_the_payload_ciphertext(db: &TestDb) {
     let api = Api::start(db).await;
-    let created = api
-        .create(json!({ "userEmail": "p@example.com", "payload": { "secret": "value" } }))
-        .await;
+    let created = api.create(json!({ "userEmail": "p@example.com", "payload": { "secret": "value" } })).await;
     let id = created.body["id"].as_str().unwrap();
     let raw = db.raw_pool().await;
     let stored = |raw: sqlx::AnyPool, id: String| async move {
@@ -407,8 +308,7 @@ pub async fn revoking_deletes_the_payload_ciphertext(db: &TestDb) {
         bytes
     };
     assert!(stored(raw.clone(), id.to_string()).await.is_some());
-    api.admin(Method::DELETE, &format!("/api/admin/sessions/{id}"))
-        .await;
+    api.admin(Method::DELETE, &format!("/api/admin/sessions/{id}")).await;
     assert_eq!(stored(raw, id.to_string()).await, None);
 }
 
@@ -424,10 +324,7 @@ pub async fn the_holder_signs_out_and_apps_cannot_touch_each_others_sessions(db:
             &[],
         )
         .await;
-    assert_eq!(
-        (foreign.status, foreign.code()),
-        (StatusCode::UNAUTHORIZED, "session_invalid")
-    );
+    assert_eq!((foreign.status, foreign.code()), (StatusCode::UNAUTHORIZED, "session_invalid"));
     let foreign_out = api
         .call(
             Method::DELETE,
@@ -438,20 +335,10 @@ pub async fn the_holder_signs_out_and_apps_cannot_touch_each_others_sessions(db:
         )
         .await;
     assert_eq!(foreign_out.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        api.validate(&token).await.status,
-        StatusCode::OK,
-        "still valid"
-    );
+    assert_eq!(api.validate(&token).await.status, StatusCode::OK, "still valid");
 
     let out = api
-        .call(
-            Method::DELETE,
-            "/api/v1/sessions/current",
-            Some(APP_KEY),
-            None,
-            &[("x-session-token", &token)],
-        )
+        .call(Method::DELETE, "/api/v1/sessions/current", Some(APP_KEY), None, &[("x-session-token", &token)])
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert_eq!(api.validate(&token).await.code(), "session_revoked");
@@ -464,13 +351,7 @@ pub async fn validations_are_counted_in_batches(db: &TestDb) {
         api.validate(&token).await;
     }
     api.engine.activity.flush(60_000).await.unwrap();
-    let row = api
-        .engine
-        .storage
-        .session_by_id(&id)
-        .await
-        .unwrap()
-        .unwrap();
+    let row = api.engine.storage.session_by_id(&id).await.unwrap().unwrap();
     assert_eq!(row.validation_count, 5);
     assert_eq!(row.last_request_at, Some(START_MS));
 }
@@ -479,9 +360,7 @@ pub async fn missing_or_wrong_credentials_are_refused(db: &TestDb) {
     let api = Api::start(db).await;
     let body = Some(json!({ "guest": true }).to_string());
     for bearer in [None, Some("nope"), Some(ADMIN_TOKEN), Some("")] {
-        let reply = api
-            .call(Method::POST, "/api/v1/sessions", bearer, body.clone(), &[])
-            .await;
+        let reply = api.call(Method::POST, "/api/v1/sessions", bearer, body.clone(), &[]).await;
         assert_eq!(
             (reply.status, reply.code()),
             (StatusCode::UNAUTHORIZED, "unauthorized"),
@@ -489,117 +368,48 @@ pub async fn missing_or_wrong_credentials_are_refused(db: &TestDb) {
         );
     }
     let basic = api
-        .call(
-            Method::POST,
-            "/api/v1/sessions",
-            None,
-            body.clone(),
-            &[("authorization", "Basic YTpi")],
-        )
+        .call(Method::POST, "/api/v1/sessions", None, body.clone(), &[("authorization", "Basic YTpi")])
         .await;
     assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
     for bearer in [None, Some(APP_KEY)] {
-        let reply = api
-            .call(Method::GET, "/api/admin/sessions", bearer, None, &[])
-            .await;
+        let reply = api.call(Method::GET, "/api/admin/sessions", bearer, None, &[]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
     let audit = api.engine.storage.recent_audit(10).await.unwrap();
-    assert!(
-        audit
-            .iter()
-            .filter(|e| e.action == "access.refused")
-            .count()
-            >= 2,
-        "admin refusals are audited"
-    );
+    assert!(audit.iter().filter(|e| e.action == "access.refused").count() >= 2, "admin refusals are audited");
     assert_eq!(api.session_count().await, 0, "nothing was created");
 }
 
 pub async fn bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing(db: &TestDb) {
     let api = Api::start(db).await;
-    let raw = |body: &str| {
-        api.call(
-            Method::POST,
-            "/api/v1/sessions",
-            Some(APP_KEY),
-            Some(body.to_string()),
-            &[],
-        )
-    };
+    let raw =
+        |body: &str| api.call(Method::POST, "/api/v1/sessions", Some(APP_KEY), Some(body.to_string()), &[]);
     let cases: Vec<(String, &str)> = vec![
         ("{not json".into(), "JSON"),
-        (
-            json!({ "userEmail": "a@example.com", "isAdmin": true }).to_string(),
-            "isAdmin",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "userAgent": "x".repeat(5000) }).to_string(),
-            "userAgent",
-        ),
-        (
-            json!({ "userEmail": format!("{}@example.com", "a".repeat(300)) }).to_string(),
-            "userEmail",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "ttlSeconds": -5 }).to_string(),
-            "ttlSeconds",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "ttlSeconds": 0 }).to_string(),
-            "ttlSeconds",
-        ),
+        (json!({ "userEmail": "a@example.com", "isAdmin": true }).to_string(), "isAdmin"),
+        (json!({ "userEmail": "a@example.com", "userAgent": "x".repeat(5000) }).to_string(), "userAgent"),
+        (json!({ "userEmail": format!("{}@example.com", "a".repeat(300)) }).to_string(), "userEmail"),
+        (json!({ "userEmail": "a@example.com", "ttlSeconds": -5 }).to_string(), "ttlSeconds"),
+        (json!({ "userEmail": "a@example.com", "ttlSeconds": 0 }).to_string(), "ttlSeconds"),
         (
             json!({ "userEmail": "a@example.com", "ttlSeconds": 1_000_000_000_000i64 }).to_string(),
             "ttlSeconds",
         ),
-        (
-            json!({ "userEmail": "a@example.com", "ttlSeconds": "soon" }).to_string(),
-            "ttlSeconds",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "ttlSeconds": 1.5 }).to_string(),
-            "JSON",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "ttlSeconds": 60, "durable": true }).to_string(),
-            "durable",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "ip": "300.1.1.1" }).to_string(),
-            "ip",
-        ),
-        (
-            json!({ "userEmail": "a@example.com", "payload": [1, 2] }).to_string(),
-            "payload",
-        ),
-        (
-            json!({ "userEmail": "not-an-email" }).to_string(),
-            "userEmail",
-        ),
-        (
-            json!({ "guest": true, "userEmail": "a@example.com" }).to_string(),
-            "guest",
-        ),
+        (json!({ "userEmail": "a@example.com", "ttlSeconds": "soon" }).to_string(), "ttlSeconds"),
+        (json!({ "userEmail": "a@example.com", "ttlSeconds": 1.5 }).to_string(), "JSON"),
+        (json!({ "userEmail": "a@example.com", "ttlSeconds": 60, "durable": true }).to_string(), "durable"),
+        (json!({ "userEmail": "a@example.com", "ip": "300.1.1.1" }).to_string(), "ip"),
+        (json!({ "userEmail": "a@example.com", "payload": [1, 2] }).to_string(), "payload"),
+        (json!({ "userEmail": "not-an-email" }).to_string(), "userEmail"),
+        (json!({ "guest": true, "userEmail": "a@example.com" }).to_string(), "guest"),
         (json!({}).to_string(), "userEmail"),
-        (
-            json!({ "userEmail": "'; DROP TABLE sessions; --@x.io'" }).to_string(),
-            "userEmail",
-        ),
+        (json!({ "userEmail": "'; DROP TABLE sessions; --@x.io'" }).to_string(), "userEmail"),
     ];
     for (body, problem) in cases {
         let reply = raw(&body).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::BAD_REQUEST,
-            "{body}: {}",
-            reply.body
-        );
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}: {}", reply.body);
         let message = reply.body["error"]["message"].as_str().unwrap_or_default();
-        assert!(
-            message.contains(problem),
-            "{body}: the message {message:?} should name {problem}"
-        );
+        assert!(message.contains(problem), "{body}: the message {message:?} should name {problem}");
     }
     let no_type = api
         .router
@@ -614,8 +424,7 @@ pub async fn bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing(db: &Tes
         .unwrap();
     assert_eq!(no_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let huge =
-        raw(&json!({ "guest": true, "payload": { "x": "y".repeat(2 * 1024 * 1024) } }).to_string())
-            .await;
+        raw(&json!({ "guest": true, "payload": { "x": "y".repeat(2 * 1024 * 1024) } }).to_string()).await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
 
     for path in [
@@ -632,36 +441,19 @@ pub async fn bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing(db: &Tes
             assert_eq!(reply.status, StatusCode::OK, "an empty search is no filter");
             continue;
         }
-        assert_eq!(
-            reply.status,
-            StatusCode::BAD_REQUEST,
-            "{path}: {}",
-            reply.body
-        );
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.body);
     }
-    for id in [
-        "xyz",
-        "5D6BE86D00000000000000007F6683AB",
-        "5d6be86d00000000000000007f6683ab0",
-        "%27%20OR%201%3D1",
-    ] {
-        let reply = api
-            .admin(Method::DELETE, &format!("/api/admin/sessions/{id}"))
-            .await;
+    for id in
+        ["xyz", "5D6BE86D00000000000000007F6683AB", "5d6be86d00000000000000007f6683ab0", "%27%20OR%201%3D1"]
+    {
+        let reply = api.admin(Method::DELETE, &format!("/api/admin/sessions/{id}")).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{id}");
     }
-    let unknown = api
-        .admin(
-            Method::DELETE,
-            "/api/admin/sessions/5d6be86d00000000000000007f6683ab",
-        )
-        .await;
+    let unknown = api.admin(Method::DELETE, "/api/admin/sessions/5d6be86d00000000000000007f6683ab").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     for query in ["", "?userId=abc", "?userId=-1"] {
         assert_eq!(
-            api.admin(Method::DELETE, &format!("/api/admin/sessions{query}"))
-                .await
-                .status,
+            api.admin(Method::DELETE, &format!("/api/admin/sessions{query}")).await.status,
             StatusCode::BAD_REQUEST
         );
     }
@@ -685,40 +477,19 @@ pub async fn the_admin_list_filters_pages_and_counts_in_the_database(db: &TestDb
         &[],
     )
     .await;
-    api.admin(Method::DELETE, &format!("/api/admin/sessions/{}", ids[0]))
-        .await;
+    api.admin(Method::DELETE, &format!("/api/admin/sessions/{}", ids[0])).await;
 
-    let page = api
-        .admin(
-            Method::GET,
-            "/api/admin/sessions?limit=2&offset=1&app=my_meals",
-        )
-        .await;
+    let page = api.admin(Method::GET, "/api/admin/sessions?limit=2&offset=1&app=my_meals").await;
     assert_eq!(page.body["total"], 5);
     let items = page.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["id"], ids[3], "newest first, after skipping one");
-    assert_eq!(
-        api.admin(Method::GET, "/api/admin/sessions?status=revoked")
-            .await
-            .body["total"],
-        1
-    );
-    assert_eq!(
-        api.admin(Method::GET, "/api/admin/sessions?app=ledger")
-            .await
-            .body["total"],
-        1
-    );
+    assert_eq!(api.admin(Method::GET, "/api/admin/sessions?status=revoked").await.body["total"], 1);
+    assert_eq!(api.admin(Method::GET, "/api/admin/sessions?app=ledger").await.body["total"], 1);
     let by_email = api.admin(Method::GET, "/api/admin/sessions?q=USER3@").await;
     assert_eq!(by_email.body["total"], 1);
     assert_eq!(by_email.body["items"][0]["userEmail"], "user3@example.com");
-    let by_id = api
-        .admin(
-            Method::GET,
-            &format!("/api/admin/sessions?q={}", &ids[2][..8]),
-        )
-        .await;
+    let by_id = api.admin(Method::GET, &format!("/api/admin/sessions?q={}", &ids[2][..8])).await;
     assert_eq!(by_id.body["items"][0]["id"], ids[2]);
 }
 
@@ -727,19 +498,8 @@ pub async fn revoking_a_user_ends_all_their_sessions(db: &TestDb) {
     let (_, first) = api.create_for("many@example.com").await;
     let (_, second) = api.create_for("many@example.com").await;
     let (_, other) = api.create_for("other@example.com").await;
-    let user = api
-        .engine
-        .storage
-        .user_by_email("many@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    let reply = api
-        .admin(
-            Method::DELETE,
-            &format!("/api/admin/sessions?userId={}", user.id),
-        )
-        .await;
+    let user = api.engine.storage.user_by_email("many@example.com").await.unwrap().unwrap();
+    let reply = api.admin(Method::DELETE, &format!("/api/admin/sessions?userId={}", user.id)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.body["revoked"], 2);
     assert_eq!(api.validate(&first).await.status, StatusCode::UNAUTHORIZED);

@@ -36,8 +36,7 @@ struct Reply {
 
 impl Reply {
     fn error(&self) -> ConsoleError {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|_| panic!("an error body, got {:?}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("an error body, got {:?}", self.body))
     }
 
     /// `name=value` of the session cookie this reply sets.
@@ -52,11 +51,7 @@ impl Reply {
     }
 
     fn set_cookie_header(&self) -> String {
-        self.headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
+        self.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
     }
 }
 
@@ -70,10 +65,7 @@ impl TestApp {
         let (clock, shared) = manual_clock();
         let hash = hash_password(&Secret::new(PASSWORD.into())).unwrap();
         let mut ids = Vec::new();
-        for (email, role) in [
-            ("owner@example.com", "owner"),
-            ("member@example.com", "member"),
-        ] {
+        for (email, role) in [("owner@example.com", "owner"), ("member@example.com", "member")] {
             let id = db
                 .storage
                 .create_user(NewUser {
@@ -93,43 +85,18 @@ impl TestApp {
             leptos_options: options,
             secure_cookies,
         });
-        TestApp {
-            router,
-            db,
-            clock,
-            owner_id: ids[0],
-        }
+        TestApp { router, db, clock, owner_id: ids[0] }
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router answers");
+        let response = self.router.clone().oneshot(request).await.expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
-    async fn post(
-        &self,
-        path: &str,
-        form: &str,
-        cookie: Option<&str>,
-        extra: &[(&str, &str)],
-    ) -> Reply {
+    async fn post(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
         let mut request =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(cookie) = cookie {
@@ -138,27 +105,17 @@ impl TestApp {
         for (name, value) in extra {
             request = request.header(*name, *value);
         }
-        self.send(request.body(Body::from(form.to_owned())).unwrap())
-            .await
+        self.send(request.body(Body::from(form.to_owned())).unwrap()).await
     }
 
     async fn sign_in(&self, email: &str, password: &str) -> Reply {
-        let form = format!(
-            "email={}&password={}",
-            urlencode(email),
-            urlencode(password)
-        );
+        let form = format!("email={}&password={}", urlencode(email), urlencode(password));
         self.post("/api/login", &form, None, &[]).await
     }
 
     async fn signed_in_cookie(&self, email: &str) -> String {
         let reply = self.sign_in(email, PASSWORD).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "sign-in failed: {}",
-            reply.body
-        );
+        assert_eq!(reply.status, StatusCode::OK, "sign-in failed: {}", reply.body);
         reply.cookie().expect("sign-in sets the session cookie")
     }
 
@@ -176,9 +133,7 @@ impl TestApp {
 fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
             _ => format!("%{byte:02X}"),
         })
         .collect()
@@ -187,17 +142,9 @@ fn urlencode(text: &str) -> String {
 #[tokio::test]
 async fn the_login_page_is_rendered_on_the_server() {
     let app = TestApp::start().await;
-    let reply = app
-        .send(Request::get("/login").body(Body::empty()).unwrap())
-        .await;
+    let reply = app.send(Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(
-        reply
-            .body
-            .contains(r#"<form action="/api/login" method="post""#),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains(r#"<form action="/api/login" method="post""#), "{}", reply.body);
     assert!(reply.body.contains("Remember me") && reply.body.contains("/pkg/roster.js"));
 }
 
@@ -209,10 +156,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
     assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/my/sessions");
     let set_cookie = reply.set_cookie_header();
     assert!(set_cookie.starts_with("roster_session="), "{set_cookie}");
-    assert!(
-        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
-        "{set_cookie}"
-    );
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
     assert!(
         !set_cookie.contains("Secure") && !set_cookie.contains("Max-Age"),
         "a browser-session cookie: {set_cookie}"
@@ -223,31 +167,18 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
     assert!(sessions[0].is_current);
     assert_eq!(sessions[0].app_id, "console");
     assert_eq!(sessions[0].expires_at_ms, Some(START_MS + 24 * 60 * MINUTE));
-    assert!(
-        !reply.cookie().unwrap().contains(&sessions[0].id),
-        "the public id is not the cookie"
-    );
+    assert!(!reply.cookie().unwrap().contains(&sessions[0].id), "the public id is not the cookie");
 }
 
 #[tokio::test]
 async fn remember_me_gives_a_30_day_session_and_a_lasting_cookie() {
     let app = TestApp::start().await;
-    let form = format!(
-        "email=owner%40example.com&password={}&remember_me=on",
-        urlencode(PASSWORD)
-    );
+    let form = format!("email=owner%40example.com&password={}&remember_me=on", urlencode(PASSWORD));
     let reply = app.post("/api/login", &form, None, &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(
-        reply.set_cookie_header().contains("Max-Age=2592000"),
-        "{}",
-        reply.set_cookie_header()
-    );
+    assert!(reply.set_cookie_header().contains("Max-Age=2592000"), "{}", reply.set_cookie_header());
     let sessions = app.own_sessions(&reply.cookie().unwrap()).await;
-    assert_eq!(
-        sessions[0].expires_at_ms,
-        Some(START_MS + 30 * 24 * 60 * MINUTE)
-    );
+    assert_eq!(sessions[0].expires_at_ms, Some(START_MS + 30 * 24 * 60 * MINUTE));
     assert!(sessions[0].remember_me);
 }
 
@@ -256,22 +187,14 @@ async fn secure_cookies_carry_the_host_prefix() {
     let app = TestApp::start_with(true).await;
     let reply = app.sign_in("owner@example.com", PASSWORD).await;
     let set_cookie = reply.set_cookie_header();
-    assert!(
-        set_cookie.starts_with("__Host-roster_session="),
-        "{set_cookie}"
-    );
-    assert!(
-        set_cookie.contains("Secure") && set_cookie.contains("Path=/"),
-        "{set_cookie}"
-    );
+    assert!(set_cookie.starts_with("__Host-roster_session="), "{set_cookie}");
+    assert!(set_cookie.contains("Secure") && set_cookie.contains("Path=/"), "{set_cookie}");
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
     let app = TestApp::start().await;
-    let wrong = app
-        .sign_in("owner@example.com", "not the password at all")
-        .await;
+    let wrong = app.sign_in("owner@example.com", "not the password at all").await;
     let unknown = app.sign_in("nobody@example.com", PASSWORD).await;
     for reply in [&wrong, &unknown] {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
@@ -279,13 +202,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
         assert!(reply.cookie().is_none());
     }
     let audit = app.db.storage.recent_audit(10).await.unwrap();
-    assert!(
-        audit
-            .iter()
-            .filter(|event| event.action == "sign_in.failed")
-            .count()
-            == 2
-    );
+    assert!(audit.iter().filter(|event| event.action == "sign_in.failed").count() == 2);
 }
 
 #[tokio::test]
@@ -293,29 +210,18 @@ async fn ten_failures_lock_the_email_for_15_minutes_known_or_not() {
     let app = TestApp::start().await;
     for email in ["owner@example.com", "ghost@example.com"] {
         for attempt in 1..=10 {
-            let reply = app
-                .sign_in(email, &format!("wrong password {attempt}"))
-                .await;
-            let expected = if attempt < 10 {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::TOO_MANY_REQUESTS
-            };
+            let reply = app.sign_in(email, &format!("wrong password {attempt}")).await;
+            let expected =
+                if attempt < 10 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
             assert_eq!(reply.status, expected, "{email} attempt {attempt}");
         }
         let right = app.sign_in(email, PASSWORD).await;
         assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(right.error(), ConsoleError::LockedOut { minutes: 15 });
-        assert_eq!(
-            right.error().to_string(),
-            "Too many failed sign-ins. Try again in 15 minutes."
-        );
+        assert_eq!(right.error().to_string(), "Too many failed sign-ins. Try again in 15 minutes.");
     }
     app.clock.advance_ms(15 * MINUTE + 1);
-    assert_eq!(
-        app.sign_in("owner@example.com", PASSWORD).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.sign_in("owner@example.com", PASSWORD).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -328,18 +234,11 @@ async fn anonymous_and_forged_cookies_are_refused_and_audited() {
         Some("roster_session="),
     ] {
         let reply = app.my_sessions(cookie).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::UNAUTHORIZED,
-            "cookie {cookie:?}: {}",
-            reply.body
-        );
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "cookie {cookie:?}: {}", reply.body);
         assert_eq!(reply.error(), ConsoleError::NotSignedIn);
     }
     let audit = app.db.storage.recent_audit(10).await.unwrap();
-    assert!(audit
-        .iter()
-        .any(|event| event.action == "access.refused" && event.actor == "anonymous"));
+    assert!(audit.iter().any(|event| event.action == "access.refused" && event.actor == "anonymous"));
 }
 
 #[tokio::test]
@@ -362,12 +261,7 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
         reason: None,
         ip: None,
     };
-    assert!(app
-        .db
-        .storage
-        .end_session(&session_id, &end, &audit)
-        .await
-        .unwrap());
+    assert!(app.db.storage.end_session(&session_id, &end, &audit).await.unwrap());
     let reply = app.my_sessions(Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
@@ -389,16 +283,10 @@ async fn idle_sessions_expire_after_an_hour_without_requests() {
         "the last request reset the idle time"
     );
     app.clock.advance_ms(61 * MINUTE);
-    assert_eq!(
-        app.my_sessions(Some(&cookie)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     let raw = app.db.raw_pool().await;
     let (status, ended_by): (String, String) =
-        sqlx::query_as("SELECT status, ended_by FROM sessions")
-            .fetch_one(&raw)
-            .await
-            .unwrap();
+        sqlx::query_as("SELECT status, ended_by FROM sessions").fetch_one(&raw).await.unwrap();
     assert_eq!((status.as_str(), ended_by.as_str()), ("expired", "system"));
 }
 
@@ -411,11 +299,7 @@ async fn busy_sessions_still_end_at_the_absolute_limit() {
         assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::OK);
     }
     app.clock.advance_ms(50 * MINUTE);
-    assert_eq!(
-        app.my_sessions(Some(&cookie)).await.status,
-        StatusCode::UNAUTHORIZED,
-        "24 h after sign-in"
-    );
+    assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::UNAUTHORIZED, "24 h after sign-in");
 }
 
 #[tokio::test]
@@ -425,20 +309,11 @@ async fn signing_out_ends_the_session_for_good() {
     let reply = app.post("/api/logout", "", Some(&cookie), &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/login");
-    assert_eq!(
-        app.my_sessions(Some(&cookie)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     let raw = app.db.raw_pool().await;
     let (status, ended_by, reason): (String, String, String) =
-        sqlx::query_as("SELECT status, ended_by, end_reason FROM sessions")
-            .fetch_one(&raw)
-            .await
-            .unwrap();
-    assert_eq!(
-        (status.as_str(), ended_by.as_str(), reason.as_str()),
-        ("revoked", "holder", "signed out")
-    );
+        sqlx::query_as("SELECT status, ended_by, end_reason FROM sessions").fetch_one(&raw).await.unwrap();
+    assert_eq!((status.as_str(), ended_by.as_str(), reason.as_str()), ("revoked", "holder", "signed out"));
 }
 
 #[tokio::test]
@@ -449,11 +324,7 @@ async fn every_sign_in_gets_a_new_session_id() {
     let again = app.post("/api/login", &form, Some(&first), &[]).await;
     let second = again.cookie().expect("a new cookie");
     assert_ne!(first, second);
-    assert_eq!(
-        app.my_sessions(Some(&first)).await.status,
-        StatusCode::UNAUTHORIZED,
-        "the old id is ended"
-    );
+    assert_eq!(app.my_sessions(Some(&first)).await.status, StatusCode::UNAUTHORIZED, "the old id is ended");
     assert_eq!(app.my_sessions(Some(&second)).await.status, StatusCode::OK);
 }
 
@@ -466,44 +337,19 @@ async fn cross_site_requests_are_refused_and_change_nothing() {
             "/api/logout",
             "",
             Some(&cookie),
-            &[
-                ("origin", "https://evil.example"),
-                ("host", "127.0.0.1:3000"),
-            ],
+            &[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")],
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(forged.error(), ConsoleError::CrossSiteRequest);
-    assert_eq!(
-        app.my_sessions(Some(&cookie)).await.status,
-        StatusCode::OK,
-        "still signed in"
-    );
+    assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::OK, "still signed in");
 
-    let form = format!(
-        "email=member%40example.com&password={}",
-        urlencode(PASSWORD)
-    );
-    let login = app
-        .post(
-            "/api/login",
-            &form,
-            None,
-            &[("sec-fetch-site", "cross-site")],
-        )
-        .await;
+    let form = format!("email=member%40example.com&password={}", urlencode(PASSWORD));
+    let login = app.post("/api/login", &form, None, &[("sec-fetch-site", "cross-site")]).await;
     assert_eq!(login.status, StatusCode::FORBIDDEN);
     assert!(login.cookie().is_none());
     let same_origin = app
-        .post(
-            "/api/login",
-            &form,
-            None,
-            &[
-                ("origin", "http://127.0.0.1:3000"),
-                ("host", "127.0.0.1:3000"),
-            ],
-        )
+        .post("/api/login", &form, None, &[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])
         .await;
     assert_eq!(same_origin.status, StatusCode::OK);
 }
@@ -512,22 +358,9 @@ async fn cross_site_requests_are_refused_and_change_nothing() {
 async fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
     let app = TestApp::start().await;
     let cookie = app.signed_in_cookie("member@example.com").await;
-    let member = app
-        .db
-        .storage
-        .user_by_email("member@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    app.db
-        .storage
-        .set_user_disabled(member.id, true, START_MS)
-        .await
-        .unwrap();
-    assert_eq!(
-        app.my_sessions(Some(&cookie)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    let member = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap();
+    app.db.storage.set_user_disabled(member.id, true, START_MS).await.unwrap();
+    assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     let reply = app.sign_in("member@example.com", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.error(), ConsoleError::AccountDisabled);
@@ -540,10 +373,7 @@ async fn bad_sign_in_input_gets_a_4xx_and_signs_nobody_in() {
     let cases = [
         ("email=owner%40example.com".to_string(), "missing password"),
         ("password=x".to_string(), "missing email"),
-        (
-            format!("email={huge}%40example.com&password={huge}"),
-            "huge strings",
-        ),
+        (format!("email={huge}%40example.com&password={huge}"), "huge strings"),
         ("email=&password=".to_string(), "empty fields"),
         ("%%%&&&===".to_string(), "malformed form"),
         (
@@ -553,34 +383,17 @@ async fn bad_sign_in_input_gets_a_4xx_and_signs_nobody_in() {
     ];
     for (form, what) in cases {
         let reply = app.post("/api/login", &form, None, &[]).await;
-        assert!(
-            reply.status.is_client_error(),
-            "{what}: got {} {}",
-            reply.status,
-            reply.body
-        );
+        assert!(reply.status.is_client_error(), "{what}: got {} {}", reply.status, reply.body);
         assert!(reply.cookie().is_none(), "{what}: no session");
     }
-    let get = app
-        .send(
-            Request::get("/api/login?email=a&password=b")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert!(
-        get.status.is_client_error(),
-        "GET on a POST server function: {}",
-        get.status
-    );
+    let get = app.send(Request::get("/api/login?email=a&password=b").body(Body::empty()).unwrap()).await;
+    assert!(get.status.is_client_error(), "GET on a POST server function: {}", get.status);
 }
 
 #[tokio::test]
 async fn unknown_pages_are_a_404_page() {
     let app = TestApp::start().await;
-    let reply = app
-        .send(Request::get("/no/such/page").body(Body::empty()).unwrap())
-        .await;
+    let reply = app.send(Request::get("/no/such/page").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply.body.contains("Page not found"));
 }

@@ -62,4 +62,6 @@ on_both_databases!(
     a_users_own_sessions_exclude_ended_expired_and_other_users,
     the_audit_chain_verifies_and_reports_the_first_tampered_record,
     concurrent_audit_appends_keep_one_unbroken_chain,
+    demo_data_seeds_every_status_kind_and_a_usable_app_key,
+    operator_commands_register_apps_and_tokens_that_authenticate,
 );

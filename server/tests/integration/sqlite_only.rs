@@ -21,39 +21,26 @@ async fn a_payload_leaves_no_trace_in_the_database_file() {
     let db = TestDb::sqlite().await;
     let api = Api::start(&db).await;
     let marker = "MARKER-7f3a9c-do-not-store-in-clear";
-    let created = api
-        .create(json!({ "userEmail": "m@example.com", "payload": { "note": marker } }))
-        .await;
+    let created = api.create(json!({ "userEmail": "m@example.com", "payload": { "note": marker } })).await;
     assert_eq!(created.status, StatusCode::CREATED);
     let token = created.body["token"].as_str().unwrap().to_string();
-    let dir = std::path::PathBuf::from(
-        db.url
-            .trim_start_matches("sqlite://")
-            .trim_end_matches("?mode=rwc"),
-    )
-    .parent()
-    .unwrap()
-    .to_path_buf();
+    let dir = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://").trim_end_matches("?mode=rwc"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let bytes = database_bytes(&dir);
     assert!(bytes.len() > 4096, "the database files were read");
     let found = |needle: &[u8]| bytes.windows(needle.len()).any(|window| window == needle);
     assert!(!found(marker.as_bytes()), "the payload is stored encrypted");
-    assert!(
-        !found(token.as_bytes()),
-        "the token is stored only as a hash"
-    );
+    assert!(!found(token.as_bytes()), "the token is stored only as a hash");
 }
 
 #[tokio::test]
 async fn a_ciphertext_copied_onto_another_session_does_not_decrypt() {
     let db = TestDb::sqlite().await;
     let api = Api::start(&db).await;
-    let a = api
-        .create(json!({ "userEmail": "a@example.com", "payload": { "role": "admin" } }))
-        .await;
-    let b = api
-        .create(json!({ "userEmail": "b@example.com", "payload": { "role": "guest" } }))
-        .await;
+    let a = api.create(json!({ "userEmail": "a@example.com", "payload": { "role": "admin" } })).await;
+    let b = api.create(json!({ "userEmail": "b@example.com", "payload": { "role": "guest" } })).await;
     let raw = db.raw_pool().await;
     sqlx::query(
         "UPDATE sessions SET payload_ciphertext = (SELECT payload_ciphertext FROM sessions WHERE id = $1) WHERE id = $2",
@@ -63,18 +50,9 @@ async fn a_ciphertext_copied_onto_another_session_does_not_decrypt() {
     .execute(&raw)
     .await
     .unwrap();
-    let session = api
-        .engine
-        .storage
-        .session_by_id(b.body["id"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let session = api.engine.storage.session_by_id(b.body["id"].as_str().unwrap()).await.unwrap().unwrap();
     let opened = api.engine.open_payload(&session).await;
-    assert!(
-        matches!(opened, Err(roster::engine::EngineError::Crypto(_))),
-        "got {opened:?}"
-    );
+    assert!(matches!(opened, Err(roster::engine::EngineError::Crypto(_))), "got {opened:?}");
     let over_http = api
         .call(
             Method::GET,
@@ -84,10 +62,7 @@ async fn a_ciphertext_copied_onto_another_session_does_not_decrypt() {
             &[("x-session-token", b.body["token"].as_str().unwrap())],
         )
         .await;
-    assert!(
-        !over_http.body.to_string().contains("admin"),
-        "the other session's data never shows"
-    );
+    assert!(!over_http.body.to_string().contains("admin"), "the other session's data never shows");
 }
 
 #[tokio::test]
@@ -114,9 +89,7 @@ async fn locations_come_from_a_maxmind_format_database() {
         .unwrap();
     writer
         .insert_value(
-            "2001:db8::/32"
-                .parse::<mmdb_writer::ipnet::IpNet>()
-                .unwrap(),
+            "2001:db8::/32".parse::<mmdb_writer::ipnet::IpNet>().unwrap(),
             Value::map([("country", place("Sweden"))]),
         )
         .unwrap();
@@ -126,23 +99,12 @@ async fn locations_come_from_a_maxmind_format_database() {
     let at = |ip: &str| roster::geo::locate(Some(&geo), Some(ip.parse().unwrap()));
     let london = at("81.2.69.142");
     assert_eq!(
-        (
-            london.city.as_deref(),
-            london.country.as_deref(),
-            london.country_code.as_deref()
-        ),
+        (london.city.as_deref(), london.country.as_deref(), london.country_code.as_deref()),
         (Some("London"), Some("United Kingdom"), Some("GB"))
     );
     assert_eq!(at("2001:db8::7").country.as_deref(), Some("Sweden"));
-    assert_eq!(
-        at("8.8.8.8"),
-        roster::geo::Location::default(),
-        "not in the database: unknown"
-    );
-    assert_eq!(
-        at("192.168.1.1").country.as_deref(),
-        Some("Private network")
-    );
+    assert_eq!(at("8.8.8.8"), roster::geo::Location::default(), "not in the database: unknown");
+    assert_eq!(at("192.168.1.1").country.as_deref(), Some("Private network"));
 
     let db = TestDb::sqlite().await;
     let (_, clock) = manual_clock();
@@ -165,14 +127,6 @@ async fn locations_come_from_a_maxmind_format_database() {
         })
         .await
         .unwrap();
-    let row = db
-        .storage
-        .session_by_id(&created.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (row.city.as_deref(), row.country_code.as_deref()),
-        (Some("London"), Some("GB"))
-    );
+    let row = db.storage.session_by_id(&created.id).await.unwrap().unwrap();
+    assert_eq!((row.city.as_deref(), row.country_code.as_deref()), (Some("London"), Some("GB")));
 }

@@ -30,18 +30,8 @@ fn event(action: &'static str, target: &str) -> AuditEvent {
     }
 }
 
-async fn console_session(
-    storage: &Storage,
-    id: &str,
-    token: &[u8],
-    user_id: i64,
-    expires_at_ms: i64,
-) {
-    let console = storage
-        .app_by_slug("console")
-        .await
-        .unwrap()
-        .expect("the console app exists");
+async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64, expires_at_ms: i64) {
+    let console = storage.app_by_slug("console").await.unwrap().expect("the console app exists");
     storage
         .insert_session(
             &NewSession {
@@ -78,17 +68,9 @@ fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
 
 pub async fn users_are_found_by_email_in_any_case_and_emails_are_unique(db: &TestDb) {
     let id = user(&db.storage, "Ada.Lovelace@Example.com", "admin").await;
-    let found = db
-        .storage
-        .user_by_email("  ada.lovelace@EXAMPLE.com ")
-        .await
-        .unwrap()
-        .expect("found");
+    let found = db.storage.user_by_email("  ada.lovelace@EXAMPLE.com ").await.unwrap().expect("found");
     assert_eq!(found.id, id);
-    assert_eq!(
-        found.email, "Ada.Lovelace@Example.com",
-        "the typed form is kept for display"
-    );
+    assert_eq!(found.email, "Ada.Lovelace@Example.com", "the typed form is kept for display");
     let duplicate = db
         .storage
         .create_user(NewUser {
@@ -99,64 +81,29 @@ pub async fn users_are_found_by_email_in_any_case_and_emails_are_unique(db: &Tes
             now_ms: START_MS,
         })
         .await;
-    assert!(
-        matches!(duplicate, Err(StorageError::AlreadyExists(_))),
-        "got {duplicate:?}"
-    );
+    assert!(matches!(duplicate, Err(StorageError::AlreadyExists(_))), "got {duplicate:?}");
     assert_eq!(db.storage.count_users_with_role("admin").await.unwrap(), 1);
 }
 
 pub async fn sql_metacharacters_are_stored_as_plain_text(db: &TestDb) {
     let email = "o'brien\"; DROP TABLE users; --@example.com";
     let id = user(&db.storage, email, "member").await;
-    let found = db
-        .storage
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .expect("found");
+    let found = db.storage.user_by_email(email).await.unwrap().expect("found");
     assert_eq!((found.id, found.email.as_str()), (id, email));
-    assert!(db
-        .storage
-        .user_by_email("' OR '1'='1")
-        .await
-        .unwrap()
-        .is_none());
-    assert_eq!(
-        db.storage.count_users_with_role("member").await.unwrap(),
-        1,
-        "the users table survived"
-    );
+    assert!(db.storage.user_by_email("' OR '1'='1").await.unwrap().is_none());
+    assert_eq!(db.storage.count_users_with_role("member").await.unwrap(), 1, "the users table survived");
 }
 
 pub async fn failed_sign_ins_lock_after_the_limit_and_clear_on_success(db: &TestDb) {
     let email = "someone@example.com";
     for expected in 1..=2 {
-        let counted = db
-            .storage
-            .record_sign_in_failure(email, 3, START_MS + 900_000)
-            .await
-            .unwrap();
+        let counted = db.storage.record_sign_in_failure(email, 3, START_MS + 900_000).await.unwrap();
         assert_eq!((counted.failures, counted.locked_until), (expected, None));
     }
-    let locked = db
-        .storage
-        .record_sign_in_failure("SOMEONE@example.com", 3, START_MS + 900_000)
-        .await
-        .unwrap();
-    assert_eq!(
-        locked.locked_until,
-        Some(START_MS + 900_000),
-        "the third failure in any case locks"
-    );
-    assert_eq!(
-        db.storage
-            .sign_in_failures(email)
-            .await
-            .unwrap()
-            .locked_until,
-        Some(START_MS + 900_000)
-    );
+    let locked =
+        db.storage.record_sign_in_failure("SOMEONE@example.com", 3, START_MS + 900_000).await.unwrap();
+    assert_eq!(locked.locked_until, Some(START_MS + 900_000), "the third failure in any case locks");
+    assert_eq!(db.storage.sign_in_failures(email).await.unwrap().locked_until, Some(START_MS + 900_000));
     db.storage.clear_sign_in_failures(email).await.unwrap();
     let cleared = db.storage.sign_in_failures(email).await.unwrap();
     assert_eq!((cleared.failures, cleared.locked_until), (0, None));
@@ -164,14 +111,8 @@ pub async fn failed_sign_ins_lock_after_the_limit_and_clear_on_success(db: &Test
 
 pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
     let owner = user(&db.storage, "owner@example.com", "owner").await;
-    console_session(
-        &db.storage,
-        "5d6be86d00000000000000007f6683ab",
-        b"secret-token",
-        owner,
-        START_MS + 1000,
-    )
-    .await;
+    console_session(&db.storage, "5d6be86d00000000000000007f6683ab", b"secret-token", owner, START_MS + 1000)
+        .await;
     let row = db
         .storage
         .session_by_token_hash(&roster::secrets::sha256(b"secret-token"), None)
@@ -184,56 +125,25 @@ pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
     );
     assert_eq!(row.status, "active");
     assert!(
-        db.storage
-            .session_by_token_hash(b"secret-token", None)
-            .await
-            .unwrap()
-            .is_none(),
+        db.storage.session_by_token_hash(b"secret-token", None).await.unwrap().is_none(),
         "the raw token is never stored"
     );
     let raw = db.raw_pool().await;
-    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM sessions")
-        .fetch_one(&raw)
-        .await
-        .unwrap();
+    let (stored,): (Vec<u8>,) =
+        sqlx::query_as("SELECT token_hash FROM sessions").fetch_one(&raw).await.unwrap();
     assert_ne!(stored, b"secret-token".to_vec());
 }
 
 pub async fn last_active_is_written_at_most_once_per_interval(db: &TestDb) {
     let owner = user(&db.storage, "owner@example.com", "owner").await;
     let hash = roster::secrets::sha256(b"token");
-    console_session(
-        &db.storage,
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        b"token",
-        owner,
-        START_MS + 86_400_000,
-    )
-    .await;
-    db.storage
-        .touch_session(&hash, START_MS + 30_000, 60_000)
-        .await
-        .unwrap();
-    let row = db
-        .storage
-        .session_by_token_hash(&hash, None)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        row.last_active_at, START_MS,
-        "30 s after the last write: not written"
-    );
-    db.storage
-        .touch_session(&hash, START_MS + 61_000, 60_000)
-        .await
-        .unwrap();
-    let row = db
-        .storage
-        .session_by_token_hash(&hash, None)
-        .await
-        .unwrap()
-        .unwrap();
+    console_session(&db.storage, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", b"token", owner, START_MS + 86_400_000)
+        .await;
+    db.storage.touch_session(&hash, START_MS + 30_000, 60_000).await.unwrap();
+    let row = db.storage.session_by_token_hash(&hash, None).await.unwrap().unwrap();
+    assert_eq!(row.last_active_at, START_MS, "30 s after the last write: not written");
+    db.storage.touch_session(&hash, START_MS + 61_000, 60_000).await.unwrap();
+    let row = db.storage.session_by_token_hash(&hash, None).await.unwrap().unwrap();
     assert_eq!(row.last_active_at, START_MS + 61_000);
 }
 
@@ -244,30 +154,21 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
     let audit_before = db.storage.recent_audit(100).await.unwrap().len();
     let ended = db
         .storage
-        .end_session(
-            id,
-            &revoke_by_user(START_MS + 5),
-            &event("session.revoked", id),
-        )
+        .end_session(id, &revoke_by_user(START_MS + 5), &event("session.revoked", id))
         .await
         .unwrap();
     assert!(ended);
-    let row = db
-        .storage
-        .session_by_token_hash(&roster::secrets::sha256(b"token-b"), None)
-        .await
-        .unwrap()
-        .unwrap();
+    let row =
+        db.storage.session_by_token_hash(&roster::secrets::sha256(b"token-b"), None).await.unwrap().unwrap();
     assert_eq!(row.status, "revoked");
     let raw = db.raw_pool().await;
-    let (ended_at, ended_by, reason, payload): (i64, String, String, Option<Vec<u8>>) =
-        sqlx::query_as(
-            "SELECT ended_at, ended_by, end_reason, payload_ciphertext FROM sessions WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&raw)
-        .await
-        .unwrap();
+    let (ended_at, ended_by, reason, payload): (i64, String, String, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT ended_at, ended_by, end_reason, payload_ciphertext FROM sessions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&raw)
+    .await
+    .unwrap();
     assert_eq!(
         (ended_at, ended_by.as_str(), reason.as_str(), payload),
         (START_MS + 5, "user", "support ticket", None)
@@ -279,11 +180,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
 
     let again = db
         .storage
-        .end_session(
-            id,
-            &revoke_by_user(START_MS + 9),
-            &event("session.revoked", id),
-        )
+        .end_session(id, &revoke_by_user(START_MS + 9), &event("session.revoked", id))
         .await
         .unwrap();
     assert!(!again, "an ended session does not end twice");
@@ -297,38 +194,13 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
 pub async fn a_users_own_sessions_exclude_ended_expired_and_other_users(db: &TestDb) {
     let member = user(&db.storage, "member@example.com", "member").await;
     let other = user(&db.storage, "other@example.com", "member").await;
-    console_session(
-        &db.storage,
-        "11111111111111111111111111111111",
-        b"t1",
-        member,
-        START_MS + 86_400_000,
-    )
-    .await;
-    console_session(
-        &db.storage,
-        "22222222222222222222222222222222",
-        b"t2",
-        member,
-        START_MS + 10,
-    )
-    .await;
-    console_session(
-        &db.storage,
-        "33333333333333333333333333333333",
-        b"t3",
-        member,
-        START_MS + 86_400_000,
-    )
-    .await;
-    console_session(
-        &db.storage,
-        "44444444444444444444444444444444",
-        b"t4",
-        other,
-        START_MS + 86_400_000,
-    )
-    .await;
+    console_session(&db.storage, "11111111111111111111111111111111", b"t1", member, START_MS + 86_400_000)
+        .await;
+    console_session(&db.storage, "22222222222222222222222222222222", b"t2", member, START_MS + 10).await;
+    console_session(&db.storage, "33333333333333333333333333333333", b"t3", member, START_MS + 86_400_000)
+        .await;
+    console_session(&db.storage, "44444444444444444444444444444444", b"t4", other, START_MS + 86_400_000)
+        .await;
     db.storage
         .end_session(
             "33333333333333333333333333333333",
@@ -337,49 +209,23 @@ pub async fn a_users_own_sessions_exclude_ended_expired_and_other_users(db: &Tes
         )
         .await
         .unwrap();
-    let own = db
-        .storage
-        .active_sessions_of_user(member, START_MS + 100)
-        .await
-        .unwrap();
+    let own = db.storage.active_sessions_of_user(member, START_MS + 100).await.unwrap();
     let ids: Vec<&str> = own.iter().map(|row| row.id.as_str()).collect();
     assert_eq!(ids, ["11111111111111111111111111111111"]);
 }
 
 pub async fn the_audit_chain_verifies_and_reports_the_first_tampered_record(db: &TestDb) {
     for n in 0..5 {
-        db.storage
-            .record_audit(&event("sign_in", &format!("user:{n}")))
-            .await
-            .unwrap();
+        db.storage.record_audit(&event("sign_in", &format!("user:{n}"))).await.unwrap();
     }
     assert_eq!(db.storage.verify_audit_chain().await.unwrap(), Ok(5));
     let raw = db.raw_pool().await;
-    sqlx::query("UPDATE audit_events SET actor = 'user:999' WHERE seq = 3")
-        .execute(&raw)
-        .await
-        .unwrap();
-    let broken = db
-        .storage
-        .verify_audit_chain()
-        .await
-        .unwrap()
-        .expect_err("tampering is detected");
+    sqlx::query("UPDATE audit_events SET actor = 'user:999' WHERE seq = 3").execute(&raw).await.unwrap();
+    let broken = db.storage.verify_audit_chain().await.unwrap().expect_err("tampering is detected");
     assert_eq!(broken.seq, 3);
-    sqlx::query("UPDATE audit_events SET actor = 'user:1' WHERE seq = 3")
-        .execute(&raw)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM audit_events WHERE seq = 2")
-        .execute(&raw)
-        .await
-        .unwrap();
-    let broken = db
-        .storage
-        .verify_audit_chain()
-        .await
-        .unwrap()
-        .expect_err("a deletion is detected");
+    sqlx::query("UPDATE audit_events SET actor = 'user:1' WHERE seq = 3").execute(&raw).await.unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq = 2").execute(&raw).await.unwrap();
+    let broken = db.storage.verify_audit_chain().await.unwrap().expect_err("a deletion is detected");
     assert_eq!(broken.seq, 2);
 }
 
@@ -389,10 +235,7 @@ pub async fn concurrent_audit_appends_keep_one_unbroken_chain(db: &TestDb) {
         let storage = db.storage.clone();
         writers.push(tokio::spawn(async move {
             for k in 0..5 {
-                storage
-                    .record_audit(&event("sign_in", &format!("user:{n}:{k}")))
-                    .await
-                    .unwrap();
+                storage.record_audit(&event("sign_in", &format!("user:{n}:{k}"))).await.unwrap();
             }
         }));
     }
@@ -400,4 +243,85 @@ pub async fn concurrent_audit_appends_keep_one_unbroken_chain(db: &TestDb) {
         writer.await.unwrap();
     }
     assert_eq!(db.storage.verify_audit_chain().await.unwrap(), Ok(40));
+}
+
+pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb) {
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::STANDARD.encode([3u8; 32]);
+    let keys = roster::payload_keys::PayloadKeys::from_configured(&key).unwrap();
+    let report = roster::demo::seed(&db.storage, &keys, 2_000, START_MS).await.expect("demo data");
+    assert_eq!((report.users, report.sessions), (100, 2_000));
+    assert_eq!(report.api_keys.len(), 5, "five demo apps, each with a key shown once");
+    let (my_meals, key) = &report.api_keys[0];
+    let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
+    assert_eq!(&app.slug, my_meals);
+
+    let count = |status: &str| {
+        let filter =
+            roster::storage::SessionFilter { status: Some(status.into()), limit: 1, ..Default::default() };
+        let storage = db.storage.clone();
+        async move { storage.list_sessions(&filter).await.unwrap().1 }
+    };
+    let (active, expired, revoked) = (count("active").await, count("expired").await, count("revoked").await);
+    assert_eq!(active + expired + revoked, 2_000);
+    assert!(active > 1_000 && expired > 300 && revoked > 150, "{active} {expired} {revoked}");
+    let raw = db.raw_pool().await;
+    let (guests,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE kind = 'guest'").fetch_one(&raw).await.unwrap();
+    assert!(guests > 100, "about a tenth are guests: {guests}");
+    let (unknown_agents, ipv6, with_payload): (i64, i64, i64) = sqlx::query_as(
+        "SELECT SUM(CASE WHEN browser IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN ip LIKE '%:%' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN payload_ciphertext IS NOT NULL THEN 1 ELSE 0 END) FROM sessions",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert!(unknown_agents > 0 && ipv6 > 0 && with_payload > 500, "{unknown_agents} {ipv6} {with_payload}");
+    let (ended_payloads,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM sessions WHERE status <> 'active' AND payload_ciphertext IS NOT NULL",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!(ended_payloads, 0, "ended sessions carry no payload");
+
+    let again = roster::demo::seed(&db.storage, &keys, 100, START_MS).await.expect("seeding twice works");
+    assert!(again.api_keys.is_empty(), "existing apps are reused");
+}
+
+pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &TestDb) {
+    let options = roster::cli::CreateAppOptions {
+        id: "my_meals".into(),
+        name: "My Meals".into(),
+        max_payload_bytes: 2048,
+    };
+    let printed = roster::operator::create_app(&db.storage, &options).await.unwrap();
+    let key =
+        printed.split_whitespace().find(|word| word.starts_with("rk_")).expect("the key is printed once");
+    let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
+    assert_eq!((app.slug.as_str(), app.max_payload_bytes), ("my_meals", 2048));
+    assert!(roster::operator::create_app(&db.storage, &options).await.is_err(), "the id is taken");
+    for bad in ["My Meals", "x", "1abc", "a;drop"] {
+        let options =
+            roster::cli::CreateAppOptions { id: bad.into(), name: "n".into(), max_payload_bytes: 10 };
+        assert!(roster::operator::create_app(&db.storage, &options).await.is_err(), "{bad}");
+    }
+
+    let printed = roster::operator::create_admin_token(&db.storage, "ci").await.unwrap();
+    let token = printed.split_whitespace().find(|word| word.starts_with("ra_")).unwrap();
+    let holder =
+        db.storage.admin_token_by_hash(&roster::secrets::sha256(token.as_bytes())).await.unwrap().unwrap();
+    assert_eq!(holder.name, "ci");
+    let raw = db.raw_pool().await;
+    let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM admin_tokens WHERE prefix = $1")
+        .bind(&token[..10])
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "only a prefix and the hash are kept");
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = roster::payload_keys::PayloadKeys::open_or_create(&dir.path().join("keys.json")).unwrap();
+    let message = roster::operator::rotate_keys(&keys).unwrap();
+    assert!(message.contains("Payload key 2"), "{message}");
 }

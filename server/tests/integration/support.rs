@@ -20,15 +20,8 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let url = sqlite_url_for(dir.path());
-        let storage = Storage::connect(&url)
-            .await
-            .expect("SQLite storage connects and migrates");
-        TestDb {
-            storage,
-            url,
-            postgres: None,
-            _dir: Some(dir),
-        }
+        let storage = Storage::connect(&url).await.expect("SQLite storage connects and migrates");
+        TestDb { storage, url, postgres: None, _dir: Some(dir) }
     }
 
     /// A new database on the server named by `ROSTER_TEST_POSTGRES_URL`, dropped by `drop_database`.
@@ -40,38 +33,22 @@ impl TestDb {
             )
         });
         let name = format!("roster_test_{}", roster::secrets::new_session_id());
-        let mut admin = PgConnection::connect(&admin_url)
-            .await
-            .expect("PostgreSQL answers");
-        admin
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .expect("CREATE DATABASE");
+        let mut admin = PgConnection::connect(&admin_url).await.expect("PostgreSQL answers");
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("CREATE DATABASE");
         let url = match admin_url.rsplit_once('/') {
             Some((server, _)) => format!("{server}/{name}"),
             None => panic!("{POSTGRES_URL_VARIABLE} must end with /database"),
         };
-        let storage = Storage::connect(&url)
-            .await
-            .expect("PostgreSQL storage connects and migrates");
-        TestDb {
-            storage,
-            url,
-            postgres: Some((admin_url, name)),
-            _dir: None,
-        }
+        let storage = Storage::connect(&url).await.expect("PostgreSQL storage connects and migrates");
+        TestDb { storage, url, postgres: Some((admin_url, name)), _dir: None }
     }
 
     pub async fn drop_database(self) {
         self.storage.close().await;
         if let Some((admin_url, name)) = self.postgres {
-            let mut admin = PgConnection::connect(&admin_url)
-                .await
-                .expect("PostgreSQL answers");
+            let mut admin = PgConnection::connect(&admin_url).await.expect("PostgreSQL answers");
             admin
-                .execute(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
+                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
                 .await
                 .expect("DROP DATABASE");
         }

@@ -34,16 +34,9 @@ fn number(
     let Some(text) = value else {
         return Ok(default);
     };
-    text.parse::<i64>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| {
-            ApiError::invalid(format!(
-                "{name} must be a whole number from {} to {}",
-                range.start(),
-                range.end()
-            ))
-        })
+    text.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+        ApiError::invalid(format!("{name} must be a whole number from {} to {}", range.start(), range.end()))
+    })
 }
 
 pub async fn list_sessions(
@@ -56,11 +49,7 @@ pub async fn list_sessions(
     let status = match query.status.as_deref() {
         None | Some("") | Some("all") => None,
         Some(status @ ("active" | "expired" | "revoked")) => Some(status.to_string()),
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "status must be active, expired, revoked or all",
-            ))
-        }
+        Some(_) => return Err(ApiError::invalid("status must be active, expired, revoked or all")),
     };
     let app_slug = match query.app.as_deref() {
         None | Some("") => None,
@@ -72,25 +61,14 @@ pub async fn list_sessions(
         Some(text) if text.chars().count() <= 200 => Some(text.to_string()),
         Some(_) => return Err(ApiError::invalid("q must have at most 200 characters")),
     };
-    let filter = SessionFilter {
-        status,
-        app_slug,
-        search,
-        limit,
-        offset,
-    };
+    let filter = SessionFilter { status, app_slug, search, limit, offset };
     let (rows, total) = engine.storage.list_sessions(&filter).await?;
-    let items: Vec<SessionJson> = rows.into_iter().map(SessionJson::from).collect();
-    Ok(Json(
-        json!({ "items": items, "total": total, "limit": limit, "offset": offset }),
-    ))
+    let items: Vec<SessionJson> = rows.iter().map(SessionJson::from).collect();
+    Ok(Json(json!({ "items": items, "total": total, "limit": limit, "offset": offset })))
 }
 
 fn session_id(text: &str) -> Result<&str, ApiError> {
-    let valid = text.len() == 32
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let valid = text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     valid
         .then_some(text)
         .ok_or_else(|| ApiError::invalid("a session id is 32 lowercase hexadecimal characters"))
@@ -103,20 +81,9 @@ pub async fn revoke_session(
 ) -> Result<Json<Value>, ApiError> {
     let id = session_id(&id)?;
     let Some(session) = engine.storage.session_by_id(id).await? else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no session has this id",
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
-    let revoked = engine
-        .end_session(
-            &session.id,
-            admin,
-            "revoked",
-            "revoked through the admin API",
-        )
-        .await?;
+    let revoked = engine.end_session(&session.id, admin, "revoked", "revoked through the admin API").await?;
     Ok(Json(
         json!({ "id": session.id, "revoked": revoked, "status": if revoked { "revoked" } else { session.status.as_str() } }),
     ))
@@ -140,16 +107,8 @@ pub async fn revoke_user_sessions(
         .filter(|id| *id > 0)
         .ok_or_else(|| ApiError::invalid("userId must be a user's numeric id"))?;
     if engine.storage.user_by_id(user_id).await?.is_none() {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no user has this id",
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no user has this id"));
     }
-    let ended = engine
-        .revoke_user_sessions(user_id, admin, "revoked through the admin API")
-        .await?;
-    Ok(Json(
-        json!({ "userId": user_id, "revoked": ended.len(), "ids": ended }),
-    ))
+    let ended = engine.revoke_user_sessions(user_id, admin, "revoked through the admin API").await?;
+    Ok(Json(json!({ "userId": user_id, "revoked": ended.len(), "ids": ended })))
 }

@@ -29,24 +29,18 @@ pub struct CreateRequest {
     remember_me: bool,
 }
 
-fn bounded<'a>(
-    value: &'a Option<String>,
-    field: &str,
-    max: usize,
-) -> Result<Option<&'a str>, ApiError> {
+fn bounded<'a>(value: &'a Option<String>, field: &str, max: usize) -> Result<Option<&'a str>, ApiError> {
     match value.as_deref().map(str::trim) {
-        Some(text) if text.chars().count() > max => Err(ApiError::invalid(format!(
-            "{field} must have at most {max} characters"
-        ))),
+        Some(text) if text.chars().count() > max => {
+            Err(ApiError::invalid(format!("{field} must have at most {max} characters")))
+        }
         Some("") => Err(ApiError::invalid(format!("{field} must not be empty"))),
         other => Ok(other),
     }
 }
 
 fn valid_email(email: &str) -> bool {
-    email
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+    email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !email.chars().any(char::is_whitespace)
 }
 
@@ -74,11 +68,7 @@ async fn resolve_user(engine: &Engine, request: &CreateRequest) -> Result<Option
             Some(user) => Some(user),
             None => match email {
                 Some(email) => engine.storage.user_by_email(email).await?,
-                None => {
-                    return Err(ApiError::invalid(
-                        "userEmail is needed the first time a user is seen",
-                    ))
-                }
+                None => return Err(ApiError::invalid("userEmail is needed the first time a user is seen")),
             },
         },
         (None, Some(email)) => engine.storage.user_by_email(email).await?,
@@ -89,29 +79,19 @@ async fn resolve_user(engine: &Engine, request: &CreateRequest) -> Result<Option
         }
     };
     match found {
-        Some(user) if user.disabled != 0 => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "user_disabled",
-            "this user is disabled in Roster",
-        )),
+        Some(user) if user.disabled != 0 => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "user_disabled", "this user is disabled in Roster"))
+        }
         Some(user) => {
             if let (Some(external), None) = (external_id, &user.external_id) {
-                engine
-                    .storage
-                    .set_external_id(user.id, external, now_ms)
-                    .await?;
+                engine.storage.set_external_id(user.id, external, now_ms).await?;
             }
             Ok(Some(user.id))
         }
         None => {
             let email = email.unwrap_or_default();
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(email));
-            Ok(Some(
-                engine
-                    .storage
-                    .create_app_user(email, name, external_id, now_ms)
-                    .await?,
-            ))
+            Ok(Some(engine.storage.create_app_user(email, name, external_id, now_ms).await?))
         }
     }
 }
@@ -122,10 +102,7 @@ pub async fn create_session(
     ApiJson(request): ApiJson<CreateRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ip = match bounded(&request.ip, "ip", 64)? {
-        Some(text) => Some(
-            text.parse()
-                .map_err(|_| ApiError::invalid("ip is not an IPv4 or IPv6 address"))?,
-        ),
+        Some(text) => Some(text.parse().map_err(|_| ApiError::invalid("ip is not an IPv4 or IPv6 address"))?),
         None => None,
     };
     let user_agent = bounded(&request.user_agent, "userAgent", 1024)?.map(str::to_owned);
@@ -156,10 +133,7 @@ pub async fn create_session(
             enforce_session_limit: true,
         })
         .await?;
-    let token = created
-        .token
-        .as_ref()
-        .map(|token| token.expose().to_owned());
+    let token = created.token.as_ref().map(|token| token.expose().to_owned());
     let body = json!({
         "id": created.id,
         "token": token,

@@ -18,11 +18,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
     }
 
     pub fn invalid(message: impl Into<String>) -> ApiError {
@@ -56,36 +52,22 @@ impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> ApiError {
         match error {
             EngineError::InvalidInput(message) => ApiError::invalid(message),
-            EngineError::SessionNotFound => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "session_invalid",
-                "the session token is not valid",
-            ),
-            EngineError::SessionEnded(how) => {
-                let code = if how == "expired" {
-                    "session_expired"
-                } else {
-                    "session_revoked"
-                };
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    code,
-                    format!("the session has {how}"),
-                )
+            EngineError::SessionNotFound => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "session_invalid", "the session token is not valid")
             }
-            error @ EngineError::PayloadTooLarge { .. } => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                error.to_string(),
-            ),
+            EngineError::SessionEnded(how) => {
+                let code = if how == "expired" { "session_expired" } else { "session_revoked" };
+                ApiError::new(StatusCode::UNAUTHORIZED, code, format!("the session has {how}"))
+            }
+            error @ EngineError::PayloadTooLarge { .. } => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", error.to_string())
+            }
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }
-            EngineError::Storage(StorageError::AlreadyExists(what)) => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{what} already exists"),
-            ),
+            EngineError::Storage(StorageError::AlreadyExists(what)) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} already exists"))
+            }
             other => ApiError::internal(other),
         }
     }

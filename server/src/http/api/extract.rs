@@ -34,10 +34,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                     "the request body is too large",
                 ))
             }
-            Err(rejection) => Err(ApiError::invalid(format!(
-                "the JSON body is not valid: {}",
-                rejection.body_text()
-            ))),
+            Err(rejection) => {
+                Err(ApiError::invalid(format!("the JSON body is not valid: {}", rejection.body_text())))
+            }
         }
     }
 }
@@ -53,20 +52,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
             .map_err(|rejection: QueryRejection| {
-                ApiError::invalid(format!(
-                    "the query string is not valid: {}",
-                    rejection.body_text()
-                ))
+                ApiError::invalid(format!("the query string is not valid: {}", rejection.body_text()))
             })
     }
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))?
-        .trim();
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
     (!token.is_empty() && token.len() <= 200).then_some(token)
 }
 
@@ -78,16 +71,10 @@ impl FromRequestParts<Engine> for CallingApp {
 
     async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
         let Some(key) = bearer(parts) else {
-            return Err(ApiError::unauthorized(
-                "send the app's API key as Authorization: Bearer <key>",
-            ));
+            return Err(ApiError::unauthorized("send the app's API key as Authorization: Bearer <key>"));
         };
-        match engine
-            .storage
-            .app_by_key_hash(&sha256(key.as_bytes()))
-            .await?
-        {
-            Some(app) => Ok(CallingApp(app)),
+        match engine.cache.app(&engine.storage, &sha256(key.as_bytes()), engine.now_ms()).await? {
+            Some(app) => Ok(CallingApp(app.as_ref().clone())),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
                 Err(ApiError::unauthorized("the API key is not valid"))
@@ -104,19 +91,11 @@ impl FromRequestParts<Engine> for CallingAdmin {
 
     async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
         let found = match bearer(parts) {
-            Some(token) => {
-                engine
-                    .storage
-                    .admin_token_by_hash(&sha256(token.as_bytes()))
-                    .await?
-            }
+            Some(token) => engine.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?,
             None => None,
         };
         match found {
-            Some(token) => Ok(CallingAdmin(Actor::AdminToken {
-                id: token.id,
-                name: token.name,
-            })),
+            Some(token) => Ok(CallingAdmin(Actor::AdminToken { id: token.id, name: token.name })),
             None => {
                 let event = crate::storage::AuditEvent {
                     at_ms: engine.now_ms(),
@@ -127,9 +106,7 @@ impl FromRequestParts<Engine> for CallingAdmin {
                     ip: None,
                 };
                 engine.storage.record_audit(&event).await?;
-                Err(ApiError::unauthorized(
-                    "send an admin token as Authorization: Bearer <token>",
-                ))
+                Err(ApiError::unauthorized("send an admin token as Authorization: Bearer <token>"))
             }
         }
     }
@@ -148,9 +125,7 @@ impl<S: Send + Sync> FromRequestParts<S> for HeldSession {
             .and_then(|value| value.to_str().ok())
             .map(str::trim)
             .filter(|token| !token.is_empty() && token.len() <= 200)
-            .ok_or_else(|| {
-                ApiError::unauthorized("send the session token in the X-Session-Token header")
-            })?;
+            .ok_or_else(|| ApiError::unauthorized("send the session token in the X-Session-Token header"))?;
         Ok(HeldSession(sha256(token.as_bytes())))
     }
 }

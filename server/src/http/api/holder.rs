@@ -30,10 +30,8 @@ pub async fn validate(
             "the session token is not valid",
         ));
     }
-    let session = engine
-        .validate(&sha256(request.token.as_bytes()), app.id)
-        .await?;
-    Ok(Json(session.into()))
+    let session = engine.validate(&sha256(request.token.as_bytes()), app.id).await?;
+    Ok(Json(SessionJson::from(session.as_ref())))
 }
 
 pub async fn read_payload(
@@ -68,16 +66,9 @@ pub async fn replace_payload(
     };
     let session = engine.live_session(&token_hash, Some(app.id)).await?;
     let (size, count) = engine
-        .replace_payload(
-            &session,
-            &payload,
-            app.max_payload_bytes,
-            format!("app:{}", app.slug),
-        )
+        .replace_payload(&session, &payload, app.max_payload_bytes, format!("app:{}", app.slug))
         .await?;
-    Ok(Json(
-        json!({ "sizeBytes": size, "maxSizeBytes": app.max_payload_bytes, "attributeCount": count }),
-    ))
+    Ok(Json(json!({ "sizeBytes": size, "maxSizeBytes": app.max_payload_bytes, "attributeCount": count })))
 }
 
 pub async fn sign_out(
@@ -87,14 +78,7 @@ pub async fn sign_out(
 ) -> Result<StatusCode, ApiError> {
     let session = engine.live_session(&token_hash, Some(app.id)).await?;
     engine
-        .end_session(
-            &session.id,
-            Actor::Holder {
-                user_id: session.user_id,
-            },
-            "revoked",
-            "signed out",
-        )
+        .end_session(&session.id, Actor::Holder { user_id: session.user_id }, "revoked", "signed out")
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

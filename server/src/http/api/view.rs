@@ -60,29 +60,29 @@ pub struct SessionJson {
     pub last_request_at: Option<String>,
 }
 
-impl From<SessionRow> for SessionJson {
-    fn from(row: SessionRow) -> SessionJson {
+impl From<&SessionRow> for SessionJson {
+    fn from(row: &SessionRow) -> SessionJson {
         SessionJson {
-            id: row.id,
-            app_id: row.app_slug,
+            id: row.id.clone(),
+            app_id: row.app_slug.clone(),
             user_id: row.user_id,
-            user_email: row.user_email,
-            user_external_id: row.user_external_id,
-            kind: row.kind,
-            status: row.status,
-            ip: row.ip,
-            user_agent: row.user_agent,
+            user_email: row.user_email.clone(),
+            user_external_id: row.user_external_id.clone(),
+            kind: row.kind.clone(),
+            status: row.status.clone(),
+            ip: row.ip.clone(),
+            user_agent: row.user_agent.clone(),
             device: DeviceJson {
-                browser: row.browser,
-                browser_version: row.browser_version,
-                os: row.os,
-                os_version: row.os_version,
-                kind: row.device,
+                browser: row.browser.clone(),
+                browser_version: row.browser_version.clone(),
+                os: row.os.clone(),
+                os_version: row.os_version.clone(),
+                kind: row.device.clone(),
             },
             location: LocationJson {
-                city: row.city,
-                country: row.country,
-                country_code: row.country_code,
+                city: row.city.clone(),
+                country: row.country.clone(),
+                country_code: row.country_code.clone(),
             },
             created_at: rfc3339(row.created_at),
             updated_at: rfc3339(row.updated_at),
@@ -90,8 +90,8 @@ impl From<SessionRow> for SessionJson {
             expires_at: row.expires_at.map(rfc3339),
             remember_me: row.remember_me != 0,
             ended_at: row.ended_at.map(rfc3339),
-            ended_by: row.ended_by,
-            end_reason: row.end_reason,
+            ended_by: row.ended_by.clone(),
+            end_reason: row.end_reason.clone(),
             payload_bytes: row.payload_bytes,
             attribute_count: row.payload_attribute_count,
             validation_count: row.validation_count,

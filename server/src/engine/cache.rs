@@ -1,0 +1,110 @@
+//! Validation without a database round trip, when that is safe. On SQLite one process owns the database, so
+//! every write that ends a session passes through this process's `Storage`, which bumps a generation
+//! counter; a cached session is used only while the generation it was read under is still current. Any
+//! revocation therefore empties the cache for the very next request. With PostgreSQL other nodes write
+//! too, so the cache is off and every validation reads the database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use crate::storage::{AppRow, SessionRow, Storage, StorageError};
+
+/// A cached entry is re-read after this long, so counters and last-active in replies stay fresh.
+const MAX_AGE_MS: i64 = 5_000;
+/// Past this many entries the cache starts over, bounding memory.
+const MAX_ENTRIES: usize = 200_000;
+
+struct Entry<T> {
+    value: Arc<T>,
+    generation: u64,
+    loaded_at_ms: i64,
+}
+
+type Table<T> = RwLock<HashMap<Vec<u8>, Entry<T>>>;
+
+#[derive(Clone)]
+pub struct ValidationCache {
+    enabled: bool,
+    sessions: Arc<Table<SessionRow>>,
+    apps: Arc<Table<AppRow>>,
+}
+
+impl std::fmt::Debug for ValidationCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidationCache").field("enabled", &self.enabled).finish()
+    }
+}
+
+fn get<T>(table: &Table<T>, key: &[u8], generation: u64, now_ms: i64) -> Option<Arc<T>> {
+    let table = table.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entry = table.get(key)?;
+    (entry.generation == generation && now_ms - entry.loaded_at_ms < MAX_AGE_MS).then(|| entry.value.clone())
+}
+
+fn put<T>(table: &Table<T>, key: Vec<u8>, value: Arc<T>, generation: u64, now_ms: i64) {
+    let mut table = table.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if table.len() >= MAX_ENTRIES {
+        table.clear();
+    }
+    table.insert(key, Entry { value, generation, loaded_at_ms: now_ms });
+}
+
+impl ValidationCache {
+    pub fn for_storage(storage: &Storage) -> ValidationCache {
+        ValidationCache {
+            enabled: storage.kind() == crate::storage::DbKind::Sqlite,
+            sessions: Arc::default(),
+            apps: Arc::default(),
+        }
+    }
+
+    /// The session with this token hash, from the cache when it is still current, else from the database.
+    pub async fn session(
+        &self,
+        storage: &Storage,
+        token_hash: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<Arc<SessionRow>>, StorageError> {
+        // Read the generation before the database: a revocation that commits in between makes this entry
+        // stale at once.
+        let generation = storage.generation();
+        if self.enabled {
+            if let Some(row) = get(&self.sessions, token_hash, generation, now_ms) {
+                if row.deadline_at.is_none_or(|deadline| deadline > now_ms) {
+                    return Ok(Some(row));
+                }
+            }
+        }
+        let Some(row) = storage.session_by_token_hash(token_hash, None).await? else {
+            return Ok(None);
+        };
+        let row = Arc::new(row);
+        if self.enabled && row.status == "active" {
+            put(&self.sessions, token_hash.to_vec(), row.clone(), generation, now_ms);
+        }
+        Ok(Some(row))
+    }
+
+    /// The app a live API key belongs to.
+    pub async fn app(
+        &self,
+        storage: &Storage,
+        key_hash: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<Arc<AppRow>>, StorageError> {
+        let generation = storage.generation();
+        if self.enabled {
+            if let Some(app) = get(&self.apps, key_hash, generation, now_ms) {
+                return Ok(Some(app));
+            }
+        }
+        let Some(app) = storage.app_by_key_hash(key_hash).await? else {
+            return Ok(None);
+        };
+        let app = Arc::new(app);
+        if self.enabled {
+            put(&self.apps, key_hash.to_vec(), app.clone(), generation, now_ms);
+        }
+        Ok(Some(app))
+    }
+}
