@@ -7,9 +7,10 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore};
 
 use crate::device::parse_user_agent;
+use crate::operator::{register_app, OperatorError};
 use crate::payload_keys::PayloadKeys;
-use crate::secrets::{new_session_id, new_token, sha256};
-use crate::storage::{AuditEvent, BulkSession, Storage, StorageError};
+use crate::secrets::{new_session_id, sha256};
+use crate::storage::{AuditEvent, BulkSession, Storage};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const MINUTE_MS: i64 = 60 * 1000;
@@ -203,33 +204,17 @@ fn payload(rng: &mut impl Rng) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// Registers the demo apps that are missing; returns their ids and any new API keys (shown once).
-async fn demo_apps(
-    storage: &Storage,
-    now_ms: i64,
-) -> Result<(Vec<i64>, Vec<(String, String)>), StorageError> {
+async fn demo_apps(storage: &Storage) -> Result<(Vec<i64>, Vec<(String, String)>), OperatorError> {
     let mut ids = Vec::new();
     let mut keys = Vec::new();
     for (slug, name, limit) in APPS {
+        if storage.app_by_slug(slug).await?.is_none() {
+            let key = register_app(storage, slug, name, *limit, Some("demo data")).await?;
+            keys.push((slug.to_string(), key.expose().to_string()));
+        }
         if let Some(app) = storage.app_by_slug(slug).await? {
             ids.push(app.id);
-            continue;
         }
-        let key = new_token("rk_");
-        let audit = AuditEvent {
-            at_ms: now_ms,
-            actor: "operator".into(),
-            action: "app.created",
-            target: Some(format!("app:{slug}")),
-            reason: Some("demo data".into()),
-            ip: None,
-        };
-        let prefix: String = key.expose().chars().take(10).collect();
-        ids.push(
-            storage
-                .create_app(slug, name, *limit, &sha256(key.expose().as_bytes()), &prefix, now_ms, &audit)
-                .await?,
-        );
-        keys.push((slug.to_string(), key.expose().to_string()));
     }
     if let Some(console) = storage.app_by_slug("console").await? {
         ids.push(console.id);
@@ -242,9 +227,9 @@ pub async fn seed(
     keys: &PayloadKeys,
     sessions: usize,
     now_ms: i64,
-) -> Result<DemoReport, StorageError> {
+) -> Result<DemoReport, OperatorError> {
     let mut rng = rand::rng();
-    let (app_ids, api_keys) = demo_apps(storage, now_ms).await?;
+    let (app_ids, api_keys) = demo_apps(storage).await?;
 
     // A run tag keeps emails unique when the demo is seeded more than once.
     let run = format!("{:04x}", rng.next_u32() & 0xffff);

@@ -8,7 +8,7 @@ use crate::cli::{CreateOwnerOptions, CreateUserOptions};
 use crate::clock::{Clock, SystemClock};
 use crate::passwords::hash_password;
 use crate::secrets::Secret;
-use crate::storage::{NewUser, Storage, StorageError};
+use crate::storage::{AuditEvent, NewUser, Storage, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
@@ -125,31 +125,59 @@ fn checked_app_id(id: &str) -> Result<&str, OperatorError> {
     }
 }
 
+/// A new bearer credential: the secret (shown once), its SHA-256 (stored) and a short prefix (shown later
+/// to tell credentials apart).
+struct Credential {
+    secret: crate::secrets::Secret,
+    hash: Vec<u8>,
+    prefix: String,
+}
+
+fn new_credential(kind: &str) -> Credential {
+    let secret = crate::secrets::new_token(kind);
+    let hash = crate::secrets::sha256(secret.expose().as_bytes());
+    let prefix = secret.expose().chars().take(10).collect();
+    Credential { secret, hash, prefix }
+}
+
+fn operator_event(action: &'static str, target: String, reason: Option<&str>, at_ms: i64) -> AuditEvent {
+    AuditEvent {
+        at_ms,
+        actor: "operator".into(),
+        action,
+        target: Some(target),
+        reason: reason.map(str::to_owned),
+        ip: None,
+    }
+}
+
+/// Registers an app with a new API key; returns the key, which is not stored and cannot be shown again.
+pub async fn register_app(
+    storage: &Storage,
+    id: &str,
+    name: &str,
+    max_payload_bytes: i64,
+    reason: Option<&str>,
+) -> Result<crate::secrets::Secret, OperatorError> {
+    let id = checked_app_id(id)?;
+    if !(1..=1024 * 1024).contains(&max_payload_bytes) {
+        return Err(OperatorError::BadPayloadLimit);
+    }
+    let key = new_credential("rk_");
+    let now_ms = SystemClock.now_ms();
+    let audit = operator_event("app.created", format!("app:{id}"), reason, now_ms);
+    storage.create_app(id, name.trim(), max_payload_bytes, &key.hash, &key.prefix, now_ms, &audit).await?;
+    Ok(key.secret)
+}
+
 pub async fn create_app(
     storage: &Storage,
     options: &crate::cli::CreateAppOptions,
 ) -> Result<String, OperatorError> {
-    let id = checked_app_id(&options.id)?;
-    if !(1..=1024 * 1024).contains(&options.max_payload_bytes) {
-        return Err(OperatorError::BadPayloadLimit);
-    }
-    let key = crate::secrets::new_token("rk_");
-    let prefix: String = key.expose().chars().take(10).collect();
-    let now_ms = SystemClock.now_ms();
-    let audit = crate::storage::AuditEvent {
-        at_ms: now_ms,
-        actor: "operator".into(),
-        action: "app.created",
-        target: Some(format!("app:{id}")),
-        reason: None,
-        ip: None,
-    };
-    let hash = crate::secrets::sha256(key.expose().as_bytes());
-    storage
-        .create_app(id, options.name.trim(), options.max_payload_bytes, &hash, &prefix, now_ms, &audit)
-        .await?;
+    let key = register_app(storage, &options.id, &options.name, options.max_payload_bytes, None).await?;
     Ok(format!(
-        "Registered app {id}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
+        "Registered app {}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
+        options.id,
         key.expose()
     ))
 }
@@ -159,22 +187,13 @@ pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<String,
     if name.is_empty() || name.chars().count() > 100 {
         return Err(OperatorError::BadTokenName);
     }
-    let token = crate::secrets::new_token("ra_");
-    let prefix: String = token.expose().chars().take(10).collect();
+    let token = new_credential("ra_");
     let now_ms = SystemClock.now_ms();
-    let audit = crate::storage::AuditEvent {
-        at_ms: now_ms,
-        actor: "operator".into(),
-        action: "admin_token.created",
-        target: Some(format!("admin_token:{name}")),
-        reason: None,
-        ip: None,
-    };
-    let hash = crate::secrets::sha256(token.expose().as_bytes());
-    storage.create_admin_token(name, &hash, &prefix, now_ms, &audit).await?;
+    let audit = operator_event("admin_token.created", format!("admin_token:{name}"), None, now_ms);
+    storage.create_admin_token(name, &token.hash, &token.prefix, now_ms, &audit).await?;
     Ok(format!(
         "Admin token {name:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
-        token.expose()
+        token.secret.expose()
     ))
 }
 
