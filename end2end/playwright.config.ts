@@ -18,6 +18,7 @@ export const baseURL = 'http://127.0.0.1:3100';
 
 export default defineConfig({
   testDir: './tests',
+  outputDir: './test-results',
   timeout: 30_000,
   expect: { timeout: 5_000 },
   workers: 2,

@@ -36,11 +36,6 @@ impl Role {
         }
     }
 
-    /// Owners, admins and billing managers see every session of every user (DESIGN.md, Pages).
-    pub fn sees_all_sessions(self) -> bool {
-        !matches!(self, Role::Member)
-    }
-
     /// Where a user lands after signing in.
     pub fn landing_page(self) -> &'static str {
         "/my/sessions"

@@ -90,9 +90,9 @@ impl ConsoleBackend for StorageBackend {
         let user = self.storage.user_by_email(email).await.map_err(internal)?;
         let password = Secret::new(password.to_owned());
         let stored_hash = user.as_ref().and_then(|user| user.password_hash.clone());
-        if verify_password(stored_hash, &password).await {
-            // Both unwraps are safe: a hash matched, so the user exists.
-            let user = user.expect("a matching password implies a user");
+        let matched = verify_password(stored_hash, &password).await;
+        // A match needs a stored hash, so it always comes with its user.
+        if let Some(user) = user.filter(|_| matched) {
             let actor = format!("user:{}", user.id);
             if user.disabled != 0 {
                 self.storage

@@ -74,18 +74,6 @@ impl Storage {
         .await?)
     }
 
-    /// Marks keys used; called in batches by the activity recorder, not per request.
-    pub async fn mark_app_keys_used(&self, key_hashes: &[Vec<u8>], now_ms: i64) -> Result<(), StorageError> {
-        for hash in key_hashes {
-            sqlx::query("UPDATE app_api_keys SET last_used_at = $1 WHERE key_hash = $2")
-                .bind(now_ms)
-                .bind(hash)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
-    }
-
     pub async fn create_admin_token(
         &self,
         name: &str,

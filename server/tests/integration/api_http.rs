@@ -506,3 +506,13 @@ pub async fn revoking_a_user_ends_all_their_sessions(db: &TestDb) {
     assert_eq!(api.validate(&second).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.validate(&other).await.status, StatusCode::OK);
 }
+
+pub async fn stored_settings_change_the_policy(db: &TestDb) {
+    let api = Api::start(db).await;
+    api.engine.storage.put_setting("max_active_per_user", 2).await.unwrap();
+    api.create_for("two@example.com").await;
+    api.create_for("two@example.com").await;
+    let third = api.create(json!({ "userEmail": "two@example.com" })).await;
+    assert_eq!((third.status, third.code()), (StatusCode::CONFLICT, "too_many_sessions"));
+    assert!(third.body["error"]["message"].as_str().unwrap().contains("2 active sessions"));
+}
