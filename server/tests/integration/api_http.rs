@@ -50,30 +50,14 @@ impl Api {
         let engine = test_engine(db, shared);
         let storage = &engine.storage;
         let key = |text: &str| sha256(text.as_bytes());
-        storage
-            .create_app(
-                "my_meals",
-                "My Meals",
-                256,
-                &key(APP_KEY),
-                "rk_test",
-                START_MS,
-                &event("app.created"),
-            )
-            .await
-            .unwrap();
-        storage
-            .create_app(
-                "ledger",
-                "Ledger",
-                1024,
-                &key(OTHER_APP_KEY),
-                "rk_test",
-                START_MS,
-                &event("app.created"),
-            )
-            .await
-            .unwrap();
+        for (slug, name, limit, app_key) in
+            [("my_meals", "My Meals", 256, APP_KEY), ("ledger", "Ledger", 1024, OTHER_APP_KEY)]
+        {
+            storage
+                .create_app(slug, name, limit, &key(app_key), "rk_test", START_MS, &event("app.created"))
+                .await
+                .unwrap();
+        }
         storage
             .create_admin_token("ci", &key(ADMIN_TOKEN), "ra_test", START_MS, &event("admin_token.created"))
             .await
