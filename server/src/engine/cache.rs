@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::policy::SessionPolicy;
 use crate::storage::{AppRow, SessionRow, Storage, StorageError};
 
 /// A cached entry is re-read after this long, so counters and last-active in replies stay fresh.
@@ -27,6 +28,9 @@ pub struct ValidationCache {
     enabled: bool,
     sessions: Arc<Table<SessionRow>>,
     apps: Arc<Table<AppRow>>,
+    /// The workspace policy, read on every console request and session creation. Kept on PostgreSQL too:
+    /// a settings change made on another node arrives within `MAX_AGE_MS`.
+    policy: Arc<RwLock<Option<Entry<SessionPolicy>>>>,
 }
 
 impl std::fmt::Debug for ValidationCache {
@@ -55,7 +59,25 @@ impl ValidationCache {
             enabled: storage.kind() == crate::storage::DbKind::Sqlite,
             sessions: Arc::default(),
             apps: Arc::default(),
+            policy: Arc::default(),
         }
+    }
+
+    /// The workspace policy, re-read after a settings write on this node or after `MAX_AGE_MS`.
+    pub async fn policy(&self, storage: &Storage, now_ms: i64) -> Result<SessionPolicy, StorageError> {
+        let generation = storage.generation();
+        {
+            let cached = self.policy.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(entry) = cached.as_ref() {
+                if entry.generation == generation && now_ms - entry.loaded_at_ms < MAX_AGE_MS {
+                    return Ok(*entry.value);
+                }
+            }
+        }
+        let policy = SessionPolicy::from_settings(&storage.settings().await?);
+        let entry = Entry { value: Arc::new(policy), generation, loaded_at_ms: now_ms };
+        *self.policy.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(entry);
+        Ok(policy)
     }
 
     /// The session with this token hash, from the cache when it is still current, else from the database.

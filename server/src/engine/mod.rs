@@ -75,6 +75,6 @@ impl Engine {
     }
 
     pub async fn policy(&self) -> Result<SessionPolicy, EngineError> {
-        Ok(SessionPolicy::from_settings(&self.storage.settings().await?))
+        Ok(self.cache.policy(&self.storage, self.now_ms()).await?)
     }
 }

@@ -120,6 +120,7 @@ impl Storage {
         .bind(value)
         .execute(&self.pool)
         .await?;
+        self.bump_generation();
         Ok(())
     }
 }
