@@ -204,7 +204,7 @@ fn payload(rng: &mut impl Rng) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// Registers the demo apps that are missing; returns their ids and any new API keys (shown once).
-async fn demo_apps(storage: &Storage) -> Result<(Vec<i64>, Vec<(String, String)>), OperatorError> {
+async fn demo_apps(storage: &Storage) -> Result<(Vec<(i64, String)>, Vec<(String, String)>), OperatorError> {
     let mut ids = Vec::new();
     let mut keys = Vec::new();
     for (slug, name, limit) in APPS {
@@ -213,11 +213,11 @@ async fn demo_apps(storage: &Storage) -> Result<(Vec<i64>, Vec<(String, String)>
             keys.push((slug.to_string(), key.expose().to_string()));
         }
         if let Some(app) = storage.app_by_slug(slug).await? {
-            ids.push(app.id);
+            ids.push((app.id, app.slug));
         }
     }
     if let Some(console) = storage.app_by_slug("console").await? {
-        ids.push(console.id);
+        ids.push((console.id, console.slug));
     }
     Ok((ids, keys))
 }
@@ -252,8 +252,12 @@ pub async fn seed(
             (email, format!("{first} {last}"), role)
         })
         .collect();
-    let user_ids: Vec<i64> =
-        storage.bulk_insert_users(&users, now_ms).await?.into_iter().map(|(_, id)| id).collect();
+    let user_ids: Vec<(i64, String)> = storage
+        .bulk_insert_users(&users, now_ms)
+        .await?
+        .into_iter()
+        .map(|(email, id)| (id, email.to_lowercase()))
+        .collect();
 
     let parsed: HashMap<&str, crate::device::Device> =
         USER_AGENTS.iter().map(|agent| (*agent, parse_user_agent(Some(agent)))).collect();
@@ -264,7 +268,9 @@ pub async fn seed(
         let mut token = [0u8; 32];
         rng.fill_bytes(&mut token);
         let guest = rng.random_bool(0.1);
-        let user_id = (!guest).then(|| *user_ids.choose(&mut rng).unwrap_or(&user_ids[0]));
+        let user = (!guest).then(|| user_ids.choose(&mut rng).unwrap_or(&user_ids[0]));
+        let user_id = user.map(|(id, _)| *id);
+        let (app_id, app_slug) = app_ids.choose(&mut rng).unwrap_or(&app_ids[0]);
         let agent =
             (!rng.random_bool(0.08)).then(|| *USER_AGENTS.choose(&mut rng).unwrap_or(&USER_AGENTS[0]));
         let device = agent.and_then(|agent| parsed.get(agent)).cloned().unwrap_or_default();
@@ -310,7 +316,7 @@ pub async fn seed(
         let mut session = BulkSession {
             id,
             token_hash: sha256(&token),
-            app_id: *app_ids.choose(&mut rng).unwrap_or(&app_ids[0]),
+            app_id: *app_id,
             user_id,
             status,
             ip,
@@ -337,6 +343,8 @@ pub async fn seed(
             payload_attribute_count: 0,
             validation_count: rng.random_range(0..5_000),
             last_request_at: None,
+            user_sort: user.map(|(_, email)| email.clone()).unwrap_or_default(),
+            app_sort: app_slug.clone(),
         };
         if status == "active" {
             // Active: used within the last 50 minutes and still inside its lifetime.

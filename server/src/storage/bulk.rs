@@ -36,9 +36,12 @@ pub struct BulkSession {
     pub payload_attribute_count: i64,
     pub validation_count: i64,
     pub last_request_at: Option<i64>,
+    /// The user's normalized email ('' for a guest) and the app's slug: the console's sort keys.
+    pub user_sort: String,
+    pub app_sort: String,
 }
 
-const SESSION_COLUMNS: [&str; 31] = [
+const SESSION_COLUMNS: [&str; 33] = [
     "id",
     "token_hash",
     "app_id",
@@ -70,9 +73,11 @@ const SESSION_COLUMNS: [&str; 31] = [
     "payload_bytes",
     "payload_attribute_count",
     "validation_count",
+    "user_sort",
+    "app_sort",
 ];
 
-/// Rows per statement: 32 columns × 400 rows stays under both databases' parameter limits.
+/// Rows per statement: 34 columns × 400 rows stays under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 400;
 const STATEMENTS_PER_TRANSACTION: usize = 250;
 
@@ -182,6 +187,8 @@ impl Storage {
                     add(&mut arguments, s.payload_bytes);
                     add(&mut arguments, s.payload_attribute_count);
                     add(&mut arguments, s.validation_count);
+                    add(&mut arguments, s.user_sort.clone());
+                    add(&mut arguments, s.app_sort.clone());
                     add(&mut arguments, s.last_request_at);
                 }
                 sqlx::query_with(AssertSqlSafe(sql), arguments).execute(&mut *tx).await?;

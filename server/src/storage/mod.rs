@@ -5,13 +5,15 @@
 mod apps;
 mod audit;
 mod bulk;
+mod session_list;
 mod sessions;
 mod users;
 
 pub use apps::{AdminTokenRow, AppRow};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
-pub use sessions::{Activity, NewSession, SessionEnd, SessionFilter, SessionRow, StoredPayload};
+pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
+pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
 pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
 
 use std::str::FromStr;

@@ -46,14 +46,14 @@ pub struct SessionRow {
     pub last_request_at: Option<i64>,
 }
 
-/// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
-const SESSION_SELECT: &str = "SELECT s.id, s.token_hash, s.app_id, a.slug AS app_slug, s.user_id,
+/// Spliced into queries as constants, never with caller input (hence `AssertSqlSafe`).
+pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS app_slug, s.user_id,
      u.email AS user_email, u.display_name AS user_name, u.role AS user_role, u.external_id AS user_external_id,
      s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
      s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
      s.idle_timeout_secs, s.deadline_at, s.remember_me, s.ended_at, s.ended_by, s.ended_by_user_id, s.end_reason,
-     s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at
-     FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
+     s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at";
+pub(super) const SESSION_JOINS: &str = "JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
 
 /// An encrypted payload with what the console shows about it.
 pub struct StoredPayload<'a> {
@@ -96,17 +96,6 @@ pub struct Activity {
     pub last_request_at: i64,
 }
 
-/// What the admin list and the console filter by. Every field is checked by the caller.
-#[derive(Debug, Clone, Default)]
-pub struct SessionFilter {
-    pub status: Option<String>,
-    pub app_slug: Option<String>,
-    /// Matches a session id prefix or a user email prefix.
-    pub search: Option<String>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 /// The end of the deadline: the earlier of the absolute expiry and `active_at` + idle timeout.
 fn deadline(expires_at: Option<i64>, idle_timeout_secs: Option<i64>, active_at: i64) -> Option<i64> {
     let idle_end = idle_timeout_secs.map(|secs| active_at + secs * 1000);
@@ -124,11 +113,6 @@ const DEADLINE_SQL: &str = "CASE WHEN idle_timeout_secs IS NULL THEN expires_at
 const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
      updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
      payload_attribute_count = 0";
-
-/// Upper bound for the prefix range `[prefix, prefix + U+FFFF)`, which both databases answer from an index.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{ffff}")
-}
 
 impl Storage {
     /// Creates a session. With `max_active_per_user`, a user who already has that many unexpired active
@@ -165,9 +149,11 @@ impl Storage {
             "INSERT INTO sessions (id, token_hash, app_id, user_id, kind, status, ip, user_agent, browser,
                  browser_version, os, os_version, device, city, country, country_code, created_at, updated_at,
                  last_active_at, expires_at, idle_timeout_secs, deadline_at, remember_me, payload_ciphertext,
-                 payload_key_id, payload_bytes, payload_attribute_count)
+                 payload_key_id, payload_bytes, payload_attribute_count, user_sort, app_sort)
              VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $17,
-                 $18, $19, $20, $21, $22, $23, $24)",
+                 $18, $19, $20, $21, $22, $23, $24,
+                 COALESCE((SELECT email_normalized FROM users WHERE id = $4), ''),
+                 (SELECT slug FROM apps WHERE id = $3))",
         )
         .bind(session.id)
         .bind(session.token_hash)
@@ -207,7 +193,7 @@ impl Storage {
         token_hash: &[u8],
         app_id: Option<i64>,
     ) -> Result<Option<SessionRow>, StorageError> {
-        let sql = format!("{SESSION_SELECT} WHERE s.token_hash = $1 AND ($2 IS NULL OR s.app_id = $2)");
+        let sql = format!("SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.token_hash = $1 AND ($2 IS NULL OR s.app_id = $2)");
         Ok(sqlx::query_as(AssertSqlSafe(sql))
             .bind(token_hash)
             .bind(app_id)
@@ -216,7 +202,7 @@ impl Storage {
     }
 
     pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, StorageError> {
-        let sql = format!("{SESSION_SELECT} WHERE s.id = $1");
+        let sql = format!("SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.id = $1");
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
     }
 
@@ -326,6 +312,52 @@ impl Storage {
         Ok(ended)
     }
 
+    /// Ends every active session created up to `created_until_ms` except the one whose token hash is `keep`.
+    /// Works in batches, each its own transaction with one audit record naming how many it ended, so
+    /// validations wait for one batch at most, never for the whole sweep. Returns how many ended.
+    pub async fn end_all_active_sessions(
+        &self,
+        keep: Option<&[u8]>,
+        created_until_ms: i64,
+        end: &SessionEnd<'_>,
+        audit: &AuditEvent,
+    ) -> Result<u64, StorageError> {
+        const BATCH: i64 = 2_000;
+        let sql = format!(
+            "UPDATE sessions SET {END_SET} WHERE id IN (SELECT id FROM sessions WHERE status = 'active'
+                 AND created_at <= $6 AND ($7 IS NULL OR token_hash <> $7) LIMIT {BATCH})"
+        );
+        let mut ended = 0;
+        loop {
+            let mut tx = self.begin_write().await?;
+            let batch = sqlx::query(AssertSqlSafe(sql.as_str()))
+                .bind(end.status)
+                .bind(end.now_ms)
+                .bind(end.ended_by)
+                .bind(end.ended_by_user_id)
+                .bind(end.reason)
+                .bind(created_until_ms)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if batch > 0 {
+                let event = AuditEvent {
+                    target: Some("sessions:all-active".into()),
+                    reason: Some(format!("{}; {batch} sessions ended", end.reason)),
+                    ..audit.clone()
+                };
+                self.append_audit(&mut tx, &event).await?;
+            }
+            tx.commit().await?;
+            self.bump_generation();
+            ended += batch;
+            if batch < BATCH as u64 {
+                return Ok(ended);
+            }
+        }
+    }
+
     /// Marks the session active now, at most once per `min_interval_ms`, and moves its deadline.
     pub async fn touch_session(
         &self,
@@ -422,49 +454,10 @@ impl Storage {
         now_ms: i64,
     ) -> Result<Vec<SessionRow>, StorageError> {
         let sql = format!(
-            "{SESSION_SELECT} WHERE s.user_id = $1 AND s.status = 'active' AND (s.deadline_at IS NULL OR s.deadline_at > $2)
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.user_id = $1 AND s.status = 'active' AND (s.deadline_at IS NULL OR s.deadline_at > $2)
              ORDER BY s.created_at DESC LIMIT 200"
         );
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).fetch_all(&self.pool).await?)
-    }
-
-    /// One page of sessions, newest first, and how many match in all.
-    pub async fn list_sessions(
-        &self,
-        filter: &SessionFilter,
-    ) -> Result<(Vec<SessionRow>, i64), StorageError> {
-        // Each condition is a constant with a fixed placeholder; the values are bound, never spliced.
-        let mut conditions = vec!["($1 IS NULL OR s.status = $1)", "($2 IS NULL OR a.slug = $2)"];
-        if filter.search.is_some() {
-            conditions.push(
-                "((s.id >= $3 AND s.id < $4) OR (u.email_normalized >= $3 AND u.email_normalized < $4))",
-            );
-        }
-        let where_clause = conditions.join(" AND ");
-        let search = filter.search.as_deref().map(str::to_lowercase);
-        let search_end = search.as_deref().map(prefix_end);
-        let (limit, offset) = if search.is_some() { ("$5", "$6") } else { ("$3", "$4") };
-        let page_sql =
-            format!("{SESSION_SELECT} WHERE {where_clause} ORDER BY s.created_at DESC, s.id LIMIT {limit} OFFSET {offset}");
-        let mut page = sqlx::query_as(AssertSqlSafe(page_sql))
-            .bind(filter.status.as_deref())
-            .bind(filter.app_slug.as_deref());
-        if search.is_some() {
-            page = page.bind(search.as_deref()).bind(search_end.as_deref());
-        }
-        let rows: Vec<SessionRow> = page.bind(filter.limit).bind(filter.offset).fetch_all(&self.pool).await?;
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
-             WHERE {where_clause}"
-        );
-        let mut count = sqlx::query_as(AssertSqlSafe(count_sql))
-            .bind(filter.status.as_deref())
-            .bind(filter.app_slug.as_deref());
-        if search.is_some() {
-            count = count.bind(search.as_deref()).bind(search_end.as_deref());
-        }
-        let (total,): (i64,) = count.fetch_one(&self.pool).await?;
-        Ok((rows, total))
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod api_http;
 mod console_http;
+mod session_list_cases;
 mod sqlite_only;
 mod storage_cases;
 mod support;
@@ -65,4 +66,12 @@ on_both_databases!(
     concurrent_audit_appends_keep_one_unbroken_chain,
     demo_data_seeds_every_status_kind_and_a_usable_app_key,
     operator_commands_register_apps_and_tokens_that_authenticate,
+);
+
+on_both_databases!(
+    session_list = session_list_cases:
+    every_sort_and_filter_pages_through_all_matches_in_order,
+    search_matches_emails_names_ids_ips_apps_and_status,
+    a_broad_search_is_capped_and_still_sorted,
+    counts_follow_creates_and_kill_all_keeps_one,
 );

@@ -256,11 +256,20 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
     let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
     assert_eq!(&app.slug, my_meals);
 
-    let count = |status: &str| {
-        let filter =
-            roster::storage::SessionFilter { status: Some(status.into()), limit: 1, ..Default::default() };
+    let count = |status: &'static str| {
         let storage = db.storage.clone();
-        async move { storage.list_sessions(&filter).await.unwrap().1 }
+        async move {
+            let query = roster::storage::ListQuery {
+                status: Some(status),
+                app_slug: None,
+                search: None,
+                sort: roster::storage::SortColumn::Created,
+                descending: true,
+                limit: 1,
+                offset: 0,
+            };
+            storage.list_page(&query).await.unwrap().total
+        }
     };
     let (active, expired, revoked) = (count("active").await, count("expired").await, count("revoked").await);
     assert_eq!(active + expired + revoked, 2_000);

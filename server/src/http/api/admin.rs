@@ -10,7 +10,7 @@ use super::error::ApiError;
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::SessionJson;
 use crate::engine::Engine;
-use crate::storage::SessionFilter;
+use crate::storage::{ListQuery as StorageQuery, SortColumn};
 
 const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
@@ -61,10 +61,26 @@ pub async fn list_sessions(
         Some(text) if text.chars().count() <= 200 => Some(text.to_string()),
         Some(_) => return Err(ApiError::invalid("q must have at most 200 characters")),
     };
-    let filter = SessionFilter { status, app_slug, search, limit, offset };
-    let (rows, total) = engine.storage.list_sessions(&filter).await?;
-    let items: Vec<SessionJson> = rows.iter().map(SessionJson::from).collect();
-    Ok(Json(json!({ "items": items, "total": total, "limit": limit, "offset": offset })))
+    let page = engine
+        .storage
+        .list_page(&StorageQuery {
+            status: status.as_deref(),
+            app_slug: app_slug.as_deref(),
+            search: search.as_deref(),
+            sort: SortColumn::Created,
+            descending: true,
+            limit,
+            offset,
+        })
+        .await?;
+    let items: Vec<SessionJson> = page.rows.iter().map(SessionJson::from).collect();
+    Ok(Json(json!({
+        "items": items,
+        "total": page.total,
+        "totalIsExact": page.total_is_exact,
+        "limit": limit,
+        "offset": offset,
+    })))
 }
 
 fn session_id(text: &str) -> Result<&str, ApiError> {

@@ -1,0 +1,211 @@
+//! The console's list: every sort, filter and search pages through exactly the matching sessions, in order,
+//! with the right total; counts follow creates and ends. Run on both databases.
+
+use std::collections::{HashMap, HashSet};
+
+use roster::storage::{AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, SEARCH_COUNT_CAP};
+
+use crate::support::{TestDb, START_MS};
+
+const SORTS: [SortColumn; 6] = [
+    SortColumn::User,
+    SortColumn::App,
+    SortColumn::Created,
+    SortColumn::Expires,
+    SortColumn::Status,
+    SortColumn::LastActive,
+];
+
+async fn seed(db: &TestDb, sessions: usize) {
+    use base64::Engine as _;
+    let key = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
+    let keys = roster::payload_keys::PayloadKeys::from_configured(&key).unwrap();
+    roster::demo::seed(&db.storage, &keys, sessions, START_MS).await.expect("demo data");
+}
+
+fn query<'a>(sort: SortColumn, descending: bool) -> ListQuery<'a> {
+    ListQuery { status: None, app_slug: None, search: None, sort, descending, limit: 100, offset: 0 }
+}
+
+/// Every page of a query, in order, and the total the first page reported.
+async fn all_pages(storage: &Storage, mut query: ListQuery<'_>) -> (Vec<SessionRow>, i64) {
+    let mut rows = Vec::new();
+    let first = storage.list_page(&query).await.expect("first page");
+    let total = first.total;
+    rows.extend(first.rows);
+    while (rows.len() as i64) < total {
+        query.offset = rows.len() as i64;
+        let page = storage.list_page(&query).await.expect("next page");
+        assert_eq!(page.total, total, "the total is the same on every page");
+        assert!(!page.rows.is_empty(), "page at offset {} is empty before the total", query.offset);
+        rows.extend(page.rows);
+    }
+    (rows, total)
+}
+
+/// The value a sort column orders by, as comparable text.
+fn sort_key(row: &SessionRow, sort: SortColumn) -> String {
+    match sort {
+        SortColumn::User => row.user_email.clone().unwrap_or_default().to_lowercase(),
+        SortColumn::App => row.app_slug.clone(),
+        SortColumn::Created => format!("{:020}", row.created_at),
+        SortColumn::Expires => format!("{:020}", row.expires_at.unwrap_or(i64::MAX)),
+        SortColumn::Status => row.status.clone(),
+        SortColumn::LastActive => format!("{:020}", row.last_active_at),
+    }
+}
+
+async fn everything(storage: &Storage) -> Vec<SessionRow> {
+    let (rows, _) = all_pages(storage, query(SortColumn::Created, true)).await;
+    rows
+}
+
+pub async fn every_sort_and_filter_pages_through_all_matches_in_order(db: &TestDb) {
+    seed(db, 600).await;
+    let all = everything(&db.storage).await;
+    assert_eq!(all.len(), 600, "the unfiltered list holds every session");
+    for sort in SORTS {
+        for descending in [false, true] {
+            for status in [None, Some("active"), Some("revoked")] {
+                for app in [None, Some("my_meals")] {
+                    let mut q = query(sort, descending);
+                    q.status = status;
+                    q.app_slug = app;
+                    let (rows, total) = all_pages(&db.storage, q).await;
+                    let expected = all
+                        .iter()
+                        .filter(|row| status.is_none_or(|s| row.status == s))
+                        .filter(|row| app.is_none_or(|a| row.app_slug == a))
+                        .count();
+                    let case = format!("{sort:?} desc={descending} status={status:?} app={app:?}");
+                    assert_eq!(total as usize, expected, "{case}: total");
+                    let ids: HashSet<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+                    assert_eq!(ids.len(), expected, "{case}: every match exactly once across the pages");
+                    let keys: Vec<String> = rows.iter().map(|row| sort_key(row, sort)).collect();
+                    let ordered =
+                        keys.windows(2).all(|w| if descending { w[0] >= w[1] } else { w[0] <= w[1] });
+                    assert!(ordered, "{case}: rows follow the sort across pages");
+                }
+            }
+        }
+    }
+}
+
+/// What a search term matches, said again in Rust to check the SQL.
+fn matches(row: &SessionRow, term: &str, app_names: &HashMap<String, String>) -> bool {
+    let term = term.to_lowercase();
+    let long = term.chars().count() >= 3;
+    let text_match = |text: &Option<String>| {
+        text.as_ref().is_some_and(|text| {
+            let text = text.to_lowercase();
+            if long {
+                text.contains(&term)
+            } else {
+                text.starts_with(&term)
+            }
+        })
+    };
+    let hex = term.chars().all(|c| c.is_ascii_hexdigit());
+    let ip_like = term.chars().all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':')
+        && term.chars().any(|c| c.is_ascii_digit() || c == ':');
+    text_match(&row.user_email)
+        || text_match(&row.user_name)
+        || (hex && term.len() >= 4 && row.id.starts_with(&term))
+        || (ip_like && row.ip.as_ref().is_some_and(|ip| ip.starts_with(&term)))
+        || row.app_slug.contains(&term)
+        || app_names.get(&row.app_slug).is_some_and(|name| name.to_lowercase().contains(&term))
+        || (long && row.status.starts_with(&term))
+        || (long && row.kind == "guest" && "guest".starts_with(&term))
+}
+
+pub async fn search_matches_emails_names_ids_ips_apps_and_status(db: &TestDb) {
+    seed(db, 600).await;
+    let all = everything(&db.storage).await;
+    let mut app_names = HashMap::new();
+    for slug in ["console", "my_meals", "ledger", "fitlog", "travel_desk", "chat_hub"] {
+        if let Some(app) = db.storage.app_by_slug(slug).await.unwrap() {
+            app_names.insert(app.slug, app.name);
+        }
+    }
+    let some_user = all.iter().find_map(|row| row.user_email.clone()).expect("an authenticated session");
+    let middle: String = some_user.chars().skip(2).take(5).collect();
+    let with_ip = all.iter().find_map(|row| row.ip.clone().filter(|ip| ip.contains('.'))).unwrap();
+    let ip_prefix: String = with_ip.chars().take(with_ip.find('.').unwrap() + 1).collect();
+    let id_prefix: String = all[17].id.chars().take(8).collect();
+    let terms = [
+        middle.as_str(),
+        &some_user[..2],
+        ip_prefix.as_str(),
+        id_prefix.as_str(),
+        "revok",
+        "Meals",
+        "\"quoted\" OR x",
+        "%' OR 1=1 --",
+        "_",
+        "zzzzzz",
+    ];
+    for term in terms {
+        let expected: Vec<&SessionRow> = all.iter().filter(|row| matches(row, term, &app_names)).collect();
+        let mut q = query(SortColumn::LastActive, true);
+        q.search = Some(term);
+        let (rows, total) = all_pages(&db.storage, q).await;
+        assert_eq!(total as usize, expected.len(), "total for {term:?}");
+        let found: HashSet<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+        let wanted: HashSet<&str> = expected.iter().map(|row| row.id.as_str()).collect();
+        assert_eq!(found, wanted, "matches for {term:?}");
+    }
+    let mut exact = query(SortColumn::Created, true);
+    exact.search = Some(&id_prefix);
+    let page = db.storage.list_page(&exact).await.unwrap();
+    assert_eq!(page.rows[0].id, all[17].id, "a session id prefix finds that session");
+}
+
+pub async fn a_broad_search_is_capped_and_still_sorted(db: &TestDb) {
+    seed(db, SEARCH_COUNT_CAP as usize + 2_000).await;
+    let mut q = query(SortColumn::User, false);
+    q.search = Some("example");
+    q.limit = 50;
+    let page = db.storage.list_page(&q).await.unwrap();
+    assert!(!page.total_is_exact, "more matches than the cap");
+    assert_eq!(page.total, SEARCH_COUNT_CAP);
+    assert_eq!(page.rows.len(), 50);
+    let keys: Vec<String> = page.rows.iter().map(|row| sort_key(row, SortColumn::User)).collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted by user");
+    for row in &page.rows {
+        assert!(row.user_email.as_deref().unwrap_or_default().contains("example"), "{row:?}");
+    }
+}
+
+pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
+    seed(db, 300).await;
+    let all = everything(&db.storage).await;
+    let active = all.iter().filter(|row| row.status == "active").count() as i64;
+    assert_eq!(db.storage.count_active_sessions().await.unwrap(), active);
+    let keep = all.iter().find(|row| row.status == "active").unwrap();
+    let end = SessionEnd {
+        status: "revoked",
+        ended_by: "user",
+        ended_by_user_id: None,
+        reason: "Kill All from the console",
+        now_ms: START_MS + 1,
+    };
+    let audit = AuditEvent {
+        at_ms: START_MS + 1,
+        actor: "user:1".into(),
+        action: "sessions.kill_all",
+        target: None,
+        reason: None,
+        ip: None,
+    };
+    let ended =
+        db.storage.end_all_active_sessions(Some(&keep.token_hash), START_MS + 1, &end, &audit).await.unwrap();
+    assert_eq!(ended as i64, active - 1, "every active session but the kept one");
+    assert_eq!(db.storage.count_active_sessions().await.unwrap(), 1);
+    let mut revoked = query(SortColumn::Created, true);
+    revoked.status = Some("revoked");
+    let expected_revoked = all.iter().filter(|row| row.status == "revoked").count() as i64 + active - 1;
+    assert_eq!(db.storage.list_page(&revoked).await.unwrap().total, expected_revoked);
+    let kept = db.storage.session_by_id(&keep.id).await.unwrap().unwrap();
+    assert_eq!(kept.status, "active");
+    assert!(db.storage.verify_audit_chain().await.unwrap().is_ok());
+}
