@@ -32,14 +32,15 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
     },
   ],
-  webServer: {
-    command: 'bash end2end/serve.sh',
+  // One server for most tests, and one per project for Kill All, which would otherwise sign everyone else out.
+  webServer: [3100, 3101, 3102].map((port) => ({
+    command: `bash end2end/serve.sh ${port} ${port === 3100 ? 240 : 0}`,
     cwd: '..',
-    url: `${baseURL}/login`,
+    url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGINT', timeout: 5_000 },
-  },
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    gracefulShutdown: { signal: 'SIGINT' as const, timeout: 5_000 },
+  })),
 });

@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use tower_sessions::Session;
 
 use crate::error::ConsoleError;
-use crate::model::{CurrentUser, OwnSessionView, Role};
+use crate::model::{CurrentUser, OwnSessionView, Role, SessionPage};
+use crate::session_query::SessionQuery;
 
 /// Keys of the console session's data, shared by the server functions that write them and the session store
 /// that persists them into Roster's own sessions table.
@@ -52,6 +53,30 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         user: &CurrentUser,
         current: Option<tower_sessions::session::Id>,
     ) -> Result<Vec<OwnSessionView>, ConsoleError>;
+
+    /// One page of every user's sessions; `current` is the console session making this request.
+    async fn list_sessions(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        current: Option<tower_sessions::session::Id>,
+    ) -> Result<SessionPage, ConsoleError>;
+
+    /// Revokes one session, audited. Ending one that had already ended is not an error.
+    async fn revoke_session(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ConsoleError>;
+
+    /// Revokes every active session except `current`, audited; returns how many ended.
+    async fn kill_all_sessions(
+        &self,
+        user: &CurrentUser,
+        current: Option<tower_sessions::session::Id>,
+        client: &ClientInfo,
+    ) -> Result<u64, ConsoleError>;
 }
 
 pub type Backend = Arc<dyn ConsoleBackend>;

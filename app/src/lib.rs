@@ -8,6 +8,7 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod pages;
+pub mod session_query;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -18,7 +19,7 @@ pub use error::ConsoleError;
 
 use components::auth::provide_auth;
 use components::header::Header;
-use pages::{login::LoginPage, my_sessions::MySessionsPage, not_found::NotFound};
+use pages::{login::LoginPage, my_sessions::MySessionsPage, not_found::NotFound, sessions::SessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view=MySessionsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

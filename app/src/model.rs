@@ -38,7 +38,21 @@ impl Role {
 
     /// Where a user lands after signing in.
     pub fn landing_page(self) -> &'static str {
-        "/my/sessions"
+        if self.sees_all_sessions() {
+            "/sessions"
+        } else {
+            "/my/sessions"
+        }
+    }
+
+    /// Owners, admins and billing managers see every session of every user.
+    pub fn sees_all_sessions(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::BillingManager)
+    }
+
+    /// Owners and admins end other people's sessions; billing managers only look.
+    pub fn ends_any_session(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
     }
 }
 
@@ -64,4 +78,54 @@ pub struct OwnSessionView {
     pub expires_at_ms: Option<i64>,
     pub remember_me: bool,
     pub is_current: bool,
+}
+
+/// The user a session belongs to, as the Sessions table shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One row of the Sessions table. The id is public; the bearer token never leaves the server.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: String,
+    /// None for a guest session.
+    pub user: Option<SessionUser>,
+    pub app_id: String,
+    /// "Chrome 120 on Windows 10"; None shows as "Unknown Browser".
+    pub device: Option<String>,
+    pub ip: Option<String>,
+    /// "Berlin, Germany"; None shows as "Unknown location".
+    pub location: Option<String>,
+    /// `active`, `expired` or `revoked`.
+    pub status: String,
+    /// `authenticated` or `guest`.
+    pub kind: String,
+    pub created_at_ms: i64,
+    pub last_active_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub attribute_count: i64,
+    /// The console session making this request: Kill All spares it.
+    pub is_current: bool,
+}
+
+/// One page of the Sessions table and what the page around it shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionPage {
+    /// The query this page answers, as the server understood it.
+    pub query: crate::session_query::SessionQuery,
+    pub rows: Vec<SessionView>,
+    pub total: i64,
+    /// False when a search matched more sessions than are counted; `total` is then a lower bound.
+    pub total_is_exact: bool,
+    pub active_count: i64,
+    /// Every app's id, for the App filter.
+    pub apps: Vec<String>,
+    /// The server's clock, so "2 hours ago" reads the same in the server's HTML and in the browser.
+    pub now_ms: i64,
+    /// Whether the caller may revoke (owners and admins; billing managers only look).
+    pub can_revoke: bool,
 }

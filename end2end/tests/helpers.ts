@@ -1,4 +1,6 @@
-import { type Locator, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -42,4 +44,50 @@ export async function attemptSignIn(page: Page, testInfo: TestInfo, email: strin
     page.waitForResponse((response) => response.url().endsWith('/api/login')),
     press(page.getByRole('button', { name: 'Sign in' }), testInfo),
   ]);
+}
+
+/** The elements a person can see: the desktop table and the phone cards hold the same sessions, one hidden. */
+export function visible(locator: Locator) {
+  return locator.filter({ visible: true });
+}
+
+/** The API key serve.sh registered for the `e2e` app on the server at `port`. */
+export function appKey(port: number): string {
+  return readFileSync(path.join(__dirname, '..', '.data', String(port), 'e2e-app-key'), 'utf8').trim();
+}
+
+/** Creates a session through the app API, as an app would; returns its id and bearer token. */
+export async function createSession(
+  request: APIRequestContext,
+  port: number,
+  user: { email: string; name: string; ip?: string },
+): Promise<{ id: string; token: string }> {
+  const response = await request.post(`http://127.0.0.1:${port}/api/v1/sessions`, {
+    headers: { Authorization: `Bearer ${appKey(port)}` },
+    data: {
+      userEmail: user.email,
+      userName: user.name,
+      ip: user.ip ?? '203.0.113.77',
+      userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+      payload: { plan: 'pro', theme: 'dark' },
+    },
+  });
+  if (response.status() !== 201) {
+    throw new Error(`creating a session failed: ${response.status()} ${await response.text()}`);
+  }
+  return response.json();
+}
+
+/** The status code the API gives when the session's token is validated. */
+export async function validateStatus(request: APIRequestContext, port: number, token: string): Promise<number> {
+  const response = await request.post(`http://127.0.0.1:${port}/api/v1/sessions/validate`, {
+    headers: { Authorization: `Bearer ${appKey(port)}` },
+    data: { token },
+  });
+  return response.status();
+}
+
+/** A name no other test uses, so a search finds exactly this test's sessions. */
+export function unique(testInfo: TestInfo, label: string): string {
+  return `${label}${testInfo.project.name}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD } from './helpers';
+import { PASSWORD, createSession, unique, visible } from './helpers';
 
 test.use({ javaScriptEnabled: false });
 
@@ -13,6 +13,27 @@ test('sign-in works as a plain form post before any WASM loads', async ({ page }
   await page.getByRole('textbox', { name: 'Email' }).fill('owner@example.com');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/my\/sessions$/);
+  await expect(page).toHaveURL(/\/sessions$/);
+  await page.goto('/my/sessions');
   await expect(page.getByText('This device')).toBeVisible();
+});
+
+test('the Sessions page is rendered on the server, and Revoke works as a plain form post', async ({ page, request }, testInfo) => {
+  const email = `${unique(testInfo, 'nojs')}@example.net`;
+  await createSession(request, 3100, { email, name: 'Nora Script' });
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'Email' }).fill('owner@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sessions$/);
+  // Rows without any script: the page's own search form is a plain GET.
+  await expect(visible(page.locator('[data-session-id]')).first()).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search sessions' }).fill(email);
+  await page.getByRole('searchbox', { name: 'Search sessions' }).press('Enter');
+  await expect(page).toHaveURL(/q=/);
+  const row = visible(page.locator('[data-session-id]'));
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(email);
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(visible(page.locator('[data-session-id]'))).toContainText('revoked');
 });

@@ -3,8 +3,11 @@ import { PASSWORD, attemptSignIn, hydrated, press, signIn } from './helpers';
 
 test('the owner signs in, stays signed in across a reload, and signs out', async ({ page }, testInfo) => {
   await signIn(page, testInfo, 'owner@example.com');
-  await expect(page).toHaveURL(/\/my\/sessions$/);
+  // Owners land on the Sessions console.
+  await expect(page).toHaveURL(/\/sessions$/);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.goto('/my/sessions');
+  await hydrated(page);
   await expect(page.getByText('This device')).toBeVisible();
 
   await page.reload();

@@ -3,24 +3,28 @@
 use async_trait::async_trait;
 
 use app::backend::{ClientInfo, ConsoleBackend};
-use app::model::{CurrentUser, OwnSessionView, Role};
+use app::model::{CurrentUser, OwnSessionView, Role, SessionPage};
+use app::session_query::SessionQuery;
 use app::ConsoleError;
 
 use crate::clock::SharedClock;
+use crate::console_sessions;
 use crate::console_store::token_hash;
+use crate::engine::Engine;
 use crate::passwords::verify_password;
 use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
 use crate::secrets::{new_error_reference, Secret};
 use crate::storage::{AuditEvent, SessionRow, Storage, UserRow};
 
 pub struct StorageBackend {
+    engine: Engine,
     storage: Storage,
     clock: SharedClock,
 }
 
 impl StorageBackend {
-    pub fn new(storage: Storage, clock: SharedClock) -> Self {
-        StorageBackend { storage, clock }
+    pub fn new(engine: Engine) -> Self {
+        StorageBackend { storage: engine.storage.clone(), clock: engine.clock.clone(), engine }
     }
 
     fn event(&self, actor: String, action: &'static str, client: &ClientInfo) -> AuditEvent {
@@ -164,6 +168,39 @@ impl ConsoleBackend for StorageBackend {
                 remember_me: row.remember_me != 0,
             })
             .collect())
+    }
+
+    async fn list_sessions(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        current: Option<tower_sessions::session::Id>,
+    ) -> Result<SessionPage, ConsoleError> {
+        console_sessions::page(&self.engine, user, query, current.map(|id| token_hash(&id))).await
+    }
+
+    async fn revoke_session(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ConsoleError> {
+        console_sessions::revoke(&self.engine, user, session_id, client.ip.as_deref()).await
+    }
+
+    async fn kill_all_sessions(
+        &self,
+        user: &CurrentUser,
+        current: Option<tower_sessions::session::Id>,
+        client: &ClientInfo,
+    ) -> Result<u64, ConsoleError> {
+        console_sessions::kill_all(
+            &self.engine,
+            user,
+            current.map(|id| token_hash(&id)),
+            client.ip.as_deref(),
+        )
+        .await
     }
 }
 

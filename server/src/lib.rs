@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod clock;
 pub mod console_backend;
+pub mod console_sessions;
 pub mod console_store;
 pub mod demo;
 pub mod device;

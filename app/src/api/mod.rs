@@ -2,3 +2,4 @@
 
 pub mod auth;
 pub mod my_sessions;
+pub mod sessions;

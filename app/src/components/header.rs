@@ -17,6 +17,7 @@ pub fn Header() -> impl IntoView {
                         AuthState::SignedIn(user) => {
                             view! {
                                 <nav class="nav" aria-label="Main">
+                                    {user.role.sees_all_sessions().then(|| view! { <A href="/sessions">"Sessions"</A> })}
                                     <A href="/my/sessions">"My sessions"</A>
                                 </nav>
                                 <div class="who">

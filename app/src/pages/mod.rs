@@ -1,3 +1,4 @@
 pub mod login;
 pub mod my_sessions;
 pub mod not_found;
+pub mod sessions;

@@ -6,9 +6,10 @@ use crate::storage::{AuditEvent, SessionEnd};
 /// Who acts on a session.
 #[derive(Debug, Clone)]
 pub enum Actor {
-    /// A console user (an admin revoking, or a user ending their own).
+    /// A console user (an admin revoking, or a user ending their own), from the address they called from.
     User {
         id: i64,
+        ip: Option<String>,
     },
     /// The session's own holder, through the app that created it.
     Holder {
@@ -24,7 +25,7 @@ pub enum Actor {
 impl Actor {
     pub fn audit_name(&self) -> String {
         match self {
-            Actor::User { id } => format!("user:{id}"),
+            Actor::User { id, .. } => format!("user:{id}"),
             Actor::Holder { user_id: Some(id) } => format!("user:{id}"),
             Actor::Holder { user_id: None } => "guest".into(),
             Actor::AdminToken { id, name } => format!("admin_token:{id}:{name}"),
@@ -41,9 +42,16 @@ impl Actor {
         }
     }
 
+    fn ip(&self) -> Option<String> {
+        match self {
+            Actor::User { ip, .. } => ip.clone(),
+            _ => None,
+        }
+    }
+
     fn user_id(&self) -> Option<i64> {
         match self {
-            Actor::User { id } => Some(*id),
+            Actor::User { id, .. } => Some(*id),
             Actor::Holder { user_id } => *user_id,
             _ => None,
         }
@@ -74,7 +82,7 @@ impl Engine {
             action,
             target: Some(format!("session:{session_id}")),
             reason: Some(reason.to_string()),
-            ip: None,
+            ip: actor.ip(),
         };
         Ok(self.storage.end_session(session_id, &end, &audit).await?)
     }
@@ -100,8 +108,35 @@ impl Engine {
             action: "session.revoked",
             target: None,
             reason: Some(reason.to_string()),
-            ip: None,
+            ip: actor.ip(),
         };
         Ok(self.storage.end_sessions_of_user(user_id, &end, &audit).await?)
+    }
+
+    /// Revokes every active session that exists now, except the one whose token hash is `keep` (the admin's
+    /// own console session); returns how many ended.
+    pub async fn revoke_all_active(
+        &self,
+        keep: Option<&[u8]>,
+        actor: Actor,
+        reason: &str,
+    ) -> Result<u64, EngineError> {
+        let now_ms = self.now_ms();
+        let end = SessionEnd {
+            status: "revoked",
+            ended_by: actor.ended_by(),
+            ended_by_user_id: actor.user_id(),
+            reason,
+            now_ms,
+        };
+        let audit = AuditEvent {
+            at_ms: now_ms,
+            actor: actor.audit_name(),
+            action: "sessions.revoked_all",
+            target: None,
+            reason: None,
+            ip: actor.ip(),
+        };
+        Ok(self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?)
     }
 }

@@ -41,7 +41,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 pub fn router(context: ServerContext) -> Router {
     let engine = context.engine.clone();
-    let backend: Backend = Arc::new(StorageBackend::new(engine.storage.clone(), engine.clock.clone()));
+    let backend: Backend = Arc::new(StorageBackend::new(engine.clone()));
     let store = ConsoleSessionStore::new(engine.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name(cookie_name(context.secure_cookies))

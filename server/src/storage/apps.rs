@@ -56,6 +56,13 @@ impl Storage {
         Ok(app_id)
     }
 
+    /// Every app's slug, A to Z (a handful: apps are registered by operators).
+    pub async fn app_slugs(&self) -> Result<Vec<String>, StorageError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT slug FROM apps ORDER BY slug").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(slug,)| slug).collect())
+    }
+
     pub async fn app_by_slug(&self, slug: &str) -> Result<Option<AppRow>, StorageError> {
         Ok(sqlx::query_as("SELECT id, slug, name, max_payload_bytes FROM apps WHERE slug = $1")
             .bind(slug)

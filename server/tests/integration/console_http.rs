@@ -153,7 +153,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
     let app = TestApp::start().await;
     let reply = app.sign_in("Owner@Example.com", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/my/sessions");
+    assert_eq!(reply.headers.get(header::LOCATION).unwrap(), "/sessions");
     let set_cookie = reply.set_cookie_header();
     assert!(set_cookie.starts_with("roster_session="), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");

@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+
+use crate::error::ConsoleError;
+use crate::model::SessionPage;
+use crate::session_query::SessionQuery;
+
+#[server(endpoint = "sessions/list")]
+pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ConsoleError> {
+    use crate::backend::Call;
+
+    let call = Call::current().await?;
+    let user = call.require("list_sessions", |role| role.sees_all_sessions()).await?;
+    query.check()?;
+    call.backend.list_sessions(&user, &query, call.session.as_ref().and_then(|session| session.id())).await
+}

@@ -1,0 +1,42 @@
+//! Phones (below 768 px): the same sessions as cards with thumb-sized controls.
+
+use leptos::prelude::*;
+
+use super::cells::{expires_text, IpCell, LastActive, RevokeButton, UserCell};
+use crate::model::{SessionPage, SessionView};
+
+#[component]
+pub fn SessionCards(data: Memo<Option<SessionPage>>) -> impl IntoView {
+    let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
+    let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
+    view! {
+        <ul class="session-cards" aria-label="Sessions">
+            <For each=rows key=|row| row.clone() let:row>
+                <SessionCard session=row now_ms=now_ms()/>
+            </For>
+        </ul>
+    }
+}
+
+#[component]
+fn SessionCard(session: SessionView, now_ms: i64) -> impl IntoView {
+    view! {
+        <li class=format!("card session-card status-{}", session.status) data-session-id=session.id.clone()>
+            <div class="card-head">
+                <UserCell session=session.clone()/>
+                <span class=format!("badge status-{}", session.status)>{session.status.clone()}</span>
+            </div>
+            <dl>
+                <dt>"App"</dt>
+                <dd>{session.app_id.clone()}</dd>
+                <dt>"IP"</dt>
+                <dd><IpCell session_id=session.id.clone() ip=session.ip.clone()/></dd>
+                <dt>"Last active"</dt>
+                <dd><LastActive now_ms at_ms=session.last_active_at_ms/></dd>
+                <dt>"Expires"</dt>
+                <dd>{expires_text(session.expires_at_ms)}</dd>
+            </dl>
+            <div class="card-actions"><RevokeButton session=session.clone()/></div>
+        </li>
+    }
+}

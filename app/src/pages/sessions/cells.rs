@@ -1,0 +1,99 @@
+//! The parts of a session shown both in the desktop table and on the phone cards.
+
+use leptos::prelude::*;
+
+use super::state::use_console;
+use crate::format::{mask_ip, short_id, time_ago, utc_minutes};
+use crate::model::SessionView;
+
+#[component]
+pub fn UserCell(session: SessionView) -> impl IntoView {
+    let state = use_console();
+    let id = session.id.clone();
+    let shown_id = move || if state.show_tokens.get() { id.clone() } else { short_id(&id) };
+    let who = match session.user {
+        Some(user) => view! {
+            <span class="user-name">{user.name}</span>
+            <span class="badge role">{user.role.label()}</span>
+            <span class="user-email">{user.email}</span>
+        }
+        .into_any(),
+        None => view! { <span class="user-name">"Guest"</span> }.into_any(),
+    };
+    view! {
+        <div class="user-cell">
+            {who}
+            <code class="session-id" title=session.id.clone()>{shown_id}</code>
+            {session.is_current.then(|| view! { <span class="badge current">"This device"</span> })}
+        </div>
+    }
+}
+
+/// A masked address and the toggle that shows it in full.
+#[component]
+pub fn IpCell(session_id: String, ip: Option<String>) -> impl IntoView {
+    let state = use_console();
+    let Some(ip) = ip else {
+        return view! { <span class="muted">"Unknown IP"</span> }.into_any();
+    };
+    let shown = {
+        let session_id = session_id.clone();
+        Memo::new(move |_| state.revealed.with(|revealed| revealed.contains(&session_id)))
+    };
+    view! {
+        <button
+            type="button"
+            class="ip"
+            aria-label="Reveal IP"
+            aria-pressed=move || shown.get().to_string()
+            on:click=move |_| state.toggle_ip(&session_id)
+        >
+            {move || if shown.get() { ip.clone() } else { mask_ip(&ip) }}
+        </button>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StatusCell(status: String, kind: String) -> impl IntoView {
+    let kind_label = if kind == "guest" { "Guest" } else { "Authenticated" };
+    view! {
+        <span class=format!("badge status-{status}")>{status.clone()}</span>
+        <span class="kind">{kind_label}</span>
+    }
+}
+
+#[component]
+pub fn LastActive(now_ms: i64, at_ms: i64) -> impl IntoView {
+    view! { <time title=utc_minutes(Some(at_ms))>{time_ago(now_ms, at_ms)}</time> }
+}
+
+pub fn expires_text(expires_at_ms: Option<i64>) -> String {
+    utc_minutes(expires_at_ms)
+}
+
+/// Revoke: a plain form post before the script loads; once it has, a confirm dialog first.
+#[component]
+pub fn RevokeButton(session: SessionView) -> impl IntoView {
+    let state = use_console();
+    if !state.can_revoke || session.status != "active" {
+        return ().into_any();
+    }
+    let id = session.id.clone();
+    view! {
+        <ActionForm action=state.revoke attr:class="inline-form">
+            <input type="hidden" name="session_id" value=id/>
+            <button
+                type="submit"
+                class="button danger small"
+                on:click=move |event| {
+                    event.prevent_default();
+                    state.revoke_target.set(Some(session.clone()));
+                }
+            >
+                "Revoke"
+            </button>
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,86 @@
+//! What the Sessions page's parts share: the URL's query, the refresh counter, what is revealed, the dialogs'
+//! targets, the toast, and the two ending actions.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use crate::api::sessions::kill_all::KillAllSessions;
+use crate::api::sessions::revoke::RevokeSession;
+use crate::model::SessionView;
+use crate::session_query::SessionQuery;
+
+#[derive(Clone, Copy)]
+pub struct ConsoleState {
+    pub query: Memo<SessionQuery>,
+    /// Bumped to fetch the page again: by the live timer, Refresh, and every revoke.
+    pub refresh: RwSignal<u64>,
+    pub can_revoke: bool,
+    pub show_tokens: RwSignal<bool>,
+    /// Sessions whose IP is shown in full.
+    pub revealed: RwSignal<HashSet<String>>,
+    pub revoke_target: RwSignal<Option<SessionView>>,
+    pub kill_all_open: RwSignal<bool>,
+    pub toast: RwSignal<Option<String>>,
+    /// From the latest page, for the dialogs (which open only in the browser).
+    pub active_count: RwSignal<i64>,
+    pub now_ms: RwSignal<i64>,
+    pub revoke: ServerAction<RevokeSession>,
+    pub kill_all: ServerAction<KillAllSessions>,
+}
+
+impl ConsoleState {
+    pub fn new(query: Memo<SessionQuery>, can_revoke: bool) -> ConsoleState {
+        let state = ConsoleState {
+            query,
+            refresh: RwSignal::new(0),
+            can_revoke,
+            show_tokens: RwSignal::new(false),
+            revealed: RwSignal::new(HashSet::new()),
+            revoke_target: RwSignal::new(None),
+            kill_all_open: RwSignal::new(false),
+            toast: RwSignal::new(None),
+            active_count: RwSignal::new(0),
+            now_ms: RwSignal::new(0),
+            revoke: ServerAction::new(),
+            kill_all: ServerAction::new(),
+        };
+        state.announce_outcomes();
+        state
+    }
+
+    /// Each finished action says what happened and refreshes the page at once.
+    fn announce_outcomes(self) {
+        Effect::new(move |_| {
+            if let Some(outcome) = self.revoke.value().get() {
+                self.toast.set(Some(match outcome {
+                    Ok(()) => "Session revoked. Its token is refused from now on.".to_string(),
+                    Err(error) => error.to_string(),
+                }));
+                self.refresh.update(|n| *n += 1);
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(outcome) = self.kill_all.value().get() {
+                self.toast.set(Some(match outcome {
+                    Ok(1) => "Ended 1 session.".to_string(),
+                    Ok(ended) => format!("Ended {} sessions.", crate::format::thousands(ended as i64)),
+                    Err(error) => error.to_string(),
+                }));
+                self.refresh.update(|n| *n += 1);
+            }
+        });
+    }
+
+    pub fn toggle_ip(&self, session_id: &str) {
+        self.revealed.update(|revealed| {
+            if !revealed.remove(session_id) {
+                revealed.insert(session_id.to_string());
+            }
+        });
+    }
+}
+
+pub fn use_console() -> ConsoleState {
+    expect_context::<ConsoleState>()
+}

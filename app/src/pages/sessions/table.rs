@@ -1,0 +1,91 @@
+//! The desktop table (hidden below 768 px, where the cards take over).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use super::cells::{expires_text, IpCell, LastActive, RevokeButton, StatusCell, UserCell};
+use super::state::use_console;
+use crate::format::utc_minutes;
+use crate::model::{SessionPage, SessionView};
+use crate::session_query::{Direction, SortKey};
+
+#[component]
+pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
+    let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
+    let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
+    view! {
+        <div class="table-wrap session-table">
+            <table>
+                <thead>
+                    <tr>
+                        <SortHeader key=SortKey::User label="User"/>
+                        <SortHeader key=SortKey::App label="App"/>
+                        <th scope="col">"Device"</th>
+                        <th scope="col">"IP"</th>
+                        <th scope="col">"Location"</th>
+                        <SortHeader key=SortKey::Status label="Status"/>
+                        <SortHeader key=SortKey::Created label="Created"/>
+                        <SortHeader key=SortKey::LastActive label="Last active"/>
+                        <SortHeader key=SortKey::Expires label="Expires"/>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    // Keyed by the whole row: a row that did not change keeps its elements on refresh.
+                    <For each=rows key=|row| row.clone() let:row>
+                        <SessionRow session=row now_ms=now_ms()/>
+                    </For>
+                </tbody>
+            </table>
+            <Show when=move || data.with(|page| page.as_ref().is_some_and(|page| page.rows.is_empty()))>
+                <p class="empty">"No sessions match."</p>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn SortHeader(key: SortKey, label: &'static str) -> impl IntoView {
+    let state = use_console();
+    let navigate = use_navigate();
+    let sorted = move || state.query.with(|query| (query.sort == key).then_some(query.dir));
+    let on_click = move |_| {
+        let mut query = state.query.get_untracked();
+        query.dir = if query.sort == key { query.dir.flipped() } else { key.first_direction() };
+        query.sort = key;
+        navigate(&query.first_page().to_url(), NavigateOptions { scroll: false, ..Default::default() });
+    };
+    view! {
+        <th scope="col" aria-sort=move || sorted().map(Direction::aria_sort)>
+            <button type="button" class="sort" on:click=on_click>
+                {label}
+                <span aria-hidden="true" class="sort-mark">
+                    {move || match sorted() {
+                        Some(Direction::Asc) => "▲",
+                        Some(Direction::Desc) => "▼",
+                        None => "",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+#[component]
+fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
+    view! {
+        <tr class=format!("status-{}", session.status) data-session-id=session.id.clone()>
+            <td><UserCell session=session.clone()/></td>
+            <td>{session.app_id.clone()}</td>
+            <td>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</td>
+            <td><IpCell session_id=session.id.clone() ip=session.ip.clone()/></td>
+            <td>{session.location.clone().unwrap_or_else(|| "Unknown location".into())}</td>
+            <td><StatusCell status=session.status.clone() kind=session.kind.clone()/></td>
+            <td><time>{utc_minutes(Some(session.created_at_ms))}</time></td>
+            <td><LastActive now_ms at_ms=session.last_active_at_ms/></td>
+            <td>{expires_text(session.expires_at_ms)}</td>
+            <td class="actions"><RevokeButton session=session.clone()/></td>
+        </tr>
+    }
+}

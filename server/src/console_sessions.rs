@@ -1,0 +1,122 @@
+//! The Sessions console's reads and ends, behind `ConsoleBackend`: the console's query becomes a storage query,
+//! each row a `SessionView`.
+
+use app::model::{CurrentUser, Role, SessionPage, SessionUser, SessionView};
+use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
+use app::ConsoleError;
+
+use crate::console_backend::{device_label, internal};
+use crate::engine::{Actor, Engine};
+use crate::storage::{ListQuery, SessionRow, SortColumn};
+
+fn sort_column(key: SortKey) -> SortColumn {
+    match key {
+        SortKey::User => SortColumn::User,
+        SortKey::App => SortColumn::App,
+        SortKey::Created => SortColumn::Created,
+        SortKey::Expires => SortColumn::Expires,
+        SortKey::Status => SortColumn::Status,
+        SortKey::LastActive => SortColumn::LastActive,
+    }
+}
+
+fn location(row: &SessionRow) -> Option<String> {
+    match (&row.city, &row.country) {
+        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
+        (None, Some(country)) => Some(country.clone()),
+        (Some(city), None) => Some(city.clone()),
+        (None, None) => None,
+    }
+}
+
+fn view(row: SessionRow, current_hash: Option<&[u8]>) -> SessionView {
+    let user = match (&row.user_email, &row.user_name, row.user_role.as_deref().and_then(Role::parse)) {
+        (Some(email), Some(name), Some(role)) => {
+            Some(SessionUser { email: email.clone(), name: name.clone(), role })
+        }
+        _ => None,
+    };
+    SessionView {
+        is_current: current_hash == Some(row.token_hash.as_slice()),
+        device: device_label(&row),
+        location: location(&row),
+        user,
+        id: row.id,
+        app_id: row.app_slug,
+        ip: row.ip,
+        status: row.status,
+        kind: row.kind,
+        created_at_ms: row.created_at,
+        last_active_at_ms: row.last_active_at,
+        expires_at_ms: row.expires_at,
+        attribute_count: row.payload_attribute_count,
+    }
+}
+
+pub async fn page(
+    engine: &Engine,
+    user: &CurrentUser,
+    query: &SessionQuery,
+    current_hash: Option<Vec<u8>>,
+) -> Result<SessionPage, ConsoleError> {
+    let search = query.q.trim();
+    let size = i64::from(query.size);
+    let storage_query = ListQuery {
+        status: match query.status {
+            StatusFilter::All => None,
+            status => Some(status.as_str()),
+        },
+        app_slug: Some(query.app.as_str()).filter(|app| !app.is_empty()),
+        search: Some(search).filter(|text| !text.is_empty()),
+        sort: sort_column(query.sort),
+        descending: query.dir == Direction::Desc,
+        limit: size,
+        offset: (i64::from(query.page) - 1) * size,
+    };
+    let listed = engine.storage.list_page(&storage_query).await.map_err(internal)?;
+    let active_count = engine.storage.count_active_sessions().await.map_err(internal)?;
+    let apps = engine.storage.app_slugs().await.map_err(internal)?;
+    Ok(SessionPage {
+        query: query.clone(),
+        rows: listed.rows.into_iter().map(|row| view(row, current_hash.as_deref())).collect(),
+        total: listed.total,
+        total_is_exact: listed.total_is_exact,
+        active_count,
+        apps,
+        now_ms: engine.now_ms(),
+        can_revoke: user.role.ends_any_session(),
+    })
+}
+
+fn console_actor(user: &CurrentUser, ip: Option<&str>) -> Actor {
+    Actor::User { id: user.id, ip: ip.map(str::to_string) }
+}
+
+pub async fn revoke(
+    engine: &Engine,
+    user: &CurrentUser,
+    session_id: &str,
+    ip: Option<&str>,
+) -> Result<(), ConsoleError> {
+    let ended = engine
+        .end_session(session_id, console_actor(user, ip), "revoked", "revoked in the console")
+        .await
+        .map_err(internal)?;
+    // Revoking a session that has already ended changes nothing and is not an error; an unknown id is.
+    if !ended && engine.storage.session_by_id(session_id).await.map_err(internal)?.is_none() {
+        return Err(ConsoleError::invalid("There is no session with that id."));
+    }
+    Ok(())
+}
+
+pub async fn kill_all(
+    engine: &Engine,
+    user: &CurrentUser,
+    keep: Option<Vec<u8>>,
+    ip: Option<&str>,
+) -> Result<u64, ConsoleError> {
+    engine
+        .revoke_all_active(keep.as_deref(), console_actor(user, ip), "Kill All in the console")
+        .await
+        .map_err(internal)
+}
