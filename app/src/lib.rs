@@ -1,5 +1,8 @@
 //! Roster's console: pages, components, the types the browser sees, and the server functions it calls.
 
+// Leptos views are deeply nested types; the Sessions page needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;

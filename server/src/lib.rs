@@ -1,5 +1,8 @@
 //! Roster's server: storage, the console's backend, the HTTP application and the operator commands.
 
+// Leptos views are deeply nested types; the Sessions page needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod clock;
 pub mod console_backend;
