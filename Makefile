@@ -8,7 +8,7 @@ export PATH
 # sets it too and the test and site builds share one target/ without rebuilding each other.
 export LEPTOS_OUTPUT_NAME := roster
 
-.PHONY: run test tools build-release build-debug owner bench demo
+.PHONY: run test tools build-release build-debug owner bench bench-console demo
 
 ## make run: install what is missing, build in release mode and serve the console at http://127.0.0.1:3000
 run: tools build-release
@@ -30,6 +30,12 @@ build-debug:
 ## make bench: validate requests per second next to a hello-world route, same server, same run
 bench:
 	cargo bench -p server --bench validate
+
+## make bench-console: the Sessions list at 1,000,000 sessions (seeded once into target/bench-data), p50/p95
+## over every sort, filter and search, and the same pages written by hand and timed in sqlite3
+bench-console: tools build-release
+	cargo bench -p server --bench console_list
+	bash scripts/bench-console.sh
 
 ## make demo SESSIONS=100000: seed synthetic users, apps and sessions into ./data
 demo: build-release

@@ -16,12 +16,12 @@ CREATE TRIGGER users_email_sort AFTER UPDATE OF email_normalized ON users
     FOR EACH ROW EXECUTE FUNCTION users_email_sort();
 
 DROP INDEX sessions_status_created;
-CREATE INDEX sessions_by_created ON sessions (created_at, status, app_id, id);
-CREATE INDEX sessions_by_last_active ON sessions (last_active_at, status, app_id, id);
-CREATE INDEX sessions_by_expires ON sessions ((COALESCE(expires_at, 9223372036854775807)), status, app_id, id);
-CREATE INDEX sessions_by_user ON sessions (user_sort, status, app_id, id);
-CREATE INDEX sessions_by_app ON sessions (app_sort, status, app_id, id);
-CREATE INDEX sessions_by_status ON sessions (status, created_at, app_id, id);
+CREATE INDEX sessions_by_created ON sessions (created_at, status, app_id, user_id, id);
+CREATE INDEX sessions_by_last_active ON sessions (last_active_at, status, app_id, user_id, id);
+CREATE INDEX sessions_by_expires ON sessions ((COALESCE(expires_at, 9223372036854775807)), status, app_id, user_id, id);
+CREATE INDEX sessions_by_user ON sessions (user_sort, status, app_id, user_id, id);
+CREATE INDEX sessions_by_app ON sessions (app_sort, status, app_id, user_id, id);
+CREATE INDEX sessions_by_status ON sessions (status, created_at, app_id, user_id, id);
 CREATE INDEX sessions_ip ON sessions (ip);
 CREATE INDEX users_name_lower ON users (lower(display_name));
 

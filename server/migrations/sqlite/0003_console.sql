@@ -11,15 +11,16 @@ CREATE TRIGGER users_email_sort AFTER UPDATE OF email_normalized ON users BEGIN
     UPDATE sessions SET user_sort = NEW.email_normalized WHERE user_id = NEW.id;
 END;
 
--- One index per sort key, ending in the two filter columns so a filtered page is read from the index alone.
+-- One index per sort key, ending in the filter and search columns (status, app, user), so a filtered or
+-- searched page is found in the index alone and only its rows are read from the table.
 DROP INDEX sessions_status_created;
-CREATE INDEX sessions_by_created ON sessions (created_at, status, app_id);
-CREATE INDEX sessions_by_last_active ON sessions (last_active_at, status, app_id);
+CREATE INDEX sessions_by_created ON sessions (created_at, status, app_id, user_id);
+CREATE INDEX sessions_by_last_active ON sessions (last_active_at, status, app_id, user_id);
 -- Durable sessions (no expiry) sort as the latest to expire.
-CREATE INDEX sessions_by_expires ON sessions (COALESCE(expires_at, 9223372036854775807), status, app_id);
-CREATE INDEX sessions_by_user ON sessions (user_sort, status, app_id);
-CREATE INDEX sessions_by_app ON sessions (app_sort, status, app_id);
-CREATE INDEX sessions_by_status ON sessions (status, created_at, app_id);
+CREATE INDEX sessions_by_expires ON sessions (COALESCE(expires_at, 9223372036854775807), status, app_id, user_id);
+CREATE INDEX sessions_by_user ON sessions (user_sort, status, app_id, user_id);
+CREATE INDEX sessions_by_app ON sessions (app_sort, status, app_id, user_id);
+CREATE INDEX sessions_by_status ON sessions (status, created_at, app_id, user_id);
 CREATE INDEX sessions_ip ON sessions (ip);
 CREATE INDEX users_name_lower ON users (lower(display_name));
 

@@ -28,18 +28,18 @@ pub enum SortColumn {
 
 impl SortColumn {
     /// The index that orders by this column, and its columns as ORDER BY terms (the row id breaks ties).
-    fn index(self) -> (&'static str, [&'static str; 3]) {
+    fn index(self) -> (&'static str, [&'static str; 4]) {
         match self {
-            SortColumn::User => ("sessions_by_user", ["s.user_sort", "s.status", "s.app_id"]),
-            SortColumn::App => ("sessions_by_app", ["s.app_sort", "s.status", "s.app_id"]),
-            SortColumn::Created => ("sessions_by_created", ["s.created_at", "s.status", "s.app_id"]),
+            SortColumn::User => ("sessions_by_user", ["s.user_sort", "s.status", "s.app_id", "s.user_id"]),
+            SortColumn::App => ("sessions_by_app", ["s.app_sort", "s.status", "s.app_id", "s.user_id"]),
+            SortColumn::Created => ("sessions_by_created", ["s.created_at", "s.status", "s.app_id", "s.user_id"]),
             SortColumn::Expires => (
                 "sessions_by_expires",
-                ["COALESCE(s.expires_at, 9223372036854775807)", "s.status", "s.app_id"],
+                ["COALESCE(s.expires_at, 9223372036854775807)", "s.status", "s.app_id", "s.user_id"],
             ),
-            SortColumn::Status => ("sessions_by_status", ["s.status", "s.created_at", "s.app_id"]),
+            SortColumn::Status => ("sessions_by_status", ["s.status", "s.created_at", "s.app_id", "s.user_id"]),
             SortColumn::LastActive => {
-                ("sessions_by_last_active", ["s.last_active_at", "s.status", "s.app_id"])
+                ("sessions_by_last_active", ["s.last_active_at", "s.status", "s.app_id", "s.user_id"])
             }
         }
     }
@@ -192,13 +192,16 @@ impl Storage {
         sql.push(")");
     }
 
-    /// Appends ` AND …` for the status and app filters.
-    fn push_filters(sql: &mut Sql, query: &ListQuery<'_>) {
+    /// Appends ` AND …` for the status and app filters. With `beside_search` on SQLite they are kept out of
+    /// index choice (`+`): the planner would otherwise walk every active session testing the search, where the
+    /// search's own indexes find a few rows.
+    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, beside_search: bool) {
+        let plus = if beside_search && self.kind == DbKind::Sqlite { "+" } else { "" };
         if let Some(status) = query.status {
-            sql.push(" AND s.status = ").text(status);
+            sql.push(&format!(" AND {plus}s.status = ")).text(status);
         }
         if let Some(slug) = query.app_slug {
-            sql.push(" AND s.app_id = (SELECT id FROM apps WHERE slug = ").text(slug).push(")");
+            sql.push(&format!(" AND {plus}s.app_id = (SELECT id FROM apps WHERE slug = ")).text(slug).push(")");
         }
     }
 
@@ -248,7 +251,7 @@ impl Storage {
         let mut count = Sql::default();
         count.push("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE ");
         self.push_search(&mut count, term);
-        Self::push_filters(&mut count, query);
+        self.push_filters(&mut count, query, true);
         count.push(" LIMIT ").int(SEARCH_COUNT_CAP + 1).push(") matched");
         let (matched,): (i64,) = sqlx::query_as_with(AssertSqlSafe(count.text.clone()), count.arguments())
             .fetch_one(&self.pool)
@@ -293,7 +296,7 @@ impl Storage {
             sql.push(" AND ");
             self.push_search(&mut sql, term);
         }
-        Self::push_filters(&mut sql, query);
+        self.push_filters(&mut sql, query, false);
         sql.push(&format!(" ORDER BY {order} LIMIT "))
             .int(limit)
             .push(" OFFSET ")
@@ -318,7 +321,7 @@ impl Storage {
         let mut sql = Sql::default();
         sql.push(&format!("WITH matched AS MATERIALIZED (SELECT s.{key} AS r FROM sessions s WHERE "));
         self.push_search(&mut sql, term);
-        Self::push_filters(&mut sql, query);
+        self.push_filters(&mut sql, query, true);
         // SQLite keeps a CROSS JOIN's order, so the matches drive the join instead of the sort index.
         let join = if self.kind == DbKind::Sqlite { "CROSS JOIN" } else { "JOIN" };
         sql.push(&format!(

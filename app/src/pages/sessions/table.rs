@@ -15,7 +15,8 @@ pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
     let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
     let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
     view! {
-        <div class="table-wrap session-table">
+        // `data-answered-q`: the search the rows answer, for tests and the keystroke benchmark.
+        <div class="table-wrap session-table" data-answered-q=move || data.with(|page| page.as_ref().map(|page| page.query.q.clone()))>
             <table>
                 <thead>
                     <tr>

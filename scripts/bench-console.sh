@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The Sessions console at a million sessions, end to end: serves the release build on a seeded database and
+# times keystroke-to-rows in headless Chromium; then prints the release wasm's size. Assumes `make tools`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sessions=${BENCH_SESSIONS:-1000000}
+export ROSTER_DATA_DIR=${BENCH_DATA:-target/bench-data/sessions-$sessions}
+bin=target/release/roster
+mkdir -p "$ROSTER_DATA_DIR"
+if [ ! -e "$ROSTER_DATA_DIR/seeded" ]; then
+  echo "==> seeding $sessions demo sessions into $ROSTER_DATA_DIR (once)"
+  "$bin" demo --sessions "$sessions" >/dev/null
+  touch "$ROSTER_DATA_DIR/seeded"
+fi
+echo 'correct horse battery staple' | "$bin" users create --email bench@example.com --name "Bench Owner" \
+  --role owner --password-stdin >/dev/null 2>&1 || true
+"$bin" serve --listen 127.0.0.1:3200 >/tmp/roster-bench-console.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:3200/healthz >/dev/null && break
+  sleep 0.2
+done
+node end2end/bench/keystroke.mjs
+
+wasm=$(ls target/site/pkg/*.wasm | head -1)
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+if command -v brotli >/dev/null; then
+  br=$(brotli -q 11 -c "$wasm" | wc -c)
+else
+  br=$(node -e "const z=require('zlib');const f=require('fs');process.stdout.write(String(z.brotliCompressSync(f.readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))" "$wasm")
+fi
+echo "release wasm: $raw bytes raw, $gz gzip, $br brotli (target: brotli ≤ 256000)"

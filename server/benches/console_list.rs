@@ -1,0 +1,242 @@
+//! The Sessions console's list at a million sessions, on SQLite: the list server function's whole work (a page
+//! of 50, its total, the active count, the app list) for every sort, direction, filter and search the UI can
+//! send, on first, second, deep, middle and last pages; then the same pages written by hand in plain SQL and
+//! timed in the `sqlite3` CLI, side by side.
+//!
+//! `cargo bench -p server --bench console_list` (or `make bench-console`). Settings: BENCH_SESSIONS (default
+//! 1,000,000); BENCH_DATA (default target/bench-data/sessions-N), seeded with `roster demo` data once and
+//! reused by later runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use base64::Engine as _;
+
+use app::model::{CurrentUser, Role};
+use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
+use roster::clock::SystemClock;
+use roster::engine::Engine;
+use roster::payload_keys::PayloadKeys;
+use roster::storage::{sqlite_url_for, Storage};
+
+const PAGE: u32 = 50;
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+}
+
+async fn open_or_seed(dir: &Path, sessions: usize, keys: &PayloadKeys) -> Storage {
+    std::fs::create_dir_all(dir).expect("bench data folder");
+    let marker = dir.join("seeded");
+    let storage = Storage::connect(&sqlite_url_for(dir)).await.expect("database");
+    if !marker.exists() {
+        eprintln!("seeding {sessions} demo sessions into {} (once; later runs reuse it)", dir.display());
+        let started = Instant::now();
+        let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+        roster::demo::seed(&storage, keys, sessions, now_ms).await.expect("demo data");
+        std::fs::write(&marker, "").expect("marker");
+        eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    storage
+}
+
+fn query(sort: SortKey, dir: Direction, status: StatusFilter, app: &str, q: &str, page: u32) -> SessionQuery {
+    SessionQuery { q: q.into(), status, app: app.into(), sort, dir, page, size: PAGE }
+}
+
+/// Every combination the benchmark sends: all sorts both ways under five filters on five kinds of page, then
+/// searches of every kind under two filters.
+async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuery)> {
+    let filters = [
+        (StatusFilter::All, ""),
+        (StatusFilter::Active, ""),
+        (StatusFilter::Revoked, ""),
+        (StatusFilter::All, "my_meals"),
+        (StatusFilter::Expired, "ledger"),
+    ];
+    let mut cases = Vec::new();
+    for sort in SortKey::ALL {
+        for dir in [Direction::Asc, Direction::Desc] {
+            for (status, app) in filters {
+                let first = query(sort, dir, status, app, "", 1);
+                let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
+                let last = u32::try_from((total + i64::from(PAGE) - 1) / i64::from(PAGE)).unwrap().max(1);
+                for (kind, page) in [("first", 1), ("second", 2), ("40th", 40), ("middle", last / 2), ("last", last)] {
+                    let name = format!("{sort:?} {dir:?} status={status:?} app={app:?} {kind} page");
+                    cases.push((name, query(sort, dir, status, app, "", page.max(1))));
+                }
+            }
+        }
+    }
+    let sample = roster::console_sessions::page(engine, owner, &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 7), None)
+        .await
+        .unwrap();
+    let row = sample.rows.iter().find(|row| row.user.is_some() && row.ip.is_some()).expect("a user's session");
+    let email = row.user.as_ref().unwrap().email.clone();
+    let ip = row.ip.clone().unwrap();
+    let terms = [
+        ("3-letter substring", "ada".to_string()),
+        ("surname substring", "hopp".to_string()),
+        ("one user's email", email.clone()),
+        ("email fragment", email.chars().skip(3).take(9).collect::<String>()),
+        ("2-letter prefix", "ma".to_string()),
+        ("session id prefix", row.id.chars().take(8).collect()),
+        ("IP prefix", ip.chars().take(6).collect()),
+        ("app word", "meal".to_string()),
+        ("status word", "revok".to_string()),
+        ("matches nearly all", "example".to_string()),
+    ];
+    for (kind, term) in terms {
+        for (sort, dir) in [(SortKey::Created, Direction::Desc), (SortKey::User, Direction::Asc), (SortKey::LastActive, Direction::Desc)] {
+            for (status, app) in [(StatusFilter::All, ""), (StatusFilter::Active, "")] {
+                for page in [1, 2] {
+                    let name = format!("search {kind} {term:?} {sort:?} {dir:?} status={status:?} page {page}");
+                    cases.push((name, query(sort, dir, status, app, &term, page)));
+                }
+            }
+        }
+    }
+    cases
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+/// The same pages as a developer would write them by hand: a plain ORDER BY … LIMIT/OFFSET and a COUNT(*).
+const HAND_COLUMNS: &str = "s.id, a.slug, u.email, u.display_name, u.role, s.kind, s.status, s.ip, s.browser, s.os,
+    s.city, s.country, s.created_at, s.last_active_at, s.expires_at, s.payload_attribute_count";
+const HAND_FROM: &str = "FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
+
+struct HandCase {
+    name: &'static str,
+    query: SessionQuery,
+    sql: String,
+}
+
+fn hand_cases(email_fragment: &str) -> Vec<HandCase> {
+    let page_sql = |filter: &str, order: &str, offset: u32| {
+        format!(
+            "SELECT {HAND_COLUMNS} {HAND_FROM} {filter} ORDER BY {order} LIMIT {PAGE} OFFSET {offset};
+             SELECT COUNT(*) {HAND_FROM} {filter};"
+        )
+    };
+    let search = format!(
+        "WHERE (u.email_normalized LIKE '%{email_fragment}%' OR lower(u.display_name) LIKE '%{email_fragment}%')"
+    );
+    vec![
+        HandCase {
+            name: "newest first, first page",
+            query: query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 1),
+            sql: page_sql("", "s.created_at DESC", 0),
+        },
+        HandCase {
+            name: "active, recently active, second page",
+            query: query(SortKey::LastActive, Direction::Desc, StatusFilter::Active, "", "", 2),
+            sql: page_sql("WHERE s.status = 'active'", "s.last_active_at DESC", PAGE),
+        },
+        HandCase {
+            name: "one app, by user A to Z",
+            query: query(SortKey::User, Direction::Asc, StatusFilter::All, "my_meals", "", 1),
+            sql: page_sql("WHERE a.slug = 'my_meals'", "u.email_normalized ASC", 0),
+        },
+        HandCase {
+            name: "revoked, expiring soonest, 40th page",
+            query: query(SortKey::Expires, Direction::Asc, StatusFilter::Revoked, "", "", 40),
+            sql: page_sql("WHERE s.status = 'revoked'", "s.expires_at ASC", 39 * PAGE),
+        },
+        HandCase {
+            name: "search an email fragment, newest first",
+            query: query(SortKey::Created, Direction::Desc, StatusFilter::All, "", email_fragment, 1),
+            sql: page_sql(&search, "s.created_at DESC", 0),
+        },
+    ]
+}
+
+/// Runs `sql` in the sqlite3 CLI with `.timer on`, five times, and returns the fastest total real time in ms.
+fn time_in_sqlite3(db: &Path, sql: &str) -> Option<f64> {
+    let mut script = String::from(".timer on\n.output /dev/null\n");
+    for _ in 0..5 {
+        script.push_str(sql);
+        script.push_str("\nSELECT 'run-end';\n");
+    }
+    let output = Command::new("sqlite3").arg(db).arg(&script).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    let times: Vec<f64> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("Run Time: real "))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+        .collect();
+    // Each run is the page, the count and the marker: sum the first two of every three.
+    let runs: Vec<f64> = times.chunks(3).filter(|run| run.len() == 3).map(|run| (run[0] + run[1]) * 1000.0).collect();
+    runs.into_iter().reduce(f64::min)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let sessions = setting("BENCH_SESSIONS", 1_000_000) as usize;
+    let dir = std::env::var("BENCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(format!("{}/../target/bench-data/sessions-{sessions}", env!("CARGO_MANIFEST_DIR"))));
+    let keys = PayloadKeys::from_configured(&base64::engine::general_purpose::STANDARD.encode([9u8; 32])).unwrap();
+    let storage = open_or_seed(&dir, sessions, &keys).await;
+    let engine = Engine::new(storage, keys, None, std::sync::Arc::new(SystemClock));
+    let owner = CurrentUser { id: 1, email: "bench@example.com".into(), display_name: "Bench".into(), role: Role::Owner };
+
+    let cases = cases(&engine, &owner).await;
+    // One warm-up pass (printing anything slow as it goes), then three timed passes.
+    for (name, query) in &cases {
+        let started = Instant::now();
+        roster::console_sessions::page(&engine, &owner, query, None).await.unwrap();
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if ms > 100.0 {
+            eprintln!("warm-up: {ms:.0} ms  {name}");
+        }
+    }
+    let mut all_ms = Vec::new();
+    let mut slowest: Vec<(f64, &str)> = Vec::new();
+    for _ in 0..3 {
+        for (name, query) in &cases {
+            let started = Instant::now();
+            let page = roster::console_sessions::page(&engine, &owner, query, None).await.unwrap();
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            assert!(page.rows.len() as u32 <= PAGE);
+            all_ms.push(ms);
+            slowest.push((ms, name));
+        }
+    }
+    all_ms.sort_by(f64::total_cmp);
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("list server function at {sessions} sessions (SQLite, {} combinations × 3 runs):", cases.len());
+    println!(
+        "  p50 {:.2} ms   p95 {:.2} ms   max {:.2} ms   (target: p95 ≤ 20 ms)",
+        percentile(&all_ms, 0.50),
+        percentile(&all_ms, 0.95),
+        all_ms[all_ms.len() - 1]
+    );
+    println!("  slowest:");
+    for (ms, name) in slowest.iter().take(8) {
+        println!("    {ms:7.2} ms  {name}");
+    }
+
+    let db = dir.join("roster.db");
+    let sample = roster::console_sessions::page(&engine, &owner, &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 3), None)
+        .await
+        .unwrap();
+    let email = sample.rows.iter().find_map(|row| row.user.as_ref().map(|user| user.email.clone())).unwrap();
+    let fragment: String = email.chars().skip(3).take(9).collect();
+    println!("\nthe same pages: Roster's list (best of 5) against the query written by hand in sqlite3 (best of 5):");
+    for case in hand_cases(&fragment) {
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let started = Instant::now();
+            roster::console_sessions::page(&engine, &owner, &case.query, None).await.unwrap();
+            best = best.min(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        match time_in_sqlite3(&db, &case.sql) {
+            Some(hand) => println!("  {:42} roster {best:7.2} ms   by hand {hand:7.2} ms   ratio {:.2}", case.name, best / hand),
+            None => println!("  {:42} roster {best:7.2} ms   by hand: sqlite3 not found", case.name),
+        }
+    }
+}
