@@ -14,6 +14,11 @@ async function openConsole(page: Page, testInfo: TestInfo, path = '/sessions') {
 
 const rows = (page: Page) => visible(page.locator('[data-session-id]'));
 
+/** Waits until the rows on screen answer a view whose URL matches `url`. */
+async function answered(page: Page, url: RegExp) {
+  await expect(page.locator('.session-table')).toHaveAttribute('data-answered', url);
+}
+
 async function search(page: Page, text: string) {
   await page.getByRole('searchbox', { name: 'Search sessions' }).fill(text);
 }
@@ -43,6 +48,7 @@ test('the Status and App filters narrow the rows', async ({ page, request }, tes
   await openConsole(page, testInfo);
   await page.getByRole('combobox', { name: 'Status' }).selectOption('revoked');
   await expect(page).toHaveURL(/status=revoked/);
+  await answered(page, /status=revoked/);
   await expect(rows(page).first()).toBeVisible();
   for (const status of await rows(page).locator('.badge[class*="status-"]').allTextContents()) {
     expect(status).toBe('revoked');
@@ -50,6 +56,7 @@ test('the Status and App filters narrow the rows', async ({ page, request }, tes
   await page.getByRole('combobox', { name: 'Status' }).selectOption('all');
   await page.getByRole('combobox', { name: 'App' }).selectOption('e2e');
   await expect(page).toHaveURL(/app=e2e/);
+  await answered(page, /app=e2e/);
   await expect(rows(page).first()).toBeVisible();
   await expect(page.getByTestId('pager-summary').filter({ visible: true })).not.toContainText(' 241 ');
   for (const text of await rows(page).allTextContents()) {
@@ -72,6 +79,7 @@ test('sorting toggles aria-sort and the order, and stays in the URL', async ({ p
     await expect(created).not.toHaveAttribute('aria-sort');
   }
   await expect(page).toHaveURL(/sort=user&dir=asc/);
+  await answered(page, /sort=user&dir=asc/);
   const emails = async () =>
     (await rows(page).locator('.user-email').allTextContents()).map((email) => email.toLowerCase());
   await expect.poll(async () => (await emails()).length).toBeGreaterThan(3);
@@ -84,6 +92,7 @@ test('sorting toggles aria-sort and the order, and stays in the URL', async ({ p
     await expect(page.getByRole('columnheader', { name: 'User' })).toHaveAttribute('aria-sort', 'descending');
   }
   await expect(page).toHaveURL(/sort=user&dir=desc/);
+  await answered(page, /sort=user&dir=desc/);
   await expect.poll(async () => (await emails())[0] > ascending[ascending.length - 1]).toBe(true);
   const descending = await emails();
   expect(descending).toEqual([...descending].sort().reverse());

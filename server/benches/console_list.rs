@@ -1,12 +1,13 @@
 //! The Sessions console's list at a million sessions, on SQLite: the list server function's whole work (a page
 //! of 50, its total, the active count, the app list) for every sort, direction, filter and search the UI can
-//! send, on first, second, deep, middle and last pages; then the same pages written by hand in plain SQL and
+//! send, on first, second, 40th, the deepest reachable from either end, and last pages; then the same pages written by hand in plain SQL and
 //! timed in the `sqlite3` CLI, side by side.
 //!
 //! `cargo bench -p server --bench console_list` (or `make bench-console`). Settings: BENCH_SESSIONS (default
 //! 1,000,000); BENCH_DATA (default target/bench-data/sessions-N), seeded with `roster demo` data once and
 //! reused by later runs.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -18,7 +19,7 @@ use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 use roster::clock::SystemClock;
 use roster::engine::Engine;
 use roster::payload_keys::PayloadKeys;
-use roster::storage::{sqlite_url_for, Storage};
+use roster::storage::{sqlite_url_for, Storage, MAX_PAGE_DEPTH};
 
 const PAGE: u32 = 50;
 
@@ -61,18 +62,40 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
             for (status, app) in filters {
                 let first = query(sort, dir, status, app, "", 1);
                 let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
-                let last = u32::try_from((total + i64::from(PAGE) - 1) / i64::from(PAGE)).unwrap().max(1);
-                for (kind, page) in [("first", 1), ("second", 2), ("40th", 40), ("middle", last / 2), ("last", last)] {
+                let page_size = i64::from(PAGE);
+                let last = u32::try_from((total + page_size - 1) / page_size).unwrap().max(1);
+                // Pages reach MAX_PAGE_DEPTH rows from either end; the server refuses the ones between.
+                let deepest = u32::try_from(MAX_PAGE_DEPTH / page_size + 1).unwrap().min(last);
+                let deepest_from_end = u32::try_from(
+                    ((total - MAX_PAGE_DEPTH - page_size).max(0) + page_size - 1) / page_size + 1,
+                )
+                .unwrap()
+                .min(last);
+                let pages = [
+                    ("first", 1),
+                    ("second", 2),
+                    ("40th", 40.min(last)),
+                    ("deepest from the start", deepest),
+                    ("deepest from the end", deepest_from_end),
+                    ("last", last),
+                ];
+                for (kind, page) in pages {
                     let name = format!("{sort:?} {dir:?} status={status:?} app={app:?} {kind} page");
                     cases.push((name, query(sort, dir, status, app, "", page.max(1))));
                 }
             }
         }
     }
-    let sample = roster::console_sessions::page(engine, owner, &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 7), None)
-        .await
-        .unwrap();
-    let row = sample.rows.iter().find(|row| row.user.is_some() && row.ip.is_some()).expect("a user's session");
+    let sample = roster::console_sessions::page(
+        engine,
+        owner,
+        &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 7),
+        None,
+    )
+    .await
+    .unwrap();
+    let row =
+        sample.rows.iter().find(|row| row.user.is_some() && row.ip.is_some()).expect("a user's session");
     let email = row.user.as_ref().unwrap().email.clone();
     let ip = row.ip.clone().unwrap();
     let terms = [
@@ -88,10 +111,15 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
         ("matches nearly all", "example".to_string()),
     ];
     for (kind, term) in terms {
-        for (sort, dir) in [(SortKey::Created, Direction::Desc), (SortKey::User, Direction::Asc), (SortKey::LastActive, Direction::Desc)] {
+        for (sort, dir) in [
+            (SortKey::Created, Direction::Desc),
+            (SortKey::User, Direction::Asc),
+            (SortKey::LastActive, Direction::Desc),
+        ] {
             for (status, app) in [(StatusFilter::All, ""), (StatusFilter::Active, "")] {
                 for page in [1, 2] {
-                    let name = format!("search {kind} {term:?} {sort:?} {dir:?} status={status:?} page {page}");
+                    let name =
+                        format!("search {kind} {term:?} {sort:?} {dir:?} status={status:?} page {page}");
                     cases.push((name, query(sort, dir, status, app, &term, page)));
                 }
             }
@@ -105,9 +133,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// The same pages as a developer would write them by hand: a plain ORDER BY … LIMIT/OFFSET and a COUNT(*).
-const HAND_COLUMNS: &str = "s.id, a.slug, u.email, u.display_name, u.role, s.kind, s.status, s.ip, s.browser, s.os,
+const HAND_COLUMNS: &str =
+    "s.id, a.slug, u.email, u.display_name, u.role, s.kind, s.status, s.ip, s.browser, s.os,
     s.city, s.country, s.created_at, s.last_active_at, s.expires_at, s.payload_attribute_count";
-const HAND_FROM: &str = "FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
+const HAND_FROM: &str =
+    "FROM sessions s JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
 
 struct HandCase {
     name: &'static str,
@@ -161,7 +191,15 @@ fn time_in_sqlite3(db: &Path, sql: &str) -> Option<f64> {
         script.push_str(sql);
         script.push_str("\nSELECT 'run-end';\n");
     }
-    let output = Command::new("sqlite3").arg(db).arg(&script).output().ok()?;
+    let mut child = Command::new("sqlite3")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(script.as_bytes()).ok()?;
+    let output = child.wait_with_output().ok()?;
     let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     let times: Vec<f64> = text
         .lines()
@@ -169,20 +207,27 @@ fn time_in_sqlite3(db: &Path, sql: &str) -> Option<f64> {
         .filter_map(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
         .collect();
     // Each run is the page, the count and the marker: sum the first two of every three.
-    let runs: Vec<f64> = times.chunks(3).filter(|run| run.len() == 3).map(|run| (run[0] + run[1]) * 1000.0).collect();
+    let runs: Vec<f64> =
+        times.chunks(3).filter(|run| run.len() == 3).map(|run| (run[0] + run[1]) * 1000.0).collect();
     runs.into_iter().reduce(f64::min)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let sessions = setting("BENCH_SESSIONS", 1_000_000) as usize;
-    let dir = std::env::var("BENCH_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(format!("{}/../target/bench-data/sessions-{sessions}", env!("CARGO_MANIFEST_DIR"))));
-    let keys = PayloadKeys::from_configured(&base64::engine::general_purpose::STANDARD.encode([9u8; 32])).unwrap();
+    let dir = std::env::var("BENCH_DATA").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(format!("{}/../target/bench-data/sessions-{sessions}", env!("CARGO_MANIFEST_DIR")))
+    });
+    let keys =
+        PayloadKeys::from_configured(&base64::engine::general_purpose::STANDARD.encode([9u8; 32])).unwrap();
     let storage = open_or_seed(&dir, sessions, &keys).await;
     let engine = Engine::new(storage, keys, None, std::sync::Arc::new(SystemClock));
-    let owner = CurrentUser { id: 1, email: "bench@example.com".into(), display_name: "Bench".into(), role: Role::Owner };
+    let owner = CurrentUser {
+        id: 1,
+        email: "bench@example.com".into(),
+        display_name: "Bench".into(),
+        role: Role::Owner,
+    };
 
     let cases = cases(&engine, &owner).await;
     // One warm-up pass (printing anything slow as it goes), then three timed passes.
@@ -221,9 +266,14 @@ async fn main() {
     }
 
     let db = dir.join("roster.db");
-    let sample = roster::console_sessions::page(&engine, &owner, &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 3), None)
-        .await
-        .unwrap();
+    let sample = roster::console_sessions::page(
+        &engine,
+        &owner,
+        &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 3),
+        None,
+    )
+    .await
+    .unwrap();
     let email = sample.rows.iter().find_map(|row| row.user.as_ref().map(|user| user.email.clone())).unwrap();
     let fragment: String = email.chars().skip(3).take(9).collect();
     println!("\nthe same pages: Roster's list (best of 5) against the query written by hand in sqlite3 (best of 5):");
@@ -235,8 +285,14 @@ async fn main() {
             best = best.min(started.elapsed().as_secs_f64() * 1000.0);
         }
         match time_in_sqlite3(&db, &case.sql) {
-            Some(hand) => println!("  {:42} roster {best:7.2} ms   by hand {hand:7.2} ms   ratio {:.2}", case.name, best / hand),
-            None => println!("  {:42} roster {best:7.2} ms   by hand: sqlite3 not found", case.name),
+            Some(hand) => println!(
+                "  {:42} roster {best:7.2} ms   by hand {hand:7.2} ms   ratio {:.2}",
+                case.name,
+                best / hand
+            ),
+            None => {
+                println!("  {:42} roster {best:7.2} ms   by hand: the sqlite3 CLI did not answer", case.name)
+            }
         }
     }
 }

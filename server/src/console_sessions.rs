@@ -7,7 +7,7 @@ use app::ConsoleError;
 
 use crate::console_backend::{device_label, internal};
 use crate::engine::{Actor, Engine};
-use crate::storage::{ListQuery, SessionRow, SortColumn};
+use crate::storage::{ListQuery, SessionRow, SortColumn, StorageError};
 
 fn sort_column(key: SortKey) -> SortColumn {
     match key {
@@ -73,7 +73,16 @@ pub async fn page(
         limit: size,
         offset: (i64::from(query.page) - 1) * size,
     };
-    let listed = engine.storage.list_page(&storage_query).await.map_err(internal)?;
+    let listed = match engine.storage.list_page(&storage_query).await {
+        Ok(listed) => listed,
+        Err(StorageError::PageTooDeep(depth)) => {
+            return Err(ConsoleError::invalid(format!(
+            "Pages reach {} sessions from the first or the last. Search or filter to find the ones between.",
+            app::format::thousands(depth)
+        )))
+        }
+        Err(error) => return Err(internal(error)),
+    };
     let active_count = engine.storage.count_active_sessions().await.map_err(internal)?;
     let apps = engine.storage.app_slugs().await.map_err(internal)?;
     Ok(SessionPage {
@@ -85,6 +94,7 @@ pub async fn page(
         apps,
         now_ms: engine.now_ms(),
         can_revoke: user.role.ends_any_session(),
+        max_depth: crate::storage::MAX_PAGE_DEPTH,
     })
 }
 

@@ -2,7 +2,9 @@
 //! from indexes at a million sessions.
 //!
 //! - Without a search, the total comes from `session_counts` and the page is read in the sort column's index
-//!   (`sessions_by_*`); a page past the middle is read from the other end, so no page walks more than half.
+//!   (`sessions_by_*`); a page in the second half is read from the other end. Pages reach `MAX_PAGE_DEPTH` rows
+//!   from either end: deeper ones would walk hundreds of thousands of index entries, so they are refused and
+//!   the person is asked to search or filter (as search engines cap their result windows).
 //! - With a search, matches are counted up to `SEARCH_COUNT_CAP`. Up to the cap they are gathered through the
 //!   search indexes (users' trigram index, id and IP prefixes) and sorted; past it, the sort index is walked and
 //!   each row tested, which finds a page quickly because matches are dense.
@@ -15,6 +17,8 @@ use super::{DbKind, SessionRow, Storage, StorageError};
 
 /// Searches count their matches exactly up to this many; beyond it the total reads "more than".
 pub const SEARCH_COUNT_CAP: i64 = 10_000;
+/// How deep pages reach from the first and from the last row.
+pub const MAX_PAGE_DEPTH: i64 = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortColumn {
@@ -32,12 +36,16 @@ impl SortColumn {
         match self {
             SortColumn::User => ("sessions_by_user", ["s.user_sort", "s.status", "s.app_id", "s.user_id"]),
             SortColumn::App => ("sessions_by_app", ["s.app_sort", "s.status", "s.app_id", "s.user_id"]),
-            SortColumn::Created => ("sessions_by_created", ["s.created_at", "s.status", "s.app_id", "s.user_id"]),
+            SortColumn::Created => {
+                ("sessions_by_created", ["s.created_at", "s.status", "s.app_id", "s.user_id"])
+            }
             SortColumn::Expires => (
                 "sessions_by_expires",
                 ["COALESCE(s.expires_at, 9223372036854775807)", "s.status", "s.app_id", "s.user_id"],
             ),
-            SortColumn::Status => ("sessions_by_status", ["s.status", "s.created_at", "s.app_id", "s.user_id"]),
+            SortColumn::Status => {
+                ("sessions_by_status", ["s.status", "s.created_at", "s.app_id", "s.user_id"])
+            }
             SortColumn::LastActive => {
                 ("sessions_by_last_active", ["s.last_active_at", "s.status", "s.app_id", "s.user_id"])
             }
@@ -201,7 +209,12 @@ impl Storage {
             sql.push(&format!(" AND {plus}s.status = ")).text(status);
         }
         if let Some(slug) = query.app_slug {
-            sql.push(&format!(" AND {plus}s.app_id = (SELECT id FROM apps WHERE slug = ")).text(slug).push(")");
+            // The slug is repeated as `app_sort`, the app index's leading column: sorted by app, a filtered page
+            // is then a seek instead of a walk past every other app's sessions.
+            sql.push(&format!(" AND {plus}s.app_id = (SELECT id FROM apps WHERE slug = "))
+                .text(slug)
+                .push(&format!(") AND {plus}s.app_sort = "))
+                .text(slug);
         }
     }
 
@@ -273,6 +286,9 @@ impl Storage {
     ) -> Result<Vec<SessionRow>, StorageError> {
         if query.offset >= total || query.limit <= 0 {
             return Ok(Vec::new());
+        }
+        if query.offset > MAX_PAGE_DEPTH && total - query.offset - query.limit > MAX_PAGE_DEPTH {
+            return Err(StorageError::PageTooDeep(MAX_PAGE_DEPTH));
         }
         let from_end = total != i64::MAX && query.offset > total / 2;
         let (descending, limit, offset) = if from_end {

@@ -1,5 +1,6 @@
 //! The parts of a session shown both in the desktop table and on the phone cards.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::state::use_console;
@@ -11,14 +12,14 @@ pub fn UserCell(session: SessionView) -> impl IntoView {
     let state = use_console();
     let id = session.id.clone();
     let shown_id = move || if state.show_tokens.get() { id.clone() } else { short_id(&id) };
+    // `Either`, not `into_any()`: an erased view brings every render path into the WASM, used or not.
     let who = match session.user {
-        Some(user) => view! {
+        Some(user) => Either::Left(view! {
             <span class="user-name">{user.name}</span>
             <span class="badge role">{user.role.label()}</span>
             <span class="user-email">{user.email}</span>
-        }
-        .into_any(),
-        None => view! { <span class="user-name">"Guest"</span> }.into_any(),
+        }),
+        None => Either::Right(view! { <span class="user-name">"Guest"</span> }),
     };
     view! {
         <div class="user-cell">
@@ -34,13 +35,13 @@ pub fn UserCell(session: SessionView) -> impl IntoView {
 pub fn IpCell(session_id: String, ip: Option<String>) -> impl IntoView {
     let state = use_console();
     let Some(ip) = ip else {
-        return view! { <span class="muted">"Unknown IP"</span> }.into_any();
+        return Either::Left(view! { <span class="muted">"Unknown IP"</span> });
     };
     let shown = {
         let session_id = session_id.clone();
         Memo::new(move |_| state.revealed.with(|revealed| revealed.contains(&session_id)))
     };
-    view! {
+    Either::Right(view! {
         <button
             type="button"
             class="ip"
@@ -50,8 +51,7 @@ pub fn IpCell(session_id: String, ip: Option<String>) -> impl IntoView {
         >
             {move || if shown.get() { ip.clone() } else { mask_ip(&ip) }}
         </button>
-    }
-    .into_any()
+    })
 }
 
 #[component]
@@ -77,10 +77,10 @@ pub fn expires_text(expires_at_ms: Option<i64>) -> String {
 pub fn RevokeButton(session: SessionView) -> impl IntoView {
     let state = use_console();
     if !state.can_revoke || session.status != "active" {
-        return ().into_any();
+        return None;
     }
     let id = session.id.clone();
-    view! {
+    Some(view! {
         <ActionForm action=state.revoke attr:class="inline-form">
             <input type="hidden" name="session_id" value=id/>
             <button
@@ -94,6 +94,5 @@ pub fn RevokeButton(session: SessionView) -> impl IntoView {
                 "Revoke"
             </button>
         </ActionForm>
-    }
-    .into_any()
+    })
 }

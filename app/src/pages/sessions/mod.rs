@@ -72,6 +72,4 @@ fn ConsoleBody(page: Resource<Result<SessionPage, crate::ConsoleError>>) -> impl
         <cards::SessionCards data/>
         <pager::Pager data/>
     }
-    // Erased, so the server's render future stays within the compiler's type-depth limit.
-    .into_any()
 }

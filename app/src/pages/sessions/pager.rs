@@ -14,6 +14,15 @@ fn page_count(page: &SessionPage) -> u32 {
     u32::try_from(((page.total + size - 1) / size).max(1)).unwrap_or(u32::MAX)
 }
 
+/// Whether page `number` lies within `max_depth` rows of the first or the last row (the server refuses others).
+fn reachable(page: &SessionPage, number: u32) -> bool {
+    let size = i64::from(page.query.size);
+    let offset = (i64::from(number) - 1) * size;
+    number >= 1
+        && number <= page_count(page)
+        && (offset <= page.max_depth || page.total - offset - size <= page.max_depth)
+}
+
 fn summary(page: &SessionPage) -> String {
     let first = i64::from(page.query.page - 1) * i64::from(page.query.size);
     let total = if page.total_is_exact {
@@ -36,19 +45,30 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
     };
     let current = move || state.query.with(|query| query.page);
     let last = move || data.with(|page| page.as_ref().map_or(1, page_count));
-    let step = {
+    let can_open =
+        move |number: u32| data.with(|page| page.as_ref().is_some_and(|page| reachable(page, number)));
+    let open = {
         let go = go.clone();
-        move |delta: i64| {
+        move |number: u32| {
             let mut query = state.query.get_untracked();
-            query.page = (i64::from(query.page) + delta).clamp(1, i64::from(last())) as u32;
+            query.page = number;
             go(query);
         }
     };
-    let previous = {
-        let step = step.clone();
-        move |_: leptos::ev::MouseEvent| step(-1)
+    let first = {
+        let open = open.clone();
+        move |_: leptos::ev::MouseEvent| open(1)
     };
-    let next = move |_: leptos::ev::MouseEvent| step(1);
+    let previous = {
+        let open = open.clone();
+        move |_: leptos::ev::MouseEvent| open(current().saturating_sub(1).max(1))
+    };
+    let next = {
+        let open = open.clone();
+        move |_: leptos::ev::MouseEvent| open(current() + 1)
+    };
+    let to_last = move |_: leptos::ev::MouseEvent| open(last());
+    let too_deep = move || current() < last() && !can_open(current() + 1);
     let on_size = move |event| {
         let mut query = state.query.get_untracked();
         query.size = event_target_value(&event).parse().unwrap_or(query.size);
@@ -59,9 +79,14 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
             <span class="pager-summary" data-testid="pager-summary">
                 {move || data.with(|page| page.as_ref().map(summary))}
             </span>
-            <button type="button" class="button" disabled={move || current() <= 1} on:click=previous>"Previous page"</button>
+            <button type="button" class="button" disabled={move || current() <= 1} on:click=first>"First page"</button>
+            <button type="button" class="button" disabled={move || !can_open(current().saturating_sub(1))} on:click=previous>"Previous page"</button>
             <span class="pager-page">{move || format!("Page {} of {}", current(), thousands(i64::from(last())))}</span>
-            <button type="button" class="button" disabled={move || current() >= last()} on:click=next>"Next page"</button>
+            <button type="button" class="button" disabled={move || !can_open(current() + 1)} on:click=next>"Next page"</button>
+            <button type="button" class="button" disabled={move || current() >= last()} on:click=to_last>"Last page"</button>
+            <Show when=too_deep>
+                <span class="pager-hint">"Search or filter to see the sessions further in."</span>
+            </Show>
             <label class="filter">
                 "Rows per page"
                 <select on:change=on_size>

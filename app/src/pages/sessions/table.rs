@@ -15,8 +15,13 @@ pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
     let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
     let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
     view! {
-        // `data-answered-q`: the search the rows answer, for tests and the keystroke benchmark.
-        <div class="table-wrap session-table" data-answered-q=move || data.with(|page| page.as_ref().map(|page| page.query.q.clone()))>
+        // What the rows on screen answer (the search alone, and the whole view as its URL): for tests and the
+        // keystroke benchmark, which must not read rows that a newer request is about to replace.
+        <div
+            class="table-wrap session-table"
+            data-answered-q=move || data.with(|page| page.as_ref().map(|page| page.query.q.clone()))
+            data-answered=move || data.with(|page| page.as_ref().map(|page| page.query.to_url()))
+        >
             <table>
                 <thead>
                     <tr>

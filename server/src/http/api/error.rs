@@ -65,6 +65,9 @@ impl From<EngineError> for ApiError {
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }
+            error @ EngineError::Storage(StorageError::PageTooDeep(_)) => {
+                ApiError::invalid(error.to_string())
+            }
             EngineError::Storage(StorageError::AlreadyExists(what)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} already exists"))
             }
