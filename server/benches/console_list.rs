@@ -260,8 +260,9 @@ async fn main() {
         percentile(&all_ms, 0.95),
         all_ms[all_ms.len() - 1]
     );
-    println!("  slowest:");
-    for (ms, name) in slowest.iter().take(8) {
+    let over: Vec<&(f64, &str)> = slowest.iter().filter(|(ms, _)| *ms > 20.0).collect();
+    println!("  {} of {} timings over 20 ms; the slowest:", over.len(), all_ms.len());
+    for (ms, name) in slowest.iter().take(15) {
         println!("    {ms:7.2} ms  {name}");
     }
 

@@ -15,7 +15,7 @@ pub fn Header() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match auth.state().await {
                         AuthState::SignedIn(user) => {
-                            view! {
+                            Some(view! {
                                 <nav class="nav" aria-label="Main">
                                     {user.role.sees_all_sessions().then(|| view! { <A href="/sessions">"Sessions"</A> })}
                                     <A href="/my/sessions">"My sessions"</A>
@@ -27,10 +27,9 @@ pub fn Header() -> impl IntoView {
                                         <button type="submit" class="button secondary">"Sign out"</button>
                                     </ActionForm>
                                 </div>
-                            }
-                                .into_any()
+                            })
                         }
-                        _ => ().into_any(),
+                        _ => None,
                     }
                 })}
             </Suspense>

@@ -1,6 +1,7 @@
 //! The guard around every signed-in page: anonymous visitors go to `/login`, users whose role may not see the
 //! page go to their own landing page. The server functions check again; this only decides what to render.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -19,14 +20,14 @@ where
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
+                    // `EitherOf3`, not `into_any()`: erasing a whole page would bring every render path of it
+                    // into the WASM, used or not.
                     match auth.state().await {
-                        AuthState::SignedIn(user) if allow(user.role) => children(user).into_any(),
-                        AuthState::SignedIn(user) => {
-                            view! { <Redirect path=user.role.landing_page()/> }.into_any()
-                        }
-                        AuthState::Anonymous => view! { <Redirect path="/login"/> }.into_any(),
+                        AuthState::SignedIn(user) if allow(user.role) => EitherOf3::A(children(user)),
+                        AuthState::SignedIn(user) => EitherOf3::B(view! { <Redirect path=user.role.landing_page()/> }),
+                        AuthState::Anonymous => EitherOf3::B(view! { <Redirect path="/login"/> }),
                         AuthState::Failed(error) => {
-                            view! { <p role="alert" class="form-error">{error.to_string()}</p> }.into_any()
+                            EitherOf3::C(view! { <p role="alert" class="form-error">{error.to_string()}</p> })
                         }
                     }
                 })

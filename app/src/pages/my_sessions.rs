@@ -1,5 +1,6 @@
 //! `/my/sessions`: the signed-in user's own sessions, the current one marked "This device".
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,8 +27,8 @@ fn OwnSessions() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
-                        Ok(list) => view! { <OwnSessionList sessions=list/> }.into_any(),
-                        Err(error) => view! { <p role="alert" class="form-error">{error.to_string()}</p> }.into_any(),
+                        Ok(list) => Either::Left(view! { <OwnSessionList sessions=list/> }),
+                        Err(error) => Either::Right(view! { <p role="alert" class="form-error">{error.to_string()}</p> }),
                     }
                 })}
             </Suspense>
@@ -38,9 +39,9 @@ fn OwnSessions() -> impl IntoView {
 #[component]
 fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
     if sessions.is_empty() {
-        return view! { <p>"No active sessions."</p> }.into_any();
+        return Either::Left(view! { <p>"No active sessions."</p> });
     }
-    view! {
+    Either::Right(view! {
         <ul class="cards" aria-label="Your sessions">
             {sessions
                 .into_iter()
@@ -68,6 +69,5 @@ fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
-    }
-    .into_any()
+    })
 }

@@ -22,6 +22,10 @@ CREATE INDEX sessions_by_expires ON sessions ((COALESCE(expires_at, 922337203685
 CREATE INDEX sessions_by_user ON sessions (user_sort, status, app_id, user_id, id);
 CREATE INDEX sessions_by_app ON sessions (app_sort, status, app_id, user_id, id);
 CREATE INDEX sessions_by_status ON sessions (status, created_at, app_id, user_id, id);
+CREATE INDEX sessions_by_status_last_active ON sessions (status, last_active_at, app_id, user_id, id);
+CREATE INDEX sessions_by_status_expires ON sessions (status, (COALESCE(expires_at, 9223372036854775807)), app_id, user_id, id);
+CREATE INDEX sessions_by_status_user ON sessions (status, user_sort, app_id, user_id, id);
+CREATE INDEX sessions_by_status_app ON sessions (status, app_sort, app_id, user_id, id);
 CREATE INDEX sessions_ip ON sessions (ip);
 CREATE INDEX users_name_lower ON users (lower(display_name));
 

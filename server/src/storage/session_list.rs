@@ -299,7 +299,14 @@ impl Storage {
         };
         let order = self.order_by(query.sort, descending);
         let key = self.row_key();
-        let (index, _) = query.sort.index();
+        let index = match (query.status, query.sort) {
+            (Some(_), SortColumn::LastActive) => "sessions_by_status_last_active",
+            (Some(_), SortColumn::Expires) => "sessions_by_status_expires",
+            (Some(_), SortColumn::User) => "sessions_by_status_user",
+            (Some(_), SortColumn::App) => "sessions_by_status_app",
+            (Some(_), SortColumn::Created) => "sessions_by_status",
+            _ => query.sort.index().0,
+        };
         let mut sql = Sql::default();
         sql.push(&format!("SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM sessions s "));
         if self.kind == DbKind::Sqlite {

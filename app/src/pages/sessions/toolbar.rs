@@ -12,7 +12,7 @@ use crate::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 
 /// Typing waits this long for the next key before it asks the server.
 #[cfg(feature = "hydrate")]
-const SEARCH_DEBOUNCE_MS: u32 = 120;
+const SEARCH_DEBOUNCE_MS: u32 = 40;
 
 #[component]
 pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
