@@ -74,4 +74,5 @@ on_both_databases!(
     search_matches_emails_names_ids_ips_apps_and_status,
     a_broad_search_is_capped_and_still_sorted,
     counts_follow_creates_and_kill_all_keeps_one,
+    pages_reach_the_window_from_either_end_and_no_deeper,
 );

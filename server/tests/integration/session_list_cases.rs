@@ -3,7 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use roster::storage::{AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, SEARCH_COUNT_CAP};
+use roster::storage::{
+    AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError, MAX_PAGE_DEPTH,
+    SEARCH_COUNT_CAP,
+};
 
 use crate::support::{TestDb, START_MS};
 
@@ -208,4 +211,23 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     let kept = db.storage.session_by_id(&keep.id).await.unwrap().unwrap();
     assert_eq!(kept.status, "active");
     assert!(db.storage.verify_audit_chain().await.unwrap().is_ok());
+}
+
+pub async fn pages_reach_the_window_from_either_end_and_no_deeper(db: &TestDb) {
+    seed(db, 20_300).await;
+    let mut q = query(SortColumn::Created, true);
+    q.offset = MAX_PAGE_DEPTH;
+    assert_eq!(
+        db.storage.list_page(&q).await.unwrap().rows.len(),
+        100,
+        "as deep as the window from the start"
+    );
+    q.offset = 20_300 - MAX_PAGE_DEPTH - 100;
+    let from_end = db.storage.list_page(&q).await.unwrap();
+    assert_eq!(from_end.rows.len(), 100, "as deep as the window from the end");
+    q.offset = MAX_PAGE_DEPTH + 50;
+    assert!(
+        matches!(db.storage.list_page(&q).await, Err(StorageError::PageTooDeep(depth)) if depth == MAX_PAGE_DEPTH),
+        "a page between the two windows is refused"
+    );
 }
