@@ -3,11 +3,18 @@
 use leptos::prelude::*;
 
 use super::cells::{expires_text, IpCell, LastActive, RevokeButton, UserCell};
+use super::state::{use_console, Layout};
 use crate::model::{SessionPage, SessionView};
 
 #[component]
 pub fn SessionCards(data: Memo<Option<SessionPage>>) -> impl IntoView {
-    let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
+    let state = use_console();
+    let rows = move || {
+        if state.layout.get() == Layout::Table {
+            return Vec::new();
+        }
+        data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default())
+    };
     let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
     view! {
         <ul class="session-cards" aria-label="Sessions">

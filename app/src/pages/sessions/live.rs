@@ -27,6 +27,29 @@ pub fn refresh_every_moment() {
     let _ = use_console;
 }
 
+/// The phone layout's breakpoint, as in the stylesheet.
+#[cfg(feature = "hydrate")]
+const PHONE_MAX_WIDTH: f64 = 767.0;
+
+/// Follows the window's width: below the breakpoint only the cards get rows, above it only the table.
+pub fn follow_layout() {
+    #[cfg(feature = "hydrate")]
+    {
+        use super::state::Layout;
+        let state = use_console();
+        let measure = move || {
+            let width = window().inner_width().ok().and_then(|width| width.as_f64()).unwrap_or(1024.0);
+            let layout = if width <= PHONE_MAX_WIDTH { Layout::Cards } else { Layout::Table };
+            if state.layout.get_untracked() != layout {
+                state.layout.set(layout);
+            }
+        };
+        Effect::new(move |_| measure());
+        let handle = window_event_listener(leptos::ev::resize, move |_| measure());
+        on_cleanup(move || handle.remove());
+    }
+}
+
 /// `/` focuses `input` unless the person is typing somewhere already.
 pub fn slash_focuses(input: NodeRef<leptos::html::Input>) {
     let handle = window_event_listener(leptos::ev::keydown, move |event| {

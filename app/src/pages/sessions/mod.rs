@@ -57,6 +57,7 @@ fn ConsoleBody(page: Resource<Result<SessionPage, crate::ConsoleError>>) -> impl
     let data = Memo::new(move |_| page.get().and_then(Result::ok));
     let error = move || page.get().and_then(Result::err);
     live::refresh_every_moment();
+    live::follow_layout();
     let state = state::use_console();
     Effect::new(move |_| {
         if let Some(page) = data.get() {

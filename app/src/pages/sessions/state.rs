@@ -10,6 +10,15 @@ use crate::api::sessions::revoke::RevokeSession;
 use crate::model::SessionView;
 use crate::session_query::SessionQuery;
 
+/// Which of the two layouts gets rows. The server renders both (CSS shows one), since it cannot know the
+/// screen; once in the browser, only the one on screen is kept up to date, which halves the work per refresh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Both,
+    Table,
+    Cards,
+}
+
 #[derive(Clone, Copy)]
 pub struct ConsoleState {
     pub query: Memo<SessionQuery>,
@@ -22,6 +31,7 @@ pub struct ConsoleState {
     pub revoke_target: RwSignal<Option<SessionView>>,
     pub kill_all_open: RwSignal<bool>,
     pub toast: RwSignal<Option<String>>,
+    pub layout: RwSignal<Layout>,
     /// From the latest page, for the dialogs (which open only in the browser).
     pub active_count: RwSignal<i64>,
     pub now_ms: RwSignal<i64>,
@@ -40,6 +50,7 @@ impl ConsoleState {
             revoke_target: RwSignal::new(None),
             kill_all_open: RwSignal::new(false),
             toast: RwSignal::new(None),
+            layout: RwSignal::new(Layout::Both),
             active_count: RwSignal::new(0),
             now_ms: RwSignal::new(0),
             revoke: ServerAction::new(),

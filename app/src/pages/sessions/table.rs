@@ -5,14 +5,20 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use super::cells::{expires_text, IpCell, LastActive, RevokeButton, StatusCell, UserCell};
-use super::state::use_console;
+use super::state::{use_console, Layout};
 use crate::format::utc_minutes;
 use crate::model::{SessionPage, SessionView};
 use crate::session_query::{Direction, SortKey};
 
 #[component]
 pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
-    let rows = move || data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default());
+    let state = use_console();
+    let rows = move || {
+        if state.layout.get() == Layout::Cards {
+            return Vec::new();
+        }
+        data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default())
+    };
     let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
     view! {
         // What the rows on screen answer (the search alone, and the whole view as its URL): for tests and the
