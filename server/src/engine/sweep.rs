@@ -5,6 +5,10 @@ use std::time::Duration;
 use super::Engine;
 
 const BATCH: i64 = 500;
+/// Between full batches the sweep lets go of the write lock for a moment: on SQLite a backlog of expiries
+/// (a server that was stopped for an hour) would otherwise take the lock back at once, batch after batch, and
+/// sign-ins and revocations would wait out the busy timeout and fail.
+const PAUSE_BETWEEN_BATCHES: Duration = Duration::from_millis(20);
 
 impl Engine {
     /// Expires every session whose deadline has passed, in batches; returns how many.
@@ -16,6 +20,7 @@ impl Engine {
             if (done as i64) < BATCH {
                 return Ok(total);
             }
+            tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
         }
     }
 }
@@ -23,6 +28,8 @@ impl Engine {
 pub fn spawn_expiry_sweep(engine: Engine, period: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(period);
+        // After a long sweep, carry on from now rather than firing every missed tick at once.
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
             match engine.expire_due().await {
