@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use super::Engine;
 
-const BATCH: i64 = 500;
+/// Small enough that one batch holds the write lock briefly: expiring a session rewrites its entry in every
+/// sort index.
+const BATCH: i64 = 100;
 /// Between full batches the sweep lets go of the write lock for a moment: on SQLite a backlog of expiries
 /// (a server that was stopped for an hour) would otherwise take the lock back at once, batch after batch, and
 /// sign-ins and revocations would wait out the busy timeout and fail.
