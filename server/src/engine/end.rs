@@ -56,6 +56,22 @@ impl Actor {
             _ => None,
         }
     }
+
+    /// How a session this actor ends is recorded on the session row.
+    fn ending<'a>(&self, status: &'static str, reason: &'a str, now_ms: i64) -> SessionEnd<'a> {
+        SessionEnd { status, ended_by: self.ended_by(), ended_by_user_id: self.user_id(), reason, now_ms }
+    }
+
+    /// The audit record of this actor's action.
+    fn audit(
+        &self,
+        action: &'static str,
+        target: Option<String>,
+        reason: Option<String>,
+        at_ms: i64,
+    ) -> AuditEvent {
+        AuditEvent { at_ms, actor: self.audit_name(), action, target, reason, ip: self.ip() }
+    }
 }
 
 impl Engine {
@@ -68,23 +84,10 @@ impl Engine {
         reason: &str,
     ) -> Result<bool, EngineError> {
         let now_ms = self.now_ms();
-        let end = SessionEnd {
-            status,
-            ended_by: actor.ended_by(),
-            ended_by_user_id: actor.user_id(),
-            reason,
-            now_ms,
-        };
         let action = if status == "expired" { "session.expired" } else { "session.revoked" };
-        let audit = AuditEvent {
-            at_ms: now_ms,
-            actor: actor.audit_name(),
-            action,
-            target: Some(format!("session:{session_id}")),
-            reason: Some(reason.to_string()),
-            ip: actor.ip(),
-        };
-        Ok(self.storage.end_session(session_id, &end, &audit).await?)
+        let target = Some(format!("session:{session_id}"));
+        let audit = actor.audit(action, target, Some(reason.to_string()), now_ms);
+        Ok(self.storage.end_session(session_id, &actor.ending(status, reason, now_ms), &audit).await?)
     }
 
     /// Revokes every active session of a user; returns the ids it ended.
@@ -95,21 +98,8 @@ impl Engine {
         reason: &str,
     ) -> Result<Vec<String>, EngineError> {
         let now_ms = self.now_ms();
-        let end = SessionEnd {
-            status: "revoked",
-            ended_by: actor.ended_by(),
-            ended_by_user_id: actor.user_id(),
-            reason,
-            now_ms,
-        };
-        let audit = AuditEvent {
-            at_ms: now_ms,
-            actor: actor.audit_name(),
-            action: "session.revoked",
-            target: None,
-            reason: Some(reason.to_string()),
-            ip: actor.ip(),
-        };
+        let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
+        let end = actor.ending("revoked", reason, now_ms);
         Ok(self.storage.end_sessions_of_user(user_id, &end, &audit).await?)
     }
 
@@ -122,21 +112,8 @@ impl Engine {
         reason: &str,
     ) -> Result<u64, EngineError> {
         let now_ms = self.now_ms();
-        let end = SessionEnd {
-            status: "revoked",
-            ended_by: actor.ended_by(),
-            ended_by_user_id: actor.user_id(),
-            reason,
-            now_ms,
-        };
-        let audit = AuditEvent {
-            at_ms: now_ms,
-            actor: actor.audit_name(),
-            action: "sessions.revoked_all",
-            target: None,
-            reason: None,
-            ip: actor.ip(),
-        };
+        let audit = actor.audit("sessions.revoked_all", None, None, now_ms);
+        let end = actor.ending("revoked", reason, now_ms);
         Ok(self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?)
     }
 }

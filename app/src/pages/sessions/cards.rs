@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::cells::{expires_text, IpCell, LastActive, RevokeButton, UserCell};
+use super::cells::{IpCell, LastActive, RevokeButton, UserCell};
 use super::state::{use_console, Layout};
+use crate::format::utc_minutes;
 use crate::model::{SessionPage, SessionView};
 
 #[component]
@@ -41,7 +42,7 @@ fn SessionCard(session: SessionView, now_ms: i64) -> impl IntoView {
                 <dt>"Last active"</dt>
                 <dd><LastActive now_ms at_ms=session.last_active_at_ms/></dd>
                 <dt>"Expires"</dt>
-                <dd>{expires_text(session.expires_at_ms)}</dd>
+                <dd>{utc_minutes(session.expires_at_ms)}</dd>
             </dl>
             <div class="card-actions"><RevokeButton session=session.clone()/></div>
         </li>

@@ -68,10 +68,6 @@ pub fn LastActive(now_ms: i64, at_ms: i64) -> impl IntoView {
     view! { <time title=utc_minutes(Some(at_ms))>{time_ago(now_ms, at_ms)}</time> }
 }
 
-pub fn expires_text(expires_at_ms: Option<i64>) -> String {
-    utc_minutes(expires_at_ms)
-}
-
 /// Revoke: a plain form post before the script loads; once it has, a confirm dialog first.
 #[component]
 pub fn RevokeButton(session: SessionView) -> impl IntoView {

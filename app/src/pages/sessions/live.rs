@@ -3,8 +3,6 @@
 
 use leptos::prelude::*;
 
-use super::state::use_console;
-
 /// How often the page asks for its data again; DESIGN promises changes within 2 seconds.
 #[cfg(feature = "hydrate")]
 const REFRESH_EVERY_MS: u32 = 1_500;
@@ -12,7 +10,7 @@ const REFRESH_EVERY_MS: u32 = 1_500;
 pub fn refresh_every_moment() {
     #[cfg(feature = "hydrate")]
     {
-        let state = use_console();
+        let state = super::state::use_console();
         let timer = gloo_timers::callback::Interval::new(REFRESH_EVERY_MS, move || {
             // A hidden tab does not poll; it catches up when shown again.
             if !document().hidden() {
@@ -23,8 +21,6 @@ pub fn refresh_every_moment() {
         let timer = StoredValue::new_local(Some(timer));
         on_cleanup(move || timer.update_value(|timer| drop(timer.take())));
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = use_console;
 }
 
 /// The phone layout's breakpoint, as in the stylesheet.
@@ -36,7 +32,7 @@ pub fn follow_layout() {
     #[cfg(feature = "hydrate")]
     {
         use super::state::Layout;
-        let state = use_console();
+        let state = super::state::use_console();
         let measure = move || {
             let width = window().inner_width().ok().and_then(|width| width.as_f64()).unwrap_or(1024.0);
             let layout = if width <= PHONE_MAX_WIDTH { Layout::Cards } else { Layout::Table };
