@@ -8,6 +8,7 @@ use tower_sessions::Session;
 
 use crate::error::ConsoleError;
 use crate::model::{CurrentUser, OwnSessionView, Role, SessionPage};
+use crate::session_detail::{ExportFormat, RevealedPayload, SessionDetail, TtlChange};
 use crate::session_query::SessionQuery;
 
 /// Keys of the console session's data, shared by the server functions that write them and the session store
@@ -77,6 +78,39 @@ pub trait ConsoleBackend: Send + Sync + 'static {
         current: Option<tower_sessions::session::Id>,
         client: &ClientInfo,
     ) -> Result<u64, ConsoleError>;
+
+    /// One session in full, without its payload.
+    async fn session_detail(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+    ) -> Result<SessionDetail, ConsoleError>;
+
+    /// Decrypts a session's payload, after writing the audit event that says who read it.
+    async fn reveal_payload(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<RevealedPayload, ConsoleError>;
+
+    /// Sets an active session's expiry within the policy, audited; returns the new expiry.
+    async fn update_ttl(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        change: &TtlChange,
+        client: &ClientInfo,
+    ) -> Result<Option<i64>, ConsoleError>;
+
+    /// The export file of the page `query` shows, audited with the sessions whose payloads it decrypted.
+    async fn export_page(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        format: ExportFormat,
+        client: &ClientInfo,
+    ) -> Result<String, ConsoleError>;
 }
 
 pub type Backend = Arc<dyn ConsoleBackend>;

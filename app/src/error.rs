@@ -27,6 +27,9 @@ pub enum ConsoleError {
     /// The real cause is logged on the server under the same reference.
     #[error("Roster could not complete the request (reference {reference}). Try again; if it keeps failing, give the reference to your operator.")]
     Internal { reference: String },
+    /// The database stayed busy past its timeout: nothing was changed, and a retry usually succeeds.
+    #[error("Roster is busy right now and changed nothing. Try again in a moment.")]
+    Busy,
     #[error("Roster could not be reached: {0}")]
     Transport(String),
 }
@@ -39,6 +42,7 @@ impl ConsoleError {
             Self::LockedOut { .. } => 429,
             Self::InvalidInput(_) => 400,
             Self::Internal { .. } => 500,
+            Self::Busy => 503,
             Self::Transport(_) => 502,
         }
     }

@@ -16,6 +16,15 @@ pub fn utc_minutes(ms: Option<i64>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// `2026-11-22T10:31`: what a `datetime-local` input holds, here always in UTC.
+pub fn utc_input(ms: i64) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|time| time.format(&format).ok())
+        .unwrap_or_default()
+}
+
 /// "Active now", "5 minutes ago", "2 hours ago", "3 days ago": how long since `at_ms`, as of `now_ms`.
 pub fn time_ago(now_ms: i64, at_ms: i64) -> String {
     let minutes = (now_ms - at_ms).max(0) / 60_000;

@@ -6,11 +6,13 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod format;
 pub mod model;
 pub mod pages;
+pub mod session_detail;
 pub mod session_query;
 
 use leptos::prelude::*;

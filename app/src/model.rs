@@ -50,8 +50,13 @@ impl Role {
         matches!(self, Role::Owner | Role::Admin | Role::BillingManager)
     }
 
-    /// Owners and admins end other people's sessions; billing managers only look.
+    /// Owners and admins end other people's sessions and change their expiry; billing managers only look.
     pub fn ends_any_session(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// Owners and admins may decrypt sessions' payloads (revealed or exported, always audited).
+    pub fn reads_payloads(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)
     }
 }

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -60,7 +61,7 @@ export function appKey(port: number): string {
 export async function createSession(
   request: APIRequestContext,
   port: number,
-  user: { email: string; name: string; ip?: string },
+  user: { email: string; name: string; ip?: string; payload?: Record<string, unknown> },
 ): Promise<{ id: string; token: string }> {
   const response = await request.post(`http://127.0.0.1:${port}/api/v1/sessions`, {
     headers: { Authorization: `Bearer ${appKey(port)}` },
@@ -69,7 +70,7 @@ export async function createSession(
       userName: user.name,
       ip: user.ip ?? '203.0.113.77',
       userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
-      payload: { plan: 'pro', theme: 'dark' },
+      payload: user.payload ?? { plan: 'pro', theme: 'dark' },
     },
   });
   if (response.status() !== 201) {
@@ -90,4 +91,33 @@ export async function validateStatus(request: APIRequestContext, port: number, t
 /** A name no other test uses, so a search finds exactly this test's sessions. */
 export function unique(testInfo: TestInfo, label: string): string {
   return `${label}${testInfo.project.name}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Audit events of one action and target on the server at `port`, read from its database as an operator would. */
+export function auditCount(port: number, action: string, target: string): number {
+  const db = path.join(__dirname, '..', '.data', String(port), 'roster.db');
+  const sql = `SELECT COUNT(*) FROM audit_events WHERE action = '${action}' AND target = '${target}'`;
+  return Number(execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim());
+}
+
+/** Signs the owner in on the main server and waits for the hydrated Sessions page. */
+export async function openConsole(page: Page, testInfo: TestInfo, url = '/sessions') {
+  await signIn(page, testInfo, 'owner@example.com');
+  await expect(page).toHaveURL(/\/sessions$/);
+  if (url !== '/sessions') {
+    await page.goto(url);
+  }
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Sessions', exact: true })).toBeVisible();
+}
+
+export const rows = (page: Page) => visible(page.locator('[data-session-id]'));
+
+/** Waits until the rows on screen answer a view whose URL matches `url`. */
+export async function answered(page: Page, url: RegExp) {
+  await expect(page.locator('.session-table')).toHaveAttribute('data-answered', url);
+}
+
+export async function search(page: Page, text: string) {
+  await page.getByRole('searchbox', { name: 'Search sessions' }).fill(text);
 }

@@ -1,27 +1,5 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { createSession, hydrated, press, signIn, unique, validateStatus, visible } from './helpers';
-
-/** Signs the owner in on the main server and waits for the hydrated Sessions page. */
-async function openConsole(page: Page, testInfo: TestInfo, path = '/sessions') {
-  await signIn(page, testInfo, 'owner@example.com');
-  await expect(page).toHaveURL(/\/sessions$/);
-  if (path !== '/sessions') {
-    await page.goto(path);
-  }
-  await hydrated(page);
-  await expect(page.getByRole('heading', { name: 'Sessions', exact: true })).toBeVisible();
-}
-
-const rows = (page: Page) => visible(page.locator('[data-session-id]'));
-
-/** Waits until the rows on screen answer a view whose URL matches `url`. */
-async function answered(page: Page, url: RegExp) {
-  await expect(page.locator('.session-table')).toHaveAttribute('data-answered', url);
-}
-
-async function search(page: Page, text: string) {
-  await page.getByRole('searchbox', { name: 'Search sessions' }).fill(text);
-}
+import { expect, test } from '@playwright/test';
+import { answered, createSession, hydrated, openConsole, press, rows, search, signIn, unique, validateStatus } from './helpers';
 
 test('search narrows the rows as you type, in the URL', async ({ page, request }, testInfo) => {
   const name = unique(testInfo, 'zed');

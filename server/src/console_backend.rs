@@ -4,17 +4,18 @@ use async_trait::async_trait;
 
 use app::backend::{ClientInfo, ConsoleBackend};
 use app::model::{CurrentUser, OwnSessionView, Role, SessionPage};
+use app::session_detail::{ExportFormat, RevealedPayload, SessionDetail, TtlChange};
 use app::session_query::SessionQuery;
 use app::ConsoleError;
 
 use crate::clock::SharedClock;
-use crate::console_sessions;
 use crate::console_store::token_hash;
 use crate::engine::Engine;
 use crate::passwords::verify_password;
 use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
 use crate::secrets::{new_error_reference, Secret};
 use crate::storage::{AuditEvent, SessionRow, Storage, UserRow};
+use crate::{console_detail, console_export, console_sessions};
 
 pub struct StorageBackend {
     engine: Engine,
@@ -39,8 +40,16 @@ impl StorageBackend {
     }
 }
 
-/// Logs the real cause under a reference and gives the person a message with that reference.
-pub fn internal(cause: impl std::fmt::Display) -> ConsoleError {
+/// Logs the real cause under a reference and gives the person a message with that reference; a busy database
+/// is told as such, since a retry helps there.
+pub fn internal(cause: impl std::fmt::Display + 'static) -> ConsoleError {
+    let any = &cause as &dyn std::any::Any;
+    let busy = any.downcast_ref::<crate::storage::StorageError>().is_some_and(|error| error.is_busy())
+        || any.downcast_ref::<crate::engine::EngineError>().is_some_and(|error| error.is_busy());
+    if busy {
+        tracing::warn!("the database was busy: {cause}");
+        return ConsoleError::Busy;
+    }
     let reference = new_error_reference();
     tracing::error!(%reference, "{cause}");
     ConsoleError::Internal { reference }
@@ -201,6 +210,43 @@ impl ConsoleBackend for StorageBackend {
             client.ip.as_deref(),
         )
         .await
+    }
+
+    async fn session_detail(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+    ) -> Result<SessionDetail, ConsoleError> {
+        console_detail::detail(&self.engine, user, session_id).await
+    }
+
+    async fn reveal_payload(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<RevealedPayload, ConsoleError> {
+        console_detail::reveal(&self.engine, user, session_id, client).await
+    }
+
+    async fn update_ttl(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        change: &TtlChange,
+        client: &ClientInfo,
+    ) -> Result<Option<i64>, ConsoleError> {
+        console_detail::update_ttl(&self.engine, user, session_id, change, client).await
+    }
+
+    async fn export_page(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        format: ExportFormat,
+        client: &ClientInfo,
+    ) -> Result<String, ConsoleError> {
+        console_export::export_page(&self.engine, user, query, format, client).await
     }
 }
 

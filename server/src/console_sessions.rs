@@ -7,7 +7,7 @@ use app::ConsoleError;
 
 use crate::console_backend::{device_label, internal};
 use crate::engine::{Actor, Engine};
-use crate::storage::{ListQuery, SessionRow, SortColumn, StorageError};
+use crate::storage::{ListPage, ListQuery, SessionRow, SortColumn, StorageError};
 
 fn sort_column(key: SortKey) -> SortColumn {
     match key {
@@ -20,7 +20,7 @@ fn sort_column(key: SortKey) -> SortColumn {
     }
 }
 
-fn location(row: &SessionRow) -> Option<String> {
+pub fn location(row: &SessionRow) -> Option<String> {
     match (&row.city, &row.country) {
         (Some(city), Some(country)) => Some(format!("{city}, {country}")),
         (None, Some(country)) => Some(country.clone()),
@@ -29,13 +29,18 @@ fn location(row: &SessionRow) -> Option<String> {
     }
 }
 
-fn view(row: SessionRow, current_hash: Option<&[u8]>) -> SessionView {
-    let user = match (&row.user_email, &row.user_name, row.user_role.as_deref().and_then(Role::parse)) {
+/// The session's user as the console shows them; None for a guest.
+pub fn session_user(row: &SessionRow) -> Option<SessionUser> {
+    match (&row.user_email, &row.user_name, row.user_role.as_deref().and_then(Role::parse)) {
         (Some(email), Some(name), Some(role)) => {
             Some(SessionUser { email: email.clone(), name: name.clone(), role })
         }
         _ => None,
-    };
+    }
+}
+
+fn view(row: SessionRow, current_hash: Option<&[u8]>) -> SessionView {
+    let user = session_user(&row);
     SessionView {
         is_current: current_hash == Some(row.token_hash.as_slice()),
         device: device_label(&row),
@@ -53,12 +58,8 @@ fn view(row: SessionRow, current_hash: Option<&[u8]>) -> SessionView {
     }
 }
 
-pub async fn page(
-    engine: &Engine,
-    user: &CurrentUser,
-    query: &SessionQuery,
-    current_hash: Option<Vec<u8>>,
-) -> Result<SessionPage, ConsoleError> {
+/// The rows and total of the page `query` names, exactly as the table shows them.
+pub async fn listed(engine: &Engine, query: &SessionQuery) -> Result<ListPage, ConsoleError> {
     let search = query.q.trim();
     let size = i64::from(query.size);
     let storage_query = ListQuery {
@@ -73,16 +74,23 @@ pub async fn page(
         limit: size,
         offset: (i64::from(query.page) - 1) * size,
     };
-    let listed = match engine.storage.list_page(&storage_query).await {
-        Ok(listed) => listed,
-        Err(StorageError::PageTooDeep(depth)) => {
-            return Err(ConsoleError::invalid(format!(
+    match engine.storage.list_page(&storage_query).await {
+        Ok(listed) => Ok(listed),
+        Err(StorageError::PageTooDeep(depth)) => Err(ConsoleError::invalid(format!(
             "Pages reach {} sessions from the first or the last. Search or filter to find the ones between.",
             app::format::thousands(depth)
-        )))
-        }
-        Err(error) => return Err(internal(error)),
-    };
+        ))),
+        Err(error) => Err(internal(error)),
+    }
+}
+
+pub async fn page(
+    engine: &Engine,
+    user: &CurrentUser,
+    query: &SessionQuery,
+    current_hash: Option<Vec<u8>>,
+) -> Result<SessionPage, ConsoleError> {
+    let listed = listed(engine, query).await?;
     let active_count = engine.storage.count_active_sessions().await.map_err(internal)?;
     let apps = engine.storage.app_slugs().await.map_err(internal)?;
     Ok(SessionPage {
@@ -98,7 +106,7 @@ pub async fn page(
     })
 }
 
-fn console_actor(user: &CurrentUser, ip: Option<&str>) -> Actor {
+pub fn console_actor(user: &CurrentUser, ip: Option<&str>) -> Actor {
     Actor::User { id: user.id, ip: ip.map(str::to_string) }
 }
 

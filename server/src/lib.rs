@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod clock;
 pub mod console_backend;
+pub mod console_detail;
+pub mod console_export;
 pub mod console_sessions;
 pub mod console_store;
 pub mod demo;

@@ -42,6 +42,10 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    pub fn is_busy(&self) -> bool {
+        matches!(self, EngineError::Storage(error) if error.is_busy())
+    }
+
     pub fn invalid(message: impl Into<String>) -> EngineError {
         EngineError::InvalidInput(message.into())
     }

@@ -11,6 +11,8 @@ pub struct SessionRow {
     pub token_hash: Vec<u8>,
     pub app_id: i64,
     pub app_slug: String,
+    pub app_name: String,
+    pub app_max_payload_bytes: i64,
     pub user_id: Option<i64>,
     pub user_email: Option<String>,
     pub user_name: Option<String>,
@@ -47,7 +49,8 @@ pub struct SessionRow {
 }
 
 /// Spliced into queries as constants, never with caller input (hence `AssertSqlSafe`).
-pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS app_slug, s.user_id,
+pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS app_slug, a.name AS app_name,
+     a.max_payload_bytes AS app_max_payload_bytes, s.user_id,
      u.email AS user_email, u.display_name AS user_name, u.role AS user_role, u.external_id AS user_external_id,
      s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
      s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
@@ -249,6 +252,39 @@ impl Storage {
         Ok(changed)
     }
 
+    /// Sets an active session's absolute expiry (`None`: no expiry; the idle timeout still applies) and moves
+    /// its deadline to match, with the audit record in the same transaction. False when it is not active.
+    pub async fn set_session_expiry(
+        &self,
+        id: &str,
+        expires_at_ms: Option<i64>,
+        now_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE sessions SET expires_at = $1, payload_expires_at = $1, updated_at = $2,
+                 deadline_at = CASE WHEN idle_timeout_secs IS NULL THEN $1
+                     WHEN $1 IS NOT NULL AND $1 < last_active_at + idle_timeout_secs * 1000 THEN $1
+                     ELSE last_active_at + idle_timeout_secs * 1000 END
+             WHERE id = $3 AND status = 'active'",
+        )
+        .bind(expires_at_ms)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            self.append_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        // Validations cache a session's deadline.
+        self.bump_generation();
+        Ok(changed)
+    }
+
     /// Ends an active session and destroys its payload, with the audit record in the same transaction.
     /// Returns false (and records nothing) when the session had already ended.
     pub async fn end_session(
@@ -409,9 +445,18 @@ impl Storage {
         Ok(())
     }
 
-    /// Marks up to `batch` sessions whose deadline has passed as expired, each with its audit record;
-    /// returns how many. Uses the (status, deadline_at) index: never a scan of all sessions.
-    pub async fn expire_due_sessions(&self, now_ms: i64, batch: i64) -> Result<usize, StorageError> {
+    /// Marks sessions whose deadline has passed as expired, each with its audit record, in one transaction
+    /// that stops after `batch` sessions or once `budget` has been spent, whichever comes first: expiring a
+    /// session rewrites its entry in every sort index, and on a cold cache that can take milliseconds each,
+    /// while every other writer waits. Returns how many it expired and whether more are due.
+    /// Uses the (status, deadline_at) index: never a scan of all sessions.
+    pub async fn expire_due_sessions(
+        &self,
+        now_ms: i64,
+        batch: i64,
+        budget: std::time::Duration,
+    ) -> Result<(usize, bool), StorageError> {
+        let started = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
         let due: Vec<(String, Option<i64>)> = sqlx::query_as(
             "SELECT id, expires_at FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
@@ -420,7 +465,11 @@ impl Storage {
         .bind(batch)
         .fetch_all(&mut *tx)
         .await?;
+        let mut expired = 0;
         for (id, expires_at) in &due {
+            if expired > 0 && started.elapsed() >= budget {
+                break;
+            }
             let reason = if expires_at.is_some_and(|at| at <= now_ms) {
                 "lifetime reached"
             } else {
@@ -439,12 +488,13 @@ impl Storage {
                 };
                 self.append_audit(&mut tx, &event).await?;
             }
+            expired += 1;
         }
         tx.commit().await?;
-        if !due.is_empty() {
+        if expired > 0 {
             self.bump_generation();
         }
-        Ok(due.len())
+        Ok((expired, expired < due.len() || due.len() as i64 == batch))
     }
 
     /// The user's unexpired active sessions in every app, newest first.

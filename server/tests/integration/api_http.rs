@@ -230,6 +230,28 @@ pub async fn the_sweep_marks_unused_sessions_expired(db: &TestDb) {
     assert_eq!(expired.body["items"][0]["endedBy"], "system");
 }
 
+/// A backlog is swept in short transactions: one that runs out of its time budget commits what it did and says
+/// more is due, and the batches that follow expire the rest.
+pub async fn a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish(db: &TestDb) {
+    use std::time::Duration;
+    let api = Api::start(db).await;
+    for n in 0..5 {
+        api.create_for(&format!("backlog{n}@example.com")).await;
+    }
+    api.clock.advance_ms(61 * MINUTE);
+    let now = api.engine.now_ms();
+    let first = api.engine.storage.expire_due_sessions(now, 100, Duration::ZERO).await.unwrap();
+    assert_eq!(first, (1, true), "a spent budget still makes progress, one session, and reports more due");
+    let active = api.admin(Method::GET, "/api/admin/sessions?status=active").await;
+    assert_eq!(active.body["total"], 4, "the first batch was committed on its own");
+    let rest = api.engine.expire_due_in_batches(100, Duration::ZERO, Duration::ZERO).await.unwrap();
+    assert_eq!(rest, 4);
+    let expired = api.admin(Method::GET, "/api/admin/sessions?status=expired").await;
+    assert_eq!(expired.body["total"], 5);
+    let audit = api.engine.storage.recent_audit(20).await.unwrap();
+    assert_eq!(audit.iter().filter(|event| event.action == "session.expired").count(), 5);
+}
+
 pub async fn the_eleventh_session_of_a_user_is_refused(db: &TestDb) {
     let api = Api::start(db).await;
     let mut first = String::new();

@@ -18,24 +18,25 @@ use roster::storage::{AuditEvent, NewUser, SessionEnd};
 
 use crate::support::{manual_clock, test_engine, TestDb, START_MS};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 const MINUTE: i64 = 60_000;
 
-struct TestApp {
+pub struct TestApp {
     router: Router,
-    db: TestDb,
-    clock: Arc<ManualClock>,
+    pub db: TestDb,
+    pub clock: Arc<ManualClock>,
+    pub engine: roster::engine::Engine,
     owner_id: i64,
 }
 
-struct Reply {
-    status: StatusCode,
+pub struct Reply {
+    pub status: StatusCode,
     headers: axum::http::HeaderMap,
-    body: String,
+    pub body: String,
 }
 
 impl Reply {
-    fn error(&self) -> ConsoleError {
+    pub fn error(&self) -> ConsoleError {
         serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("an error body, got {:?}", self.body))
     }
 
@@ -56,7 +57,7 @@ impl Reply {
 }
 
 impl TestApp {
-    async fn start() -> TestApp {
+    pub async fn start() -> TestApp {
         TestApp::start_with(false).await
     }
 
@@ -65,7 +66,11 @@ impl TestApp {
         let (clock, shared) = manual_clock();
         let hash = hash_password(&Secret::new(PASSWORD.into())).unwrap();
         let mut ids = Vec::new();
-        for (email, role) in [("owner@example.com", "owner"), ("member@example.com", "member")] {
+        for (email, role) in [
+            ("owner@example.com", "owner"),
+            ("member@example.com", "member"),
+            ("billing@example.com", "billing_manager"),
+        ] {
             let id = db
                 .storage
                 .create_user(NewUser {
@@ -80,15 +85,13 @@ impl TestApp {
             ids.push(id);
         }
         let options = roster::serve::leptos_options(&Default::default());
-        let router = router(ServerContext {
-            engine: test_engine(&db, shared),
-            leptos_options: options,
-            secure_cookies,
-        });
-        TestApp { router, db, clock, owner_id: ids[0] }
+        let engine = test_engine(&db, shared);
+        let router =
+            router(ServerContext { engine: engine.clone(), leptos_options: options, secure_cookies });
+        TestApp { router, db, clock, engine, owner_id: ids[0] }
     }
 
-    async fn send(&self, request: Request<Body>) -> Reply {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
@@ -96,7 +99,7 @@ impl TestApp {
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
-    async fn post(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
+    pub async fn post(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
         let mut request =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(cookie) = cookie {
@@ -113,7 +116,7 @@ impl TestApp {
         self.post("/api/login", &form, None, &[]).await
     }
 
-    async fn signed_in_cookie(&self, email: &str) -> String {
+    pub async fn signed_in_cookie(&self, email: &str) -> String {
         let reply = self.sign_in(email, PASSWORD).await;
         assert_eq!(reply.status, StatusCode::OK, "sign-in failed: {}", reply.body);
         reply.cookie().expect("sign-in sets the session cookie")

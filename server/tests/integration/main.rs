@@ -2,6 +2,7 @@
 //! HTTP cases drive the real router with `oneshot`, no socket.
 
 mod api_http;
+mod console_detail_http;
 mod console_http;
 mod session_list_cases;
 mod sqlite_only;
@@ -41,6 +42,7 @@ on_both_databases!(
     create_validate_revoke_then_the_next_validate_is_refused,
     idle_and_absolute_limits_expire_sessions_on_a_controlled_clock,
     the_sweep_marks_unused_sessions_expired,
+    a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish,
     the_eleventh_session_of_a_user_is_refused,
     payloads_round_trip_and_respect_the_size_limit,
     revoking_deletes_the_payload_ciphertext,

@@ -10,9 +10,6 @@ pub async fn revoke_session(session_id: String) -> Result<(), ConsoleError> {
 
     let call = Call::current().await?;
     let user = call.require("revoke_session", |role| role.ends_any_session()).await?;
-    if session_id.len() != 32 || !session_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return Err(ConsoleError::invalid("A session id is 32 lowercase hexadecimal characters."));
-    }
+    super::check_session_id(&session_id)?;
     call.backend.revoke_session(&user, &session_id, &call.client).await
 }

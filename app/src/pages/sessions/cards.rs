@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::cells::{IpCell, LastActive, RevokeButton, UserCell};
+use super::cells::{IpCell, LastActive, RevokeButton, UserCell, ViewButton};
 use super::state::{use_console, Layout};
 use crate::format::utc_minutes;
 use crate::model::{SessionPage, SessionView};
@@ -44,7 +44,10 @@ fn SessionCard(session: SessionView, now_ms: i64) -> impl IntoView {
                 <dt>"Expires"</dt>
                 <dd>{utc_minutes(session.expires_at_ms)}</dd>
             </dl>
-            <div class="card-actions"><RevokeButton session=session.clone()/></div>
+            <div class="card-actions">
+                <ViewButton session_id=session.id.clone() attribute_count=session.attribute_count/>
+                <RevokeButton session=session.clone()/>
+            </div>
         </li>
     }
 }

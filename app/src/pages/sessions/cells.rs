@@ -92,3 +92,18 @@ pub fn RevokeButton(session: SessionView) -> impl IntoView {
         </ActionForm>
     })
 }
+
+/// View (N): opens the session's detail dialog; N is how many properties its payload has.
+#[component]
+pub fn ViewButton(session_id: String, attribute_count: i64) -> impl IntoView {
+    let state = use_console();
+    view! {
+        <button
+            type="button"
+            class="button small"
+            on:click=move |_| state.detail_target.set(Some(session_id.clone()))
+        >
+            {format!("View ({attribute_count})")}
+        </button>
+    }
+}

@@ -10,7 +10,7 @@ use crate::api::sessions::revoke::RevokeSession;
 use crate::format::{thousands, time_ago};
 
 /// Opens `dialog` as a modal while `open` is true; closing it any way (Escape, Cancel) makes `open` false.
-fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + Send + Sync + 'static) {
+pub fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + Send + Sync + 'static) {
     Effect::new(move |_| {
         let Some(element) = dialog.get() else {
             return;

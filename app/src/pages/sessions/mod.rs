@@ -3,7 +3,9 @@
 
 mod cards;
 mod cells;
+mod detail;
 mod dialogs;
+mod export;
 mod heading;
 mod live;
 mod pager;
@@ -45,6 +47,7 @@ fn SessionsConsole(user: CurrentUser) -> impl IntoView {
             </Transition>
             <dialogs::RevokeDialog/>
             <dialogs::KillAllDialog/>
+            <detail::DetailDialog/>
             <Toast message=state.toast/>
         </section>
     }

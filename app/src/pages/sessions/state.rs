@@ -29,6 +29,8 @@ pub struct ConsoleState {
     /// Sessions whose IP is shown in full.
     pub revealed: RwSignal<HashSet<String>>,
     pub revoke_target: RwSignal<Option<SessionView>>,
+    /// The session whose detail dialog is open.
+    pub detail_target: RwSignal<Option<String>>,
     pub kill_all_open: RwSignal<bool>,
     pub toast: RwSignal<Option<String>>,
     pub layout: RwSignal<Layout>,
@@ -48,6 +50,7 @@ impl ConsoleState {
             show_tokens: RwSignal::new(false),
             revealed: RwSignal::new(HashSet::new()),
             revoke_target: RwSignal::new(None),
+            detail_target: RwSignal::new(None),
             kill_all_open: RwSignal::new(false),
             toast: RwSignal::new(None),
             layout: RwSignal::new(Layout::Both),

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::cells::{IpCell, LastActive, RevokeButton, StatusCell, UserCell};
+use super::cells::{IpCell, LastActive, RevokeButton, StatusCell, UserCell, ViewButton};
 use super::state::{use_console, Layout};
 use crate::format::utc_minutes;
 use crate::model::{SessionPage, SessionView};
@@ -97,7 +97,10 @@ fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
             <td><time>{utc_minutes(Some(session.created_at_ms))}</time></td>
             <td><LastActive now_ms at_ms=session.last_active_at_ms/></td>
             <td>{utc_minutes(session.expires_at_ms)}</td>
-            <td class="actions"><RevokeButton session=session.clone()/></td>
+            <td class="actions">
+                <ViewButton session_id=session.id.clone() attribute_count=session.attribute_count/>
+                <RevokeButton session=session.clone()/>
+            </td>
         </tr>
     }
 }

@@ -151,6 +151,9 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
                 </button>
                 <button type="button" class="button" on:click=move |_| state.refresh.update(|n| *n += 1)>"Refresh"</button>
                 <Show when=move || state.can_revoke>
+                    <super::export::ExportMenu/>
+                </Show>
+                <Show when=move || state.can_revoke>
                     <button
                         type="button"
                         class="button danger"

@@ -71,6 +71,11 @@ impl From<EngineError> for ApiError {
             EngineError::Storage(StorageError::AlreadyExists(what)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} already exists"))
             }
+            error if error.is_busy() => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Roster is busy with other writes; try again in a moment",
+            ),
             other => ApiError::internal(other),
         }
     }

@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+
+use crate::error::ConsoleError;
+use crate::session_detail::RevealedPayload;
+
+/// Decrypts one session's payload for the caller. The audit event (who, which session, when, from where) is
+/// written before anything is decrypted; if it cannot be written, nothing is.
+#[server(endpoint = "sessions/reveal_payload")]
+pub async fn reveal_session_payload(session_id: String) -> Result<RevealedPayload, ConsoleError> {
+    use crate::backend::Call;
+
+    let call = Call::current().await?;
+    let user = call.require("reveal_session_payload", |role| role.reads_payloads()).await?;
+    super::check_session_id(&session_id)?;
+    call.backend.reveal_payload(&user, &session_id, &call.client).await
+}

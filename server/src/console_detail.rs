@@ -1,0 +1,228 @@
+//! One session in the console: its detail, its payload revealed (audited first), and a new expiry.
+
+use time::macros::format_description;
+use time::PrimitiveDateTime;
+
+use app::backend::ClientInfo;
+use app::format::utc_minutes;
+use app::model::CurrentUser;
+use app::session_detail::{RevealedPayload, SessionDetail, TtlChange};
+use app::ConsoleError;
+
+use crate::console_backend::internal;
+use crate::console_sessions::session_user;
+use crate::engine::Engine;
+use crate::storage::{AuditEvent, SessionRow};
+
+async fn find(engine: &Engine, session_id: &str) -> Result<SessionRow, ConsoleError> {
+    engine
+        .storage
+        .session_by_id(session_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ConsoleError::invalid("There is no session with that id."))
+}
+
+/// Who ended a session, as a person reads it.
+pub async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {
+    let Some(ended_by) = row.ended_by.as_deref() else {
+        return Ok(None);
+    };
+    Ok(Some(match ended_by {
+        "user" => match row.ended_by_user_id {
+            Some(id) => match engine.storage.user_by_id(id).await.map_err(internal)? {
+                Some(user) => format!("{} ({})", user.display_name, user.email),
+                None => format!("a deleted user (#{id})"),
+            },
+            None => "a console user".into(),
+        },
+        "holder" => "the session's holder".into(),
+        "system" => "Roster (expiry)".into(),
+        "admin_token" => "an admin API token".into(),
+        other => other.into(),
+    }))
+}
+
+/// The latest expiry the policy allows for `row` if it were set at `now_ms`.
+async fn latest_expiry_ms(engine: &Engine, row: &SessionRow, now_ms: i64) -> Result<i64, ConsoleError> {
+    let policy = engine.policy().await.map_err(internal)?;
+    Ok(now_ms + policy.lifetime_secs(row.remember_me != 0) * 1000)
+}
+
+pub async fn detail(
+    engine: &Engine,
+    user: &CurrentUser,
+    session_id: &str,
+) -> Result<SessionDetail, ConsoleError> {
+    let row = find(engine, session_id).await?;
+    let now_ms = engine.now_ms();
+    let ended_by = ended_by_label(engine, &row).await?;
+    Ok(SessionDetail {
+        user: session_user(&row),
+        revoked_by: ended_by.clone().filter(|_| row.status == "revoked"),
+        ended_by,
+        latest_expiry_ms: latest_expiry_ms(engine, &row, now_ms).await?,
+        can_manage: user.role.ends_any_session(),
+        now_ms,
+        id: row.id,
+        app_id: row.app_slug,
+        app_name: row.app_name,
+        user_external_id: row.user_external_id,
+        status: row.status,
+        kind: row.kind,
+        created_at_ms: row.created_at,
+        updated_at_ms: row.updated_at,
+        last_active_at_ms: row.last_active_at,
+        expires_at_ms: row.expires_at,
+        idle_timeout_secs: row.idle_timeout_secs,
+        remember_me: row.remember_me != 0,
+        ended_at_ms: row.ended_at,
+        end_reason: row.end_reason,
+        browser: row.browser,
+        browser_version: row.browser_version,
+        os: row.os,
+        os_version: row.os_version,
+        device_type: row.device,
+        ip: row.ip,
+        city: row.city,
+        country: row.country,
+        requests: row.validation_count,
+        last_request_at_ms: row.last_request_at,
+        attribute_count: row.payload_attribute_count,
+        payload_bytes: row.payload_bytes,
+        max_payload_bytes: row.app_max_payload_bytes,
+        payload_key_id: row.payload_key_id,
+    })
+}
+
+pub async fn reveal(
+    engine: &Engine,
+    user: &CurrentUser,
+    session_id: &str,
+    client: &ClientInfo,
+) -> Result<RevealedPayload, ConsoleError> {
+    let row = find(engine, session_id).await?;
+    let event = AuditEvent {
+        at_ms: engine.now_ms(),
+        actor: format!("user:{}", user.id),
+        action: "session.payload_revealed",
+        target: Some(format!("session:{session_id}")),
+        reason: Some(format!("{} properties", row.payload_attribute_count)),
+        ip: client.ip.clone(),
+    };
+    engine.storage.record_audit(&event).await.map_err(internal)?;
+    let payload = engine.open_payload(&row).await.map_err(internal)?;
+    let json = serde_json::to_string_pretty(&payload).map_err(internal)?;
+    Ok(RevealedPayload { attribute_count: payload.len() as i64, json })
+}
+
+/// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, in UTC, as Unix milliseconds.
+fn parse_utc(text: &str) -> Option<i64> {
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let text = text.trim();
+    let parsed = PrimitiveDateTime::parse(text, &minutes)
+        .or_else(|_| PrimitiveDateTime::parse(text, &seconds))
+        .ok()?;
+    i64::try_from(parsed.assume_utc().unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+/// The new expiry a change asks for, checked against the clock and the policy.
+fn new_expiry(change: &TtlChange, now_ms: i64, latest_ms: i64) -> Result<Option<i64>, ConsoleError> {
+    let at_ms = match change {
+        TtlChange::Unlimited => return Ok(None),
+        TtlChange::At { utc } => parse_utc(utc).ok_or_else(|| {
+            ConsoleError::invalid("Give the new expiry as a date and time, YYYY-MM-DDTHH:MM (UTC).")
+        })?,
+        TtlChange::Seconds { seconds } if *seconds <= 0 => {
+            return Err(ConsoleError::invalid("A duration must be longer than zero."))
+        }
+        TtlChange::Seconds { seconds } => now_ms.saturating_add(seconds.saturating_mul(1000)),
+    };
+    if at_ms <= now_ms {
+        return Err(ConsoleError::invalid(format!(
+            "{} has already passed. Choose a time in the future.",
+            utc_minutes(Some(at_ms))
+        )));
+    }
+    if at_ms > latest_ms {
+        return Err(ConsoleError::invalid(format!(
+            "The session policy allows an expiry up to {}. Choose that or earlier, or Unlimited.",
+            utc_minutes(Some(latest_ms))
+        )));
+    }
+    Ok(Some(at_ms))
+}
+
+pub async fn update_ttl(
+    engine: &Engine,
+    user: &CurrentUser,
+    session_id: &str,
+    change: &TtlChange,
+    client: &ClientInfo,
+) -> Result<Option<i64>, ConsoleError> {
+    let row = find(engine, session_id).await?;
+    if row.status != "active" {
+        return Err(ConsoleError::invalid(format!(
+            "Only an active session's expiry can change; this one has {}.",
+            row.status
+        )));
+    }
+    let now_ms = engine.now_ms();
+    let expires_at_ms = new_expiry(change, now_ms, latest_expiry_ms(engine, &row, now_ms).await?)?;
+    let event = AuditEvent {
+        at_ms: now_ms,
+        actor: format!("user:{}", user.id),
+        action: "session.ttl_updated",
+        target: Some(format!("session:{session_id}")),
+        reason: Some(match expires_at_ms {
+            Some(at_ms) => format!("expires {}", utc_minutes(Some(at_ms))),
+            None => "unlimited".into(),
+        }),
+        ip: client.ip.clone(),
+    };
+    let changed = engine
+        .storage
+        .set_session_expiry(session_id, expires_at_ms, now_ms, &event)
+        .await
+        .map_err(internal)?;
+    if !changed {
+        return Err(ConsoleError::invalid("The session ended meanwhile; its expiry can no longer change."));
+    }
+    Ok(expires_at_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_790_000_000_000; // 2026-09-21 14:13:20 UTC
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn utc_times_parse_with_or_without_seconds_and_nonsense_does_not() {
+        assert_eq!(parse_utc("2026-09-21T14:13"), Some(NOW - 20_000));
+        assert_eq!(parse_utc("2026-09-21T14:13:20"), Some(NOW));
+        for bad in ["", "tomorrow", "2026-13-01T00:00", "2026-09-21 14:13", "'; DROP TABLE sessions; --"] {
+            assert_eq!(parse_utc(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_expiry_must_lie_between_now_and_the_policy_limit() {
+        let latest = NOW + DAY;
+        let seconds = |seconds| TtlChange::Seconds { seconds };
+        assert_eq!(new_expiry(&seconds(3600), NOW, latest), Ok(Some(NOW + 3_600_000)));
+        assert_eq!(new_expiry(&TtlChange::Unlimited, NOW, latest), Ok(None));
+        assert_eq!(
+            new_expiry(&TtlChange::At { utc: "2026-09-22T14:13".into() }, NOW, latest),
+            Ok(Some(NOW + DAY - 20_000))
+        );
+        let past = new_expiry(&TtlChange::At { utc: "2026-09-21T14:00".into() }, NOW, latest).unwrap_err();
+        assert_eq!(past.to_string(), "2026-09-21 14:00 UTC has already passed. Choose a time in the future.");
+        let beyond = new_expiry(&seconds(2 * 86_400), NOW, latest).unwrap_err();
+        assert!(beyond.to_string().contains("allows an expiry up to 2026-09-22 14:13 UTC"), "{beyond}");
+        assert!(new_expiry(&seconds(0), NOW, latest).is_err());
+        assert!(new_expiry(&seconds(i64::MAX), NOW, latest).is_err(), "no overflow");
+    }
+}
