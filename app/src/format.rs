@@ -1,28 +1,37 @@
 //! Times as the console prints them. Pure functions of their input, so the server and the browser render the
 //! same text and hydration never disagrees.
 
-use time::macros::format_description;
-use time::OffsetDateTime;
+/// Year, month, day, hour and minute of a Unix time in milliseconds, in UTC. Written out (Howard Hinnant's
+/// days-to-civil algorithm) rather than taken from the `time` crate, which the server uses: in the browser's
+/// WASM its formatting machinery cost 5 KB brotli (340,496 → 335,369 bytes, release build).
+fn utc_fields(ms: i64) -> (i64, u32, u32, u32, u32) {
+    let minutes = ms.div_euclid(60_000);
+    let (days, minute_of_day) = (minutes.div_euclid(1_440), minutes.rem_euclid(1_440));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day, (minute_of_day / 60) as u32, (minute_of_day % 60) as u32)
+}
 
 /// `2026-11-22 10:31 UTC`, or "-" for no time (a durable session never expires).
 pub fn utc_minutes(ms: Option<i64>) -> String {
     let Some(ms) = ms else {
         return "-".into();
     };
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|time| time.format(&format).ok())
-        .unwrap_or_else(|| "-".into())
+    let (year, month, day, hour, minute) = utc_fields(ms);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
 }
 
 /// `2026-11-22T10:31`: what a `datetime-local` input holds, here always in UTC.
 pub fn utc_input(ms: i64) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|time| time.format(&format).ok())
-        .unwrap_or_default()
+    let (year, month, day, hour, minute) = utc_fields(ms);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}")
 }
 
 /// "Active now", "5 minutes ago", "2 hours ago", "3 days ago": how long since `at_ms`, as of `now_ms`.
@@ -83,6 +92,10 @@ mod tests {
         assert_eq!(utc_minutes(Some(0)), "1970-01-01 00:00 UTC");
         assert_eq!(utc_minutes(Some(1_700_000_000_000)), "2023-11-14 22:13 UTC");
         assert_eq!(utc_minutes(None), "-");
+        assert_eq!(utc_minutes(Some(951_782_400_000)), "2000-02-29 00:00 UTC", "a leap day");
+        assert_eq!(utc_minutes(Some(1_790_000_000_000)), "2026-09-21 14:13 UTC");
+        assert_eq!(utc_minutes(Some(-60_000)), "1969-12-31 23:59 UTC");
+        assert_eq!(utc_input(4_102_444_800_000), "2100-01-01T00:00");
     }
 
     #[test]

@@ -101,25 +101,9 @@ fn DetailBody(
         <div class="detail-actions">
             <payload::RevealButton detail=detail.clone() reveal/>
             <button type="button" class="button" on:click=copy>"Copy"</button>
-            <button
-                type="button"
-                class="button"
-                aria-expanded=move || advanced.get().to_string()
-                aria-controls="detail-advanced"
-                on:click=move |_| advanced.update(|open| *open = !*open)
-            >
-                "Advanced"
-            </button>
+            <DisclosureButton label="Advanced" controls="detail-advanced" open=advanced/>
             <Show when=move || can_change_ttl>
-                <button
-                    type="button"
-                    class="button"
-                    aria-expanded=move || ttl_open.get().to_string()
-                    aria-controls="detail-ttl"
-                    on:click=move |_| ttl_open.update(|open| *open = !*open)
-                >
-                    "Update payload TTL"
-                </button>
+                <DisclosureButton label="Update payload TTL" controls="detail-ttl" open=ttl_open/>
             </Show>
         </div>
         <Show when=move || advanced.get()>
@@ -129,6 +113,22 @@ fn DetailBody(
             <ttl::TtlForm detail=for_ttl.clone() open=ttl_open reload/>
         </Show>
         <payload::RevealedPayloadView reveal/>
+    }
+}
+
+/// A button that shows and hides the part of the dialog it `controls`.
+#[component]
+fn DisclosureButton(label: &'static str, controls: &'static str, open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=controls
+            on:click=move |_| open.update(|shown| *shown = !*shown)
+        >
+            {label}
+        </button>
     }
 }
 
