@@ -19,7 +19,9 @@ export const baseURL = 'http://127.0.0.1:3100';
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
-  timeout: 30_000,
+  // The debug WASM is 10 MB: on a cold start, with both workers and three servers on two cores, the first
+  // hydration has once taken longer than 30 s.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   workers: 2,
   retries: 0,

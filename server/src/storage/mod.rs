@@ -6,7 +6,9 @@ mod apps;
 mod audit;
 mod bulk;
 mod session_list;
+mod session_search;
 mod sessions;
+mod sql_builder;
 mod users;
 
 pub use apps::{AdminTokenRow, AppRow};

@@ -5,14 +5,16 @@
 //!   (`sessions_by_*`); a page in the second half is read from the other end. Pages reach `MAX_PAGE_DEPTH` rows
 //!   from either end: deeper ones would walk hundreds of thousands of index entries, so they are refused and
 //!   the person is asked to search or filter (as search engines cap their result windows).
-//! - With a search, matches are counted up to `SEARCH_COUNT_CAP`. Up to the cap they are gathered through the
-//!   search indexes (users' trigram index, id and IP prefixes) and sorted; past it, the sort index is walked and
-//!   each row tested, which finds a page quickly because matches are dense.
+//! - With a search, the term is first resolved against users and apps (`session_search`). A term that names
+//!   only a status is that status filter. Otherwise matches are counted up to `SEARCH_COUNT_CAP`: up to the cap
+//!   they are gathered through the search indexes and sorted; past it, matches are dense, so the sort index is
+//!   walked and each row tested (sorted by user, the matching users are walked in email order instead).
 
-use sqlx::any::AnyArguments;
-use sqlx::{Arguments, AssertSqlSafe};
+use sqlx::AssertSqlSafe;
 
+use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch, UserMatches};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
+use super::sql_builder::Sql;
 use super::{DbKind, SessionRow, Storage, StorageError};
 
 /// Searches count their matches exactly up to this many; beyond it the total reads "more than".
@@ -73,65 +75,13 @@ pub struct ListPage {
     pub total_is_exact: bool,
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
+/// How a query uses the status and app filters (see `push_filters`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FilterUse {
+    BesideSearch,
+    WalkSortIndex,
+    SeekApp,
 }
-
-/// SQL text with `$N` placeholders and their values, built in order.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        self.text.push_str(&format!("${}", self.binds.len()));
-        self
-    }
-
-    fn text(&mut self, value: &str) -> &mut Self {
-        self.bind(Bind::Text(value.to_string()))
-    }
-
-    fn int(&mut self, value: i64) -> &mut Self {
-        self.bind(Bind::Int(value))
-    }
-
-    fn arguments(&self) -> AnyArguments {
-        let mut arguments = AnyArguments::default();
-        for bind in &self.binds {
-            // Encoding plain values into an argument buffer cannot fail.
-            let _ = match bind {
-                Bind::Text(text) => arguments.add(text.clone()),
-                Bind::Int(n) => arguments.add(*n),
-            };
-        }
-        arguments
-    }
-}
-
-/// Upper bound for the prefix range `[prefix, prefix + U+FFFF)`, which both databases answer from an index.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{ffff}")
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
-/// Users' emails and names are searched by substring from this many characters, by prefix below it (a trigram
-/// index cannot answer shorter ones).
-const SUBSTRING_MIN_CHARS: usize = 3;
-/// Session ids are matched by prefix from this many characters: a shorter one matches a sixteenth of them.
-const ID_PREFIX_MIN_CHARS: usize = 4;
 
 impl Storage {
     fn row_key(&self) -> &'static str {
@@ -141,80 +91,26 @@ impl Storage {
         }
     }
 
-    /// Appends `(… OR …)`: the sessions a search term matches.
-    fn push_search(&self, sql: &mut Sql, term: &str) {
-        let term = term.to_lowercase();
-        sql.push("(s.user_id IN (");
-        if term.chars().count() >= SUBSTRING_MIN_CHARS {
-            match self.kind {
-                DbKind::Sqlite => {
-                    // A quoted FTS5 phrase: the term's own quotes are doubled, so it is never query syntax.
-                    let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-                    sql.push("SELECT rowid FROM users_search WHERE users_search MATCH ").text(&phrase);
-                }
-                DbKind::Postgres => {
-                    sql.push(
-                        "SELECT id FROM users WHERE (email_normalized || ' ' || lower(display_name)) LIKE ",
-                    )
-                    .text(&format!("%{}%", escape_like(&term)));
-                }
-            }
-        } else {
-            let end = prefix_end(&term);
-            sql.push("SELECT id FROM users WHERE (email_normalized >= ")
-                .text(&term)
-                .push(" AND email_normalized < ")
-                .text(&end)
-                .push(") OR (lower(display_name) >= ")
-                .text(&term)
-                .push(" AND lower(display_name) < ")
-                .text(&end)
-                .push(")");
-        }
-        sql.push(")");
-        let hex = term.chars().all(|c| c.is_ascii_hexdigit());
-        if hex && term.len() >= ID_PREFIX_MIN_CHARS {
-            sql.push(" OR (s.id >= ").text(&term).push(" AND s.id < ").text(&prefix_end(&term)).push(")");
-        }
-        let ip_like = term.chars().all(|c| c.is_ascii_hexdigit() || c == '.' || c == ':')
-            && term.chars().any(|c| c.is_ascii_digit() || c == ':');
-        if ip_like {
-            sql.push(" OR (s.ip >= ").text(&term).push(" AND s.ip < ").text(&prefix_end(&term)).push(")");
-        }
-        let pattern = format!("%{}%", escape_like(&term));
-        sql.push(" OR s.app_id IN (SELECT id FROM apps WHERE slug LIKE ")
-            .text(&pattern)
-            .push(" ESCAPE '\\' OR lower(name) LIKE ")
-            .text(&pattern)
-            .push(" ESCAPE '\\')");
-        if term.chars().count() >= SUBSTRING_MIN_CHARS {
-            for status in ["active", "expired", "revoked"] {
-                if status.starts_with(&term) {
-                    sql.push(" OR s.status = ").text(status);
-                }
-            }
-            if "guest".starts_with(&term) {
-                sql.push(" OR s.kind = 'guest'");
-            }
-        }
-        sql.push(")");
-    }
-
-    /// Appends ` AND …` for the status and app filters. With `beside_search` on SQLite they are kept out of
-    /// index choice (`+`): the planner would otherwise walk every active session testing the search, where the
-    /// search's own indexes find a few rows.
-    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, beside_search: bool) {
-        let plus = if beside_search && self.kind == DbKind::Sqlite { "+" } else { "" };
+    /// Appends ` AND …` for the status and app filters. On SQLite a `+` keeps a term out of index choice:
+    /// - beside a search, both filters, or the planner would walk every active session testing the search where
+    ///   the search's own indexes find a few rows;
+    /// - always the app id: every sort index carries `app_id`, so it is tested without reading the table, while
+    ///   an indexable `app_id = …` makes the planner sort the index's ties in a temporary B-tree. Sorted by app,
+    ///   the app's slug (`app_sort`, that index's first column) is the seek.
+    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, walk: FilterUse) {
+        let sqlite = self.kind == DbKind::Sqlite;
+        let status_plus = if sqlite && walk == FilterUse::BesideSearch { "+" } else { "" };
+        let app_plus = if sqlite { "+" } else { "" };
         if let Some(status) = query.status {
-            sql.push(&format!(" AND {plus}s.status = ")).text(status);
+            sql.push(&format!(" AND {status_plus}s.status = ")).text(status);
         }
         if let Some(slug) = query.app_slug {
-            // The slug is repeated as `app_sort`, the app index's leading column: sorted by app, a filtered page
-            // is then a seek instead of a walk past every other app's sessions.
-            sql.push(&format!(" AND {plus}s.app_id = (SELECT id FROM apps WHERE slug = "))
+            sql.push(&format!(" AND {app_plus}s.app_id = (SELECT id FROM apps WHERE slug = "))
                 .text(slug)
-                .push(&format!(") AND {plus}s.app_sort = "))
-                .text(slug);
+                .push(")");
+            if walk == FilterUse::SeekApp {
+                sql.push(" AND s.app_sort = ").text(slug);
+            }
         }
     }
 
@@ -257,24 +153,67 @@ impl Storage {
 
     pub async fn list_page(&self, query: &ListQuery<'_>) -> Result<ListPage, StorageError> {
         let Some(term) = query.search else {
-            let total = self.counted_total(query).await?;
-            let rows = self.page_from_sort_index(query, total).await?;
-            return Ok(ListPage { rows, total, total_is_exact: true });
+            return self.unsearched_page(query).await;
         };
-        let mut count = Sql::default();
-        count.push("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE ");
-        self.push_search(&mut count, term);
-        self.push_filters(&mut count, query, true);
-        count.push(" LIMIT ").int(SEARCH_COUNT_CAP + 1).push(") matched");
-        let (matched,): (i64,) = sqlx::query_as_with(AssertSqlSafe(count.text.clone()), count.arguments())
-            .fetch_one(&self.pool)
-            .await?;
+        let search = self.resolve_search(term).await?;
+        if search.matches_nothing() {
+            return Ok(ListPage { rows: Vec::new(), total: 0, total_is_exact: true });
+        }
+        if let Some(status) = search.only_status() {
+            if query.status.is_some_and(|filter| filter != status) {
+                return Ok(ListPage { rows: Vec::new(), total: 0, total_is_exact: true });
+            }
+            return self
+                .unsearched_page(&ListQuery { status: Some(status), search: None, ..query.clone() })
+                .await;
+        }
+        // Listed users are tested by id in every query; a common term's users (more than can be listed) are
+        // gathered through the search index to count and gather matches, and tested row by row on a walk, where
+        // they are dense.
+        let common = matches!(search.users, UserMatches::Many(_));
+        // Its first users alone usually have more sessions than the cap, which settles the count at once.
+        let past_cap = common
+            && self.count_matches(query, &search, ManyUsersTest::FirstListed).await? > SEARCH_COUNT_CAP;
+        let matched = if past_cap {
+            i64::MAX
+        } else {
+            self.count_matches(query, &search, ManyUsersTest::Gathered).await?
+        };
         if matched > SEARCH_COUNT_CAP {
-            let rows = self.page_from_sort_index(query, i64::MAX).await?;
+            let rows = if query.sort == SortColumn::User && search.only_users() {
+                self.page_by_matching_users(query, &search).await?
+            } else {
+                self.page_from_sort_index(query, i64::MAX, Some((&search, ManyUsersTest::PerRow))).await?
+            };
             return Ok(ListPage { rows, total: SEARCH_COUNT_CAP, total_is_exact: false });
         }
-        let rows = self.page_of_gathered_matches(query, term).await?;
+        let rows = self.page_of_gathered_matches(query, &search).await?;
         Ok(ListPage { rows, total: matched, total_is_exact: true })
+    }
+
+    async fn unsearched_page(&self, query: &ListQuery<'_>) -> Result<ListPage, StorageError> {
+        let total = self.counted_total(query).await?;
+        let rows = self.page_from_sort_index(query, total, None).await?;
+        Ok(ListPage { rows, total, total_is_exact: true })
+    }
+
+    /// The search's matches under the filters, counted up to one past the cap.
+    async fn count_matches(
+        &self,
+        query: &ListQuery<'_>,
+        search: &ResolvedSearch,
+        many: ManyUsersTest,
+    ) -> Result<i64, StorageError> {
+        let mut count = Sql::default();
+        count.push("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE ");
+        self.push_search(&mut count, search, many);
+        self.push_filters(&mut count, query, FilterUse::BesideSearch);
+        count.push(" LIMIT ").int(SEARCH_COUNT_CAP + 1).push(") matched");
+        let (matched,): (i64,) = sqlx::query_as_with(AssertSqlSafe(count.text.clone()), count.arguments())
+            .persistent(false)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(matched)
     }
 
     /// Walks the sort column's index. With a known `total`, a page in the second half is read backwards from
@@ -283,6 +222,7 @@ impl Storage {
         &self,
         query: &ListQuery<'_>,
         total: i64,
+        search: Option<(&ResolvedSearch, ManyUsersTest)>,
     ) -> Result<Vec<SessionRow>, StorageError> {
         if query.offset >= total || query.limit <= 0 {
             return Ok(Vec::new());
@@ -315,17 +255,21 @@ impl Storage {
             sql.push(&format!("INDEXED BY {index} "));
         }
         sql.push("WHERE 1 = 1");
-        if let Some(term) = query.search {
+        if let Some((search, many)) = search {
             sql.push(" AND ");
-            self.push_search(&mut sql, term);
+            self.push_search(&mut sql, search, many);
         }
-        self.push_filters(&mut sql, query, false);
+        let filters =
+            if query.sort == SortColumn::App { FilterUse::SeekApp } else { FilterUse::WalkSortIndex };
+        self.push_filters(&mut sql, query, filters);
         sql.push(&format!(" ORDER BY {order} LIMIT "))
             .int(limit)
             .push(" OFFSET ")
             .int(offset)
             .push(&format!(") ORDER BY {order}"));
+        // A search's text holds its matching ids: not worth a place in the prepared-statement cache.
         let mut rows: Vec<SessionRow> = sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
+            .persistent(search.is_none())
             .fetch_all(&self.pool)
             .await?;
         if from_end {
@@ -334,17 +278,56 @@ impl Storage {
         Ok(rows)
     }
 
+    /// Sorted by user, a term that matches only users: walks the users in email order (`user_sort` is the
+    /// email) and reads each matching user's sessions from the user sort index, already in order. Walking the
+    /// sessions instead passes every session of every user before the first match.
+    async fn page_by_matching_users(
+        &self,
+        query: &ListQuery<'_>,
+        search: &ResolvedSearch,
+    ) -> Result<Vec<SessionRow>, StorageError> {
+        if query.offset > MAX_PAGE_DEPTH {
+            return Err(StorageError::PageTooDeep(MAX_PAGE_DEPTH));
+        }
+        let key = self.row_key();
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        let walk_order = format!(
+            "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
+        );
+        let (index, join) = match self.kind {
+            // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
+            DbKind::Sqlite => ("INDEXED BY sessions_by_user ", "CROSS JOIN"),
+            DbKind::Postgres => ("", "JOIN"),
+        };
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM users u
+             {join} sessions s {index}ON s.user_sort = u.email_normalized AND s.user_id = u.id WHERE "
+        ));
+        push_user_test(&mut sql, search.term(), self.kind);
+        self.push_filters(&mut sql, query, FilterUse::WalkSortIndex);
+        sql.push(&format!(" ORDER BY {walk_order} LIMIT "))
+            .int(query.limit)
+            .push(" OFFSET ")
+            .int(query.offset)
+            .push(&format!(") ORDER BY {}", self.order_by(query.sort, query.descending)));
+        Ok(sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
+            .persistent(false)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Gathers a search's matches (at most the cap) through the search indexes, then sorts them.
     async fn page_of_gathered_matches(
         &self,
         query: &ListQuery<'_>,
-        term: &str,
+        search: &ResolvedSearch,
     ) -> Result<Vec<SessionRow>, StorageError> {
         let key = self.row_key();
         let mut sql = Sql::default();
         sql.push(&format!("WITH matched AS MATERIALIZED (SELECT s.{key} AS r FROM sessions s WHERE "));
-        self.push_search(&mut sql, term);
-        self.push_filters(&mut sql, query, true);
+        self.push_search(&mut sql, search, ManyUsersTest::Gathered);
+        self.push_filters(&mut sql, query, FilterUse::BesideSearch);
         // SQLite keeps a CROSS JOIN's order, so the matches drive the join instead of the sort index.
         let join = if self.kind == DbKind::Sqlite { "CROSS JOIN" } else { "JOIN" };
         sql.push(&format!(
@@ -356,25 +339,8 @@ impl Storage {
         .push(" OFFSET ")
         .int(query.offset);
         Ok(sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
+            .persistent(false)
             .fetch_all(&self.pool)
             .await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_metacharacters_are_escaped() {
-        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
-    }
-
-    #[test]
-    fn binds_are_numbered_in_order() {
-        let mut sql = Sql::default();
-        sql.push("a = ").text("x").push(" AND b = ").int(2);
-        assert_eq!(sql.text, "a = $1 AND b = $2");
-        assert_eq!(sql.binds.len(), 2);
     }
 }

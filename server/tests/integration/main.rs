@@ -75,6 +75,7 @@ on_both_databases!(
     every_sort_and_filter_pages_through_all_matches_in_order,
     search_matches_emails_names_ids_ips_apps_and_status,
     a_broad_search_is_capped_and_still_sorted,
+    a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
     pages_reach_the_window_from_either_end_and_no_deeper,
 );

@@ -179,6 +179,79 @@ pub async fn a_broad_search_is_capped_and_still_sorted(db: &TestDb) {
     }
 }
 
+/// The first rows of `sort` (descending) that `keep` accepts, read from the unsearched list.
+async fn first_kept(
+    storage: &Storage,
+    sort: SortColumn,
+    descending: bool,
+    status: Option<&str>,
+    count: usize,
+    keep: impl Fn(&SessionRow) -> bool,
+) -> Vec<String> {
+    let mut q = query(sort, descending);
+    q.status = status;
+    let mut kept = Vec::new();
+    while kept.len() < count {
+        let page = storage.list_page(&q).await.unwrap();
+        assert!(!page.rows.is_empty(), "ran out of sessions");
+        q.offset += page.rows.len() as i64;
+        kept.extend(page.rows.iter().filter(|row| keep(row)).map(|row| row.id.clone()));
+    }
+    kept.truncate(count);
+    kept
+}
+
+/// More users match than a query lists by id ("example" is in every email, a two-letter prefix in thousands):
+/// the pages hold the same sessions, in the same order, as the list read without a search and filtered here.
+pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &TestDb) {
+    seed(db, 44_000).await;
+    let prefix = "ma";
+    let has_prefix = |row: &SessionRow| {
+        row.user_email.as_deref().is_some_and(|email| email.starts_with(prefix))
+            || row.user_name.as_deref().is_some_and(|name| name.to_lowercase().starts_with(prefix))
+    };
+    let in_email =
+        |row: &SessionRow| row.user_email.as_deref().is_some_and(|email| email.contains("example"));
+    // Pages reach 10,000 rows from either end, so each expected page is read from the near end of its list.
+    type Case<'a> = (&'a str, SortColumn, bool, Option<&'a str>, &'a dyn Fn(&SessionRow) -> bool);
+    let cases: [Case; 5] = [
+        ("example", SortColumn::Created, true, None, &in_email),
+        ("example", SortColumn::User, false, None, &in_email),
+        ("example", SortColumn::LastActive, true, Some("revoked"), &in_email),
+        (prefix, SortColumn::User, false, Some("revoked"), &has_prefix),
+        (prefix, SortColumn::Expires, false, Some("active"), &has_prefix),
+    ];
+    for (term, sort, descending, status, keep) in cases {
+        let mut q = query(sort, descending);
+        q.search = Some(term);
+        q.status = status;
+        q.limit = 40;
+        q.offset = 40;
+        let page = db.storage.list_page(&q).await.unwrap();
+        let found: Vec<String> = page.rows.iter().map(|row| row.id.clone()).collect();
+        let expected = first_kept(&db.storage, sort, descending, status, 80, keep).await;
+        assert_eq!(
+            found,
+            expected[40..],
+            "{term:?} {sort:?} desc={descending} status={status:?}: the second page"
+        );
+    }
+    // Under a narrow filter the matches are few: counted exactly.
+    let mut q = query(SortColumn::Created, true);
+    q.search = Some("example");
+    q.status = Some("revoked");
+    q.app_slug = Some("my_meals");
+    let (rows, total) = all_pages(&db.storage, q).await;
+    let mut unsearched = query(SortColumn::Created, true);
+    unsearched.status = Some("revoked");
+    unsearched.app_slug = Some("my_meals");
+    let (all, _) = all_pages(&db.storage, unsearched).await;
+    let expected: Vec<&str> = all.iter().filter(|row| in_email(row)).map(|row| row.id.as_str()).collect();
+    assert!(total < SEARCH_COUNT_CAP && !expected.is_empty());
+    assert_eq!(total as usize, expected.len());
+    assert_eq!(rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), expected);
+}
+
 pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     seed(db, 300).await;
     let all = everything(&db.storage).await;

@@ -176,7 +176,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
     let audit = db.storage.recent_audit(100).await.unwrap();
     assert_eq!(audit.len(), audit_before + 1);
     assert_eq!(audit[0].action, "session.revoked");
-    assert_eq!(audit[0].target.as_deref(), Some(format!("{id}").as_str()));
+    assert_eq!(audit[0].target.as_deref(), Some(id.to_string().as_str()));
 
     let again = db
         .storage

@@ -10,7 +10,8 @@ use super::state::use_console;
 use crate::model::SessionPage;
 use crate::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 
-/// Typing waits this long for the next key before it asks the server.
+/// Keys closer together than this are one burst: the first key of a burst asks the server at once, the rest
+/// wait until the typing pauses this long and then ask once for the whole text.
 #[cfg(feature = "hydrate")]
 const SEARCH_DEBOUNCE_MS: u32 = 40;
 
@@ -24,7 +25,8 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
             NavigateOptions { replace, scroll: false, ..Default::default() },
         );
     };
-    // The typed text shows at once; the URL (and so the request) follows after a pause in typing.
+    // The typed text shows at once; the URL (and so the request) follows at once for a key typed after a pause,
+    // and at the end of a burst of fast keys.
     let typed = RwSignal::new(state.query.get_untracked().q);
     let search_input = NodeRef::<leptos::html::Input>::new();
     slash_focuses(search_input);
@@ -32,6 +34,8 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
         let go = go.clone();
         #[cfg(feature = "hydrate")]
         let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        #[cfg(feature = "hydrate")]
+        let last_key_ms = StoredValue::new_local(f64::NEG_INFINITY);
         move |text: String| {
             let go = go.clone();
             let run = move || {
@@ -40,7 +44,18 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
                 go(query, true);
             };
             #[cfg(feature = "hydrate")]
-            pending.set_value(Some(gloo_timers::callback::Timeout::new(SEARCH_DEBOUNCE_MS, run)));
+            {
+                let now = js_sys::Date::now();
+                let in_burst = now - last_key_ms.get_value() < f64::from(SEARCH_DEBOUNCE_MS);
+                last_key_ms.set_value(now);
+                if in_burst {
+                    // Replacing the timeout drops (cancels) the one before it.
+                    pending.set_value(Some(gloo_timers::callback::Timeout::new(SEARCH_DEBOUNCE_MS, run)));
+                } else {
+                    pending.set_value(None);
+                    run();
+                }
+            }
             #[cfg(not(feature = "hydrate"))]
             run();
         }
