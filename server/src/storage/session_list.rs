@@ -10,9 +10,7 @@
 //!   they are gathered through the search indexes and sorted; past it, matches are dense, so the sort index is
 //!   walked and each row tested (sorted by user, the matching users are walked in email order instead).
 
-use sqlx::AssertSqlSafe;
-
-use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch, UserMatches};
+use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
 use super::{DbKind, SessionRow, Storage, StorageError};
@@ -97,9 +95,9 @@ impl Storage {
     /// - always the app id: every sort index carries `app_id`, so it is tested without reading the table, while
     ///   an indexable `app_id = …` makes the planner sort the index's ties in a temporary B-tree. Sorted by app,
     ///   the app's slug (`app_sort`, that index's first column) is the seek.
-    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, walk: FilterUse) {
+    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, usage: FilterUse) {
         let sqlite = self.kind == DbKind::Sqlite;
-        let status_plus = if sqlite && walk == FilterUse::BesideSearch { "+" } else { "" };
+        let status_plus = if sqlite && usage == FilterUse::BesideSearch { "+" } else { "" };
         let app_plus = if sqlite { "+" } else { "" };
         if let Some(status) = query.status {
             sql.push(&format!(" AND {status_plus}s.status = ")).text(status);
@@ -108,7 +106,7 @@ impl Storage {
             sql.push(&format!(" AND {app_plus}s.app_id = (SELECT id FROM apps WHERE slug = "))
                 .text(slug)
                 .push(")");
-            if walk == FilterUse::SeekApp {
+            if usage == FilterUse::SeekApp {
                 sql.push(" AND s.app_sort = ").text(slug);
             }
         }
@@ -135,9 +133,7 @@ impl Storage {
         if let Some(slug) = query.app_slug {
             sql.push(" AND a.slug = ").text(slug);
         }
-        let (total,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
-            .fetch_one(&self.pool)
-            .await?;
+        let (total,): (i64,) = sql.query_as().fetch_one(&self.pool).await?;
         Ok(total)
     }
 
@@ -170,9 +166,8 @@ impl Storage {
         // Listed users are tested by id in every query; a common term's users (more than can be listed) are
         // gathered through the search index to count and gather matches, and tested row by row on a walk, where
         // they are dense.
-        let common = matches!(search.users, UserMatches::Many(_));
         // Its first users alone usually have more sessions than the cap, which settles the count at once.
-        let past_cap = common
+        let past_cap = search.has_many_users()
             && self.count_matches(query, &search, ManyUsersTest::FirstListed).await? > SEARCH_COUNT_CAP;
         let matched = if past_cap {
             i64::MAX
@@ -209,10 +204,7 @@ impl Storage {
         self.push_search(&mut count, search, many);
         self.push_filters(&mut count, query, FilterUse::BesideSearch);
         count.push(" LIMIT ").int(SEARCH_COUNT_CAP + 1).push(") matched");
-        let (matched,): (i64,) = sqlx::query_as_with(AssertSqlSafe(count.text.clone()), count.arguments())
-            .persistent(false)
-            .fetch_one(&self.pool)
-            .await?;
+        let (matched,): (i64,) = count.query_as().persistent(false).fetch_one(&self.pool).await?;
         Ok(matched)
     }
 
@@ -268,10 +260,8 @@ impl Storage {
             .int(offset)
             .push(&format!(") ORDER BY {order}"));
         // A search's text holds its matching ids: not worth a place in the prepared-statement cache.
-        let mut rows: Vec<SessionRow> = sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
-            .persistent(search.is_none())
-            .fetch_all(&self.pool)
-            .await?;
+        let mut rows: Vec<SessionRow> =
+            sql.query_as().persistent(search.is_none()).fetch_all(&self.pool).await?;
         if from_end {
             rows.reverse();
         }
@@ -311,10 +301,7 @@ impl Storage {
             .push(" OFFSET ")
             .int(query.offset)
             .push(&format!(") ORDER BY {}", self.order_by(query.sort, query.descending)));
-        Ok(sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
-            .persistent(false)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sql.query_as().persistent(false).fetch_all(&self.pool).await?)
     }
 
     /// Gathers a search's matches (at most the cap) through the search indexes, then sorts them.
@@ -338,9 +325,6 @@ impl Storage {
         .int(query.limit)
         .push(" OFFSET ")
         .int(query.offset);
-        Ok(sqlx::query_as_with(AssertSqlSafe(sql.text.clone()), sql.arguments())
-            .persistent(false)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sql.query_as().persistent(false).fetch_all(&self.pool).await?)
     }
 }

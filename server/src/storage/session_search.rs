@@ -7,8 +7,6 @@
 //!
 //! A term that matches only a status word ("revok") is that status filter, read from its own index.
 
-use sqlx::AssertSqlSafe;
-
 use super::sql_builder::{escape_like, Sql};
 use super::{DbKind, Storage, StorageError};
 
@@ -23,7 +21,7 @@ const USER_LIST_CAP: usize = 2_000;
 
 const STATUS_WORDS: [&str; 3] = ["active", "expired", "revoked"];
 
-pub(super) enum UserMatches {
+enum UserMatches {
     /// Every matching user.
     Listed(Vec<i64>),
     /// More than `USER_LIST_CAP`: the first `USER_LIST_CAP + 1` of them.
@@ -43,7 +41,7 @@ pub(super) enum ManyUsersTest {
 
 pub(super) struct ResolvedSearch {
     term: String,
-    pub(super) users: UserMatches,
+    users: UserMatches,
     apps: Vec<i64>,
     id_prefix: bool,
     ip_prefix: bool,
@@ -52,6 +50,11 @@ pub(super) struct ResolvedSearch {
 }
 
 impl ResolvedSearch {
+    /// More users match than are listed: a common term, whose sessions are dense.
+    pub(super) fn has_many_users(&self) -> bool {
+        matches!(self.users, UserMatches::Many(_))
+    }
+
     fn no_users(&self) -> bool {
         matches!(&self.users, UserMatches::Listed(ids) if ids.is_empty())
     }
@@ -89,10 +92,7 @@ impl Storage {
         let mut users = Sql::default();
         self.push_matching_users(&mut users, &term);
         users.push(" LIMIT ").int(USER_LIST_CAP as i64 + 1);
-        let user_ids: Vec<(i64,)> = sqlx::query_as_with(AssertSqlSafe(users.text.clone()), users.arguments())
-            .persistent(false)
-            .fetch_all(&self.pool)
-            .await?;
+        let user_ids: Vec<(i64,)> = users.query_as().fetch_all(&self.pool).await?;
         let user_ids: Vec<i64> = user_ids.into_iter().map(|(id,)| id).collect();
         let pattern = format!("%{}%", escape_like(&term));
         let apps: Vec<(i64,)> = sqlx::query_as(

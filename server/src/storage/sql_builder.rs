@@ -1,8 +1,9 @@
 //! SQL text assembled at run time with its values bound in order (`$1`, `$2`, …), for the queries whose shape
 //! depends on the request: the session list's filters and searches.
 
-use sqlx::any::AnyArguments;
-use sqlx::Arguments;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::QueryAs;
+use sqlx::{Any, Arguments, AssertSqlSafe, FromRow};
 
 enum Bind {
     Text(String),
@@ -56,7 +57,15 @@ impl Sql {
         self
     }
 
-    pub(super) fn arguments(&self) -> AnyArguments {
+    /// The query with its values bound, its rows read as `O`.
+    pub(super) fn query_as<'q, O>(&self) -> QueryAs<'q, Any, O, AnyArguments>
+    where
+        O: for<'r> FromRow<'r, AnyRow>,
+    {
+        sqlx::query_as_with(AssertSqlSafe(self.text.clone()), self.arguments())
+    }
+
+    fn arguments(&self) -> AnyArguments {
         let mut arguments = AnyArguments::default();
         for bind in &self.binds {
             // Encoding plain values into an argument buffer cannot fail.
