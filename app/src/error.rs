@@ -2,7 +2,6 @@
 //! act on; the HTTP status it maps to lives next to it so the server and the UI agree.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use thiserror::Error;
 
@@ -58,12 +57,12 @@ impl ConsoleError {
     pub fn from_url_param(encoded: &str) -> Option<ConsoleError> {
         use base64::Engine;
         let bytes = base64::engine::general_purpose::URL_SAFE.decode(encoded).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        crate::api::codec::from_json_bytes(&bytes).ok()
     }
 }
 
 impl FromServerFnError for ConsoleError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::api::codec::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

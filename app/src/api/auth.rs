@@ -12,7 +12,7 @@ const MAX_EMAIL_CHARS: usize = 254;
 #[cfg(feature = "ssr")]
 const MAX_PASSWORD_CHARS: usize = 1024;
 
-#[server(endpoint = "login")]
+#[server(endpoint = "login", output = crate::api::codec::JsonReply)]
 pub async fn login(email: String, password: String, remember_me: Option<String>) -> Result<(), ConsoleError> {
     use crate::backend::{session_keys, Call};
     use tower_sessions::Expiry;
@@ -42,7 +42,7 @@ pub async fn login(email: String, password: String, remember_me: Option<String>)
     Ok(())
 }
 
-#[server(endpoint = "logout")]
+#[server(endpoint = "logout", output = crate::api::codec::JsonReply)]
 pub async fn logout() -> Result<(), ConsoleError> {
     use crate::backend::Call;
 
@@ -54,7 +54,7 @@ pub async fn logout() -> Result<(), ConsoleError> {
 }
 
 /// Who is signed in; `None` for an anonymous visitor (not an error: the login page asks this too).
-#[server(endpoint = "signed_in_user")]
+#[server(endpoint = "signed_in_user", output = crate::api::codec::JsonReply)]
 pub async fn signed_in_user() -> Result<Option<CurrentUser>, ConsoleError> {
     use crate::backend::Call;
 

@@ -1,5 +1,6 @@
 //! Server functions, one file per resource. Each checks the caller's role before it reads anything.
 
 pub mod auth;
+pub mod codec;
 pub mod my_sessions;
 pub mod sessions;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::ConsoleError;
 use crate::model::OwnSessionView;
 
-#[server(endpoint = "my_sessions")]
+#[server(endpoint = "my_sessions", output = crate::api::codec::JsonReply)]
 pub async fn list_my_sessions() -> Result<Vec<OwnSessionView>, ConsoleError> {
     use crate::backend::Call;
 

@@ -4,7 +4,7 @@ use crate::error::ConsoleError;
 use crate::session_detail::SessionDetail;
 
 /// One session in full, without its payload.
-#[server(endpoint = "sessions/detail")]
+#[server(endpoint = "sessions/detail", output = crate::api::codec::JsonReply)]
 pub async fn load_session_detail(session_id: String) -> Result<SessionDetail, ConsoleError> {
     use crate::backend::Call;
 

@@ -7,7 +7,7 @@ use crate::session_query::SessionQuery;
 
 /// The JSON file of exactly the rows `query` shows (search, filters, sort, page and page size), in the export
 /// format of DESIGN.md. Changes nothing; one audit event names the sessions whose payloads it decrypted.
-#[server(endpoint = "sessions/export", input = Json)]
+#[server(endpoint = "sessions/export", input = Json, output = crate::api::codec::JsonReply)]
 pub async fn export_sessions(query: SessionQuery, format: ExportFormat) -> Result<String, ConsoleError> {
     use crate::backend::Call;
 

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::ConsoleError;
 
 /// Ends every active session in every app except the caller's own console session; returns how many ended.
-#[server(endpoint = "sessions/kill_all")]
+#[server(endpoint = "sessions/kill_all", output = crate::api::codec::JsonReply)]
 pub async fn kill_all_sessions() -> Result<u64, ConsoleError> {
     use crate::backend::Call;
 

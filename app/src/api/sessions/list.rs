@@ -4,7 +4,7 @@ use crate::error::ConsoleError;
 use crate::model::SessionPage;
 use crate::session_query::SessionQuery;
 
-#[server(endpoint = "sessions/list")]
+#[server(endpoint = "sessions/list", output = crate::api::codec::JsonReply)]
 pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ConsoleError> {
     use crate::backend::Call;
 

@@ -5,7 +5,7 @@ use crate::session_detail::RevealedPayload;
 
 /// Decrypts one session's payload for the caller. The audit event (who, which session, when, from where) is
 /// written before anything is decrypted; if it cannot be written, nothing is.
-#[server(endpoint = "sessions/reveal_payload")]
+#[server(endpoint = "sessions/reveal_payload", output = crate::api::codec::JsonReply)]
 pub async fn reveal_session_payload(session_id: String) -> Result<RevealedPayload, ConsoleError> {
     use crate::backend::Call;
 

@@ -4,7 +4,7 @@ use crate::error::ConsoleError;
 
 /// Ends one session at once: its token is refused on its next use and its payload is deleted. Also posted
 /// by the plain form the page renders before its script loads.
-#[server(endpoint = "sessions/revoke")]
+#[server(endpoint = "sessions/revoke", output = crate::api::codec::JsonReply)]
 pub async fn revoke_session(session_id: String) -> Result<(), ConsoleError> {
     use crate::backend::Call;
 

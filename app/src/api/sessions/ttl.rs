@@ -6,7 +6,7 @@ use crate::session_detail::TtlChange;
 
 /// Gives an active session a new expiry, within the policy's lifetime; audited. Returns the new expiry
 /// (None: unlimited).
-#[server(endpoint = "sessions/update_ttl", input = Json)]
+#[server(endpoint = "sessions/update_ttl", input = Json, output = crate::api::codec::JsonReply)]
 pub async fn update_session_ttl(session_id: String, change: TtlChange) -> Result<Option<i64>, ConsoleError> {
     use crate::backend::Call;
 
