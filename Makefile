@@ -15,7 +15,8 @@ run: tools build-release
 	./target/release/roster serve
 
 ## make test: install what is missing and run every test (Rust on SQLite and PostgreSQL, Playwright)
-test: tools
+test:
+	bash scripts/install-tools.sh --end-to-end
 	bash scripts/test.sh
 
 tools:

@@ -11,6 +11,20 @@ WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
 
 log() { printf '==> %s\n' "$*"; }
 
+# `--end-to-end` (make test): the browser tests drive Debian's Chromium (never a downloaded browser) and read
+# the audit log with the sqlite3 shell, as an operator would. Serving the console needs neither.
+if [ "${1:-}" = "--end-to-end" ]; then
+  apt_need=()
+  command -v chromium >/dev/null || apt_need+=(chromium)
+  command -v sqlite3 >/dev/null || apt_need+=(sqlite3)
+  if [ ${#apt_need[@]} -gt 0 ]; then
+    log "installing ${apt_need[*]} with apt-get"
+    sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${apt_need[@]}" >/dev/null
+  fi
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

@@ -6,18 +6,6 @@ logs=$(mktemp -d)
 # Same value cargo-leptos builds with (see Makefile), so cargo test reuses its build.
 export LEPTOS_OUTPUT_NAME=roster
 
-# The end-to-end tests drive Debian's Chromium (never a downloaded browser) and read the audit log with the
-# sqlite3 shell, as an operator would.
-apt_need=()
-command -v chromium >/dev/null || apt_need+=(chromium)
-command -v sqlite3 >/dev/null || apt_need+=(sqlite3)
-if [ ${#apt_need[@]} -gt 0 ]; then
-  echo "==> installing ${apt_need[*]} with apt-get"
-  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${apt_need[@]}" >/dev/null
-fi
-
 postgres_url=${ROSTER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 skip_postgres=()
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && psql "$postgres_url" -tAc 'select 1' >/dev/null 2>&1; then
