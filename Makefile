@@ -22,11 +22,13 @@ test:
 tools:
 	bash scripts/install-tools.sh
 
+# --split: every `#[lazy]` function and lazy route becomes a WASM chunk of its own; without it their imports
+# stay unresolved and the page never hydrates.
 build-release:
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 build-debug:
-	cargo leptos build
+	cargo leptos build --split
 
 ## make bench: validate requests per second next to a hello-world route, same server, same run
 bench:

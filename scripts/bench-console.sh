@@ -23,12 +23,4 @@ for _ in $(seq 1 100); do
 done
 node end2end/bench/keystroke.mjs
 
-wasm=$(ls target/site/pkg/*.wasm | head -1)
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-if command -v brotli >/dev/null; then
-  br=$(brotli -q 11 -c "$wasm" | wc -c)
-else
-  br=$(node -e "const z=require('zlib');const f=require('fs');process.stdout.write(String(z.brotliCompressSync(f.readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))" "$wasm")
-fi
-echo "release wasm: $raw bytes raw, $gz gzip, $br brotli (target: brotli ≤ 256000)"
+node end2end/bench/wasm-size.mjs target/site/pkg

@@ -22,7 +22,7 @@ cargo test -p app --features ssr 2>&1 | tee "$logs/app.log"
 cargo test -p server -- "${skip_postgres[@]}" 2>&1 | tee "$logs/server.log"
 
 echo "==> building the site for the end-to-end tests"
-if ! cargo leptos build > "$logs/build.log" 2>&1; then
+if ! cargo leptos build --split > "$logs/build.log" 2>&1; then
   grep -vE '^\s+(at |[0-9]+: )' "$logs/build.log" | tail -n 60
   echo "the site build failed"
   exit 1

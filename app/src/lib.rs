@@ -18,13 +18,13 @@ pub mod session_query;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 pub use error::ConsoleError;
 
 use components::auth::provide_auth;
 use components::header::Header;
-use pages::{login::LoginPage, my_sessions::MySessionsPage, not_found::NotFound, sessions::SessionsPage};
+use pages::{login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,12 +63,13 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main">
                 // Async rendering: a protected page's redirect becomes a real 302, and a page read without
-                // JavaScript already holds its data.
+                // JavaScript already holds its data. `/login` and `/my/sessions` are WASM chunks of their own,
+                // so the Sessions console, the page admins live on, does not load their code.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/my/sessions") view=MySessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

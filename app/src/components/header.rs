@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use server_fn::ServerFn;
+
 use super::auth::{use_auth, AuthState};
+use crate::api::auth::Logout;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -23,9 +26,18 @@ pub fn Header() -> impl IntoView {
                                 <div class="who">
                                     <span class="who-name" title=user.email.clone()>{user.display_name.clone()}</span>
                                     <span class="badge role">{user.role.label()}</span>
-                                    <ActionForm action=auth.logout>
+                                    // A plain form, not `ActionForm`: that one parses the form in the browser,
+                                    // a parser every page would carry for a form without fields.
+                                    <form
+                                        method="post"
+                                        action=Logout::PATH
+                                        on:submit=move |event| {
+                                            event.prevent_default();
+                                            auth.logout.dispatch(Logout {});
+                                        }
+                                    >
                                         <button type="submit" class="button secondary">"Sign out"</button>
-                                    </ActionForm>
+                                    </form>
                                 </div>
                             })
                         }

@@ -4,9 +4,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::components::auth::{use_auth, AuthState};
 use crate::error::ConsoleError;
+
+/// The route: its code is a chunk of its own (`cargo leptos build --split`), fetched only by whoever signs in.
+pub struct LoginRoute;
+
+#[lazy_route]
+impl LazyRoute for LoginRoute {
+    fn data() -> Self {
+        LoginRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LoginPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -3,11 +3,26 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::my_sessions::list_my_sessions;
 use crate::components::require_user::{any_role, RequireUser};
 use crate::format::utc_minutes;
 use crate::model::OwnSessionView;
+
+/// The route: its code is a chunk of its own, so the Sessions console does not carry it.
+pub struct MySessionsRoute;
+
+#[lazy_route]
+impl LazyRoute for MySessionsRoute {
+    fn data() -> Self {
+        MySessionsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <MySessionsPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn MySessionsPage() -> impl IntoView {

@@ -3,7 +3,10 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use server_fn::ServerFn;
+
 use super::state::use_console;
+use crate::api::sessions::revoke::RevokeSession;
 use crate::format::{mask_ip, short_id, time_ago, utc_minutes};
 use crate::model::SessionView;
 
@@ -77,7 +80,9 @@ pub fn RevokeButton(session: SessionView) -> impl IntoView {
     }
     let id = session.id.clone();
     Some(view! {
-        <ActionForm action=state.revoke attr:class="inline-form">
+        // Posted as is before the script loads; after, the click opens the confirm dialog instead. A plain form:
+        // `ActionForm` would bring a form parser into the WASM for a submit that never happens there.
+        <form method="post" action=RevokeSession::PATH class="inline-form">
             <input type="hidden" name="session_id" value=id/>
             <button
                 type="submit"
@@ -89,7 +94,7 @@ pub fn RevokeButton(session: SessionView) -> impl IntoView {
             >
                 "Revoke"
             </button>
-        </ActionForm>
+        </form>
     })
 }
 

@@ -18,6 +18,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::sessions::list::list_sessions;
+use crate::components::later::after_hydration;
 use crate::components::require_user::RequireUser;
 use crate::components::toast::Toast;
 use crate::model::{CurrentUser, Role, SessionPage};
@@ -45,12 +46,21 @@ fn SessionsConsole(user: CurrentUser) -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
                 <ConsoleBody page/>
             </Transition>
-            <dialogs::RevokeDialog/>
-            <dialogs::KillAllDialog/>
-            <detail::DetailDialog/>
+            {after_hydration(console_dialogs)}
             <Toast message=state.toast/>
         </section>
     }
+}
+
+/// The Revoke, Kill All and detail dialogs: a chunk of their own, loaded once the page is interactive.
+#[lazy]
+fn console_dialogs() -> AnyView {
+    view! {
+        <dialogs::RevokeDialog/>
+        <dialogs::KillAllDialog/>
+        <detail::DetailDialog/>
+    }
+    .into_any()
 }
 
 /// Rendered once; every part below follows the page's data through signals, so rows that did not change keep
