@@ -6,6 +6,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
+use crate::api::auth::Login;
 use crate::components::auth::{use_auth, AuthState};
 use crate::error::ConsoleError;
 
@@ -26,10 +27,16 @@ impl LazyRoute for LoginRoute {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
+    let login = ServerAction::<Login>::new();
+    Effect::new(move |_| {
+        if login.version().get() > 0 {
+            auth.signed_in();
+        }
+    });
     let query = use_query_map();
     // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
     let failure = move || {
-        auth.login
+        login
             .value()
             .get()
             .and_then(|result| result.err())
@@ -47,7 +54,7 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="login-card">
             <h1>"Sign in to Roster"</h1>
-            <ActionForm action=auth.login attr:class="login-form">
+            <ActionForm action=login attr:class="login-form">
                 <label for="email">"Email"</label>
                 <input id="email" type="email" name="email" autocomplete="username" required maxlength="254"/>
                 <label for="password">"Password"</label>
@@ -56,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="checkbox" name="remember_me" value="on"/>
                     "Remember me"
                 </label>
-                <button type="submit" class="button primary" disabled=move || auth.login.pending().get()>
+                <button type="submit" class="button primary" disabled=move || login.pending().get()>
                     "Sign in"
                 </button>
             </ActionForm>

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
-use crate::api::sessions::kill_all::KillAllSessions;
-use crate::api::sessions::revoke::RevokeSession;
+use crate::api::sessions::kill_all::{kill_all_sessions, KillAllSessions};
+use crate::api::sessions::revoke::{revoke_session, RevokeSession};
+use crate::error::ConsoleError;
 use crate::model::SessionView;
 use crate::session_query::SessionQuery;
 
@@ -37,8 +38,11 @@ pub struct ConsoleState {
     /// From the latest page, for the dialogs (which open only in the browser).
     pub active_count: RwSignal<i64>,
     pub now_ms: RwSignal<i64>,
-    pub revoke: ServerAction<RevokeSession>,
-    pub kill_all: ServerAction<KillAllSessions>,
+    /// Plain `Action`s calling the server functions, not `ServerAction`s: those also read an error that a
+    /// script-less form post left in the URL, a decoder (base64 and all) the page would carry for a case in
+    /// which no script runs to show it.
+    pub revoke: Action<RevokeSession, Result<(), ConsoleError>>,
+    pub kill_all: Action<KillAllSessions, Result<u64, ConsoleError>>,
 }
 
 impl ConsoleState {
@@ -56,8 +60,8 @@ impl ConsoleState {
             layout: RwSignal::new(Layout::Both),
             active_count: RwSignal::new(0),
             now_ms: RwSignal::new(0),
-            revoke: ServerAction::new(),
-            kill_all: ServerAction::new(),
+            revoke: Action::new(|input: &RevokeSession| revoke_session(input.session_id.clone())),
+            kill_all: Action::new(|_: &KillAllSessions| kill_all_sessions()),
         };
         state.announce_outcomes();
         state
