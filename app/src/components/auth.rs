@@ -23,7 +23,7 @@ pub enum AuthState {
 
 impl Auth {
     /// Someone tried to sign in: ask the server again who is signed in.
-    pub fn signed_in(&self) {
+    pub fn sign_in_attempted(&self) {
         self.sign_ins.update(|n| *n += 1);
     }
 

@@ -30,7 +30,7 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
         if login.version().get() > 0 {
-            auth.signed_in();
+            auth.sign_in_attempted();
         }
     });
     let query = use_query_map();
