@@ -2,16 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::{logout, signed_in_user, Logout};
+use crate::api::auth::{login, logout, signed_in_user, Login, Logout};
 use crate::error::ConsoleError;
 use crate::model::CurrentUser;
 
 #[derive(Clone, Copy)]
 pub struct Auth {
-    /// A plain `Action`, not a `ServerAction`, for the reason given on `ConsoleState::revoke`.
+    /// Plain `Action`s, not `ServerAction`s, for the reason given on `ConsoleState::revoke`; the sign-in page
+    /// reads an error left in the URL itself.
+    pub login: Action<Login, Result<(), ConsoleError>>,
     pub logout: Action<Logout, Result<(), ConsoleError>>,
-    /// Bumped by every sign-in attempt (the sign-in page owns that action, and its code).
-    sign_ins: RwSignal<u64>,
     user: Resource<Result<Option<CurrentUser>, ConsoleError>>,
 }
 
@@ -22,11 +22,6 @@ pub enum AuthState {
 }
 
 impl Auth {
-    /// Someone tried to sign in: ask the server again who is signed in.
-    pub fn sign_in_attempted(&self) {
-        self.sign_ins.update(|n| *n += 1);
-    }
-
     pub async fn state(&self) -> AuthState {
         match self.user.await {
             Ok(Some(user)) => AuthState::SignedIn(user),
@@ -37,11 +32,14 @@ impl Auth {
 }
 
 pub fn provide_auth() {
-    let sign_ins = RwSignal::new(0);
+    let login = Action::new(|input: &Login| {
+        let Login { email, password, remember_me } = input.clone();
+        login(email, password, remember_me)
+    });
     let logout = Action::new(|_: &Logout| logout());
     // Refetched after every sign-in or sign-out attempt, so the header and guards follow at once.
-    let user = Resource::new(move || (sign_ins.get(), logout.version().get()), |_| signed_in_user());
-    provide_context(Auth { logout, sign_ins, user });
+    let user = Resource::new(move || (login.version().get(), logout.version().get()), |_| signed_in_user());
+    provide_context(Auth { login, logout, user });
 }
 
 pub fn use_auth() -> Auth {

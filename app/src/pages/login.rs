@@ -1,10 +1,14 @@
 //! `/login`: email and password. Works as a plain form post before the WASM has loaded.
 
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
+
+use server_fn::ServerFn;
 
 use crate::api::auth::Login;
 use crate::components::auth::{use_auth, AuthState};
@@ -27,12 +31,19 @@ impl LazyRoute for LoginRoute {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
-    let login = ServerAction::<Login>::new();
-    Effect::new(move |_| {
-        if login.version().get() > 0 {
-            auth.sign_in_attempted();
+    let login = auth.login;
+    let (email, password, remember) = (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    // Runs only once the browser has checked the required fields.
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if let (Some(email), Some(password), Some(remember)) = (email.get(), password.get(), remember.get()) {
+            login.dispatch(Login {
+                email: email.value(),
+                password: password.value(),
+                remember_me: remember.checked().then(|| "on".to_string()),
+            });
         }
-    });
+    };
     let query = use_query_map();
     // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
     let failure = move || {
@@ -54,19 +65,35 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="login-card">
             <h1>"Sign in to Roster"</h1>
-            <ActionForm action=login attr:class="login-form">
+            // Before the WASM loads, a plain form post; after, the same fields through `auth.login`.
+            <form method="post" action=Login::PATH class="login-form" on:submit=submit>
                 <label for="email">"Email"</label>
-                <input id="email" type="email" name="email" autocomplete="username" required maxlength="254"/>
+                <input
+                    id="email"
+                    type="email"
+                    name="email"
+                    autocomplete="username"
+                    required
+                    maxlength="254"
+                    node_ref=email
+                />
                 <label for="password">"Password"</label>
-                <input id="password" type="password" name="password" autocomplete="current-password" required/>
+                <input
+                    id="password"
+                    type="password"
+                    name="password"
+                    autocomplete="current-password"
+                    required
+                    node_ref=password
+                />
                 <label class="check">
-                    <input type="checkbox" name="remember_me" value="on"/>
+                    <input type="checkbox" name="remember_me" value="on" node_ref=remember/>
                     "Remember me"
                 </label>
                 <button type="submit" class="button primary" disabled=move || login.pending().get()>
                     "Sign in"
                 </button>
-            </ActionForm>
+            </form>
             <p role="alert" class="form-error" hidden=move || failure().is_none()>
                 {move || failure().map(|error| error.to_string())}
             </p>
