@@ -133,6 +133,4 @@ pub struct SessionPage {
     pub now_ms: i64,
     /// Whether the caller may revoke (owners and admins; billing managers only look).
     pub can_revoke: bool,
-    /// Pages reach this many rows from the first and from the last; the pager offers no page between.
-    pub max_depth: i64,
 }

@@ -25,6 +25,8 @@ await page.getByLabel('Password').fill(password);
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.waitForURL(/\/sessions/);
 await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+// After sign-in the page asks who is signed in before it renders the table: wait for the table itself.
+await page.locator('.session-table').waitFor({ state: 'attached' });
 const box = page.getByRole('searchbox', { name: 'Search sessions' });
 await page.evaluate(() => {
   const table = document.querySelector('.session-table');

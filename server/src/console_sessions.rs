@@ -76,9 +76,9 @@ pub async fn listed(engine: &Engine, query: &SessionQuery) -> Result<ListPage, C
     };
     match engine.storage.list_page(&storage_query).await {
         Ok(listed) => Ok(listed),
-        Err(StorageError::PageTooDeep(depth)) => Err(ConsoleError::invalid(format!(
-            "Pages reach {} sessions from the first or the last. Search or filter to find the ones between.",
-            app::format::thousands(depth)
+        Err(StorageError::SearchTooDeep(cap)) => Err(ConsoleError::invalid(format!(
+            "This search matches more than {0} sessions and shows the first {0}. Narrow it, or filter, to see the rest.",
+            app::format::thousands(cap)
         ))),
         Err(error) => Err(internal(error)),
     }
@@ -90,9 +90,12 @@ pub async fn page(
     query: &SessionQuery,
     current_hash: Option<Vec<u8>>,
 ) -> Result<SessionPage, ConsoleError> {
-    let listed = listed(engine, query).await?;
-    let active_count = engine.storage.count_active_sessions().await.map_err(internal)?;
-    let apps = engine.storage.app_slugs().await.map_err(internal)?;
+    // Three reads on three pooled connections at once: the page costs the slowest of them, not their sum.
+    let (listed, active_count, apps) = tokio::try_join!(
+        listed(engine, query),
+        async { engine.storage.count_active_sessions().await.map_err(internal) },
+        async { engine.storage.app_slugs().await.map_err(internal) },
+    )?;
     Ok(SessionPage {
         query: query.clone(),
         rows: listed.rows.into_iter().map(|row| view(row, current_hash.as_deref())).collect(),
@@ -102,7 +105,6 @@ pub async fn page(
         apps,
         now_ms: engine.now_ms(),
         can_revoke: user.role.ends_any_session(),
-        max_depth: crate::storage::MAX_PAGE_DEPTH,
     })
 }
 

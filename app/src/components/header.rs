@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-
 use server_fn::ServerFn;
 
 use super::auth::{use_auth, AuthState};

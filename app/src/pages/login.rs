@@ -7,7 +7,6 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
-
 use server_fn::ServerFn;
 
 use crate::api::auth::Login;
@@ -32,7 +31,8 @@ impl LazyRoute for LoginRoute {
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let login = auth.login;
-    let (email, password, remember) = (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let (email, password, remember) =
+        (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
     // Runs only once the browser has checked the required fields.
     let submit = move |event: SubmitEvent| {
         event.prevent_default();

@@ -14,7 +14,7 @@ mod users;
 pub use apps::{AdminTokenRow, AppRow};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
-pub use session_list::{ListPage, ListQuery, SortColumn, MAX_PAGE_DEPTH, SEARCH_COUNT_CAP};
+pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
 pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
 
@@ -42,9 +42,9 @@ pub enum StorageError {
     /// A unique constraint refused the write; the string names what already exists.
     #[error("{0} already exists")]
     AlreadyExists(&'static str),
-    /// A page deeper than this many rows from both ends of the list was asked for.
-    #[error("pages reach {0} sessions from the first or from the last; search or filter to reach the ones between")]
-    PageTooDeep(i64),
+    /// A page past the first this-many matches of a search that matched more than it counts.
+    #[error("a search that matches more than {0} sessions shows its first {0}; narrow the search or filter to see the rest")]
+    SearchTooDeep(i64),
     /// The user already has this many active sessions.
     #[error("the user already has {0} active sessions")]
     SessionLimit(i64),

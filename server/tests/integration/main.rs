@@ -77,5 +77,5 @@ on_both_databases!(
     a_broad_search_is_capped_and_still_sorted,
     a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
-    pages_reach_the_window_from_either_end_and_no_deeper,
+    every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
 );

@@ -4,8 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use roster::storage::{
-    AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError, MAX_PAGE_DEPTH,
-    SEARCH_COUNT_CAP,
+    AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError, SEARCH_COUNT_CAP,
 };
 
 use crate::support::{TestDb, START_MS};
@@ -286,21 +285,42 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     assert!(db.storage.verify_audit_chain().await.unwrap().is_ok());
 }
 
-pub async fn pages_reach_the_window_from_either_end_and_no_deeper(db: &TestDb) {
+pub async fn every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window(db: &TestDb) {
     seed(db, 20_300).await;
-    let mut q = query(SortColumn::Created, true);
-    q.offset = MAX_PAGE_DEPTH;
-    assert_eq!(
-        db.storage.list_page(&q).await.unwrap().rows.len(),
-        100,
-        "as deep as the window from the start"
-    );
-    q.offset = 20_300 - MAX_PAGE_DEPTH - 100;
-    let from_end = db.storage.list_page(&q).await.unwrap();
-    assert_eq!(from_end.rows.len(), 100, "as deep as the window from the end");
-    q.offset = MAX_PAGE_DEPTH + 50;
-    assert!(
-        matches!(db.storage.list_page(&q).await, Err(StorageError::PageTooDeep(depth)) if depth == MAX_PAGE_DEPTH),
-        "a page between the two windows is refused"
-    );
+    let total = db.storage.list_page(&query(SortColumn::Created, true)).await.unwrap().total;
+    assert!(total >= 20_300);
+    // Deep in the second half, read backwards from the end; the same rows read forwards from the start.
+    let mut from_end = query(SortColumn::Created, true);
+    from_end.offset = total / 2 + 1;
+    let mut from_start = query(SortColumn::Created, false);
+    from_start.offset = total - from_end.offset - from_end.limit;
+    let mut deep: Vec<String> =
+        db.storage.list_page(&from_end).await.unwrap().rows.into_iter().map(|row| row.id).collect();
+    let forwards: Vec<String> =
+        db.storage.list_page(&from_start).await.unwrap().rows.into_iter().map(|row| row.id).collect();
+    assert_eq!(deep.len(), 100, "a page in the middle of the list");
+    deep.reverse();
+    assert_eq!(deep, forwards, "the middle page is the same rows from either end");
+
+    for sort in [SortColumn::User, SortColumn::Created] {
+        let mut q = query(sort, false);
+        q.search = Some("example");
+        q.limit = 50;
+        q.offset = SEARCH_COUNT_CAP - 50;
+        let last = db.storage.list_page(&q).await.unwrap();
+        assert!(!last.total_is_exact);
+        let matching =
+            |row: &SessionRow| row.user_email.as_deref().is_some_and(|email| email.contains("example"));
+        let expected = first_kept(&db.storage, sort, false, None, SEARCH_COUNT_CAP as usize, matching).await;
+        assert_eq!(
+            last.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
+            expected[expected.len() - 50..],
+            "{sort:?}: the last page a capped search shows is its 9,951st to 10,000th match"
+        );
+        q.offset = SEARCH_COUNT_CAP;
+        assert!(
+            matches!(db.storage.list_page(&q).await, Err(StorageError::SearchTooDeep(cap)) if cap == SEARCH_COUNT_CAP),
+            "{sort:?}: past the matches a capped search shows"
+        );
+    }
 }

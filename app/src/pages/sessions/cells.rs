@@ -2,7 +2,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-
 use server_fn::ServerFn;
 
 use super::state::use_console;

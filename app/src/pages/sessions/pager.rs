@@ -14,15 +14,6 @@ fn page_count(page: &SessionPage) -> u32 {
     u32::try_from(((page.total + size - 1) / size).max(1)).unwrap_or(u32::MAX)
 }
 
-/// Whether page `number` lies within `max_depth` rows of the first or the last row (the server refuses others).
-fn reachable(page: &SessionPage, number: u32) -> bool {
-    let size = i64::from(page.query.size);
-    let offset = (i64::from(number) - 1) * size;
-    number >= 1
-        && number <= page_count(page)
-        && (offset <= page.max_depth || page.total - offset - size <= page.max_depth)
-}
-
 fn summary(page: &SessionPage) -> String {
     let first = i64::from(page.query.page - 1) * i64::from(page.query.size);
     let total = if page.total_is_exact {
@@ -45,8 +36,7 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
     };
     let current = move || state.query.with(|query| query.page);
     let last = move || data.with(|page| page.as_ref().map_or(1, page_count));
-    let can_open =
-        move |number: u32| data.with(|page| page.as_ref().is_some_and(|page| reachable(page, number)));
+    let can_open = move |number: u32| number >= 1 && number <= last();
     let open = {
         let go = go.clone();
         move |number: u32| {
@@ -68,7 +58,6 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
         move |_: leptos::ev::MouseEvent| open(current() + 1)
     };
     let to_last = move |_: leptos::ev::MouseEvent| open(last());
-    let too_deep = move || current() < last() && !can_open(current() + 1);
     let on_size = move |event| {
         let mut query = state.query.get_untracked();
         query.size = event_target_value(&event).parse().unwrap_or(query.size);
@@ -84,9 +73,6 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
             <span class="pager-page">{move || format!("Page {} of {}", current(), thousands(i64::from(last())))}</span>
             <button type="button" class="button" disabled={move || !can_open(current() + 1)} on:click=next>"Next page"</button>
             <button type="button" class="button" disabled={move || current() >= last()} on:click=to_last>"Last page"</button>
-            <Show when=too_deep>
-                <span class="pager-hint">"Search or filter to see the sessions further in."</span>
-            </Show>
             <label class="filter">
                 "Rows per page"
                 <select on:change=on_size>

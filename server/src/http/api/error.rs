@@ -65,7 +65,7 @@ impl From<EngineError> for ApiError {
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }
-            error @ EngineError::Storage(StorageError::PageTooDeep(_)) => {
+            error @ EngineError::Storage(StorageError::SearchTooDeep(_)) => {
                 ApiError::invalid(error.to_string())
             }
             EngineError::Storage(StorageError::AlreadyExists(what)) => {
