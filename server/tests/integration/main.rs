@@ -5,6 +5,7 @@ mod api_http;
 mod console_detail_http;
 mod console_http;
 mod session_list_cases;
+mod sessions_page_http;
 mod sqlite_only;
 mod storage_cases;
 mod support;

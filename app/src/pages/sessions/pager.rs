@@ -58,6 +58,8 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
         move |_: leptos::ev::MouseEvent| open(current() + 1)
     };
     let to_last = move |_: leptos::ev::MouseEvent| open(last());
+    // "More than 10,000" has no last page: the pages offered are the first matches only.
+    let exact = move || data.with(|page| page.as_ref().is_some_and(|page| page.total_is_exact));
     let on_size = move |event| {
         let mut query = state.query.get_untracked();
         query.size = event_target_value(&event).parse().unwrap_or(query.size);
@@ -70,9 +72,12 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
             </span>
             <button type="button" class="button" disabled={move || current() <= 1} on:click=first>"First page"</button>
             <button type="button" class="button" disabled={move || !can_open(current().saturating_sub(1))} on:click=previous>"Previous page"</button>
-            <span class="pager-page">{move || format!("Page {} of {}", current(), thousands(i64::from(last())))}</span>
+            <span class="pager-page">{move || {
+                    let more = if exact() { "" } else { "+" };
+                    format!("Page {} of {}{more}", current(), thousands(i64::from(last())))
+                }}</span>
             <button type="button" class="button" disabled={move || !can_open(current() + 1)} on:click=next>"Next page"</button>
-            <button type="button" class="button" disabled={move || current() >= last()} on:click=to_last>"Last page"</button>
+            <button type="button" class="button" disabled={move || current() >= last() || !exact()} on:click=to_last>"Last page"</button>
             <label class="filter">
                 "Rows per page"
                 <select on:change=on_size>
