@@ -42,6 +42,11 @@ async fn open_or_seed(dir: &Path, sessions: usize, keys: &PayloadKeys) -> Storag
     storage
 }
 
+/// How many pages of `PAGE` rows `total` fills (at least one).
+fn pages_in(total: i64) -> u32 {
+    u32::try_from((total + i64::from(PAGE) - 1) / i64::from(PAGE)).unwrap().max(1)
+}
+
 fn query(sort: SortKey, dir: Direction, status: StatusFilter, app: &str, q: &str, page: u32) -> SessionQuery {
     SessionQuery { q: q.into(), status, app: app.into(), sort, dir, page, size: PAGE }
 }
@@ -62,8 +67,7 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
             for (status, app) in filters {
                 let first = query(sort, dir, status, app, "", 1);
                 let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
-                let page_size = i64::from(PAGE);
-                let last = u32::try_from((total + page_size - 1) / page_size).unwrap().max(1);
+                let last = pages_in(total);
                 // The middle page is the deepest from either end: the most index entries stepped over.
                 let pages = [
                     ("first", 1),
@@ -116,7 +120,7 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
                 let first = query(sort, dir, status, app, &term, 1);
                 let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
                 // A search past its count cap shows that many matches: its last page is the deepest it reaches.
-                let last = u32::try_from((total + i64::from(PAGE) - 1) / i64::from(PAGE)).unwrap().max(1);
+                let last = pages_in(total);
                 for (kind_of_page, page) in [("page 1", 1), ("page 2", 2), ("last page", last)] {
                     let name =
                         format!("search {kind} {term:?} {sort:?} {dir:?} status={status:?} {kind_of_page}");
@@ -388,7 +392,7 @@ async fn main() {
         "\nthe same pages: Roster's list server function (best of 5) against the same page written by hand and run in \
          sqlite3 (best of 5), tuned to the schema and naive:"
     );
-    let middle_page = u32::try_from(sample.total / i64::from(PAGE) / 2).unwrap().max(1);
+    let middle_page = (pages_in(sample.total) / 2).max(1);
     for case in hand_cases(&fragment, middle_page) {
         let mut best = f64::MAX;
         for _ in 0..5 {

@@ -179,6 +179,10 @@ impl Storage {
             self.count_matches(query, &search, ManyUsersTest::Gathered).await?
         };
         if matched > SEARCH_COUNT_CAP {
+            // Such a walk has no end to read from: the search shows its first matches only.
+            if query.offset >= SEARCH_COUNT_CAP {
+                return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
+            }
             let rows = if query.sort == SortColumn::User && search.only_users() {
                 self.page_by_matching_users(query, &search).await?
             } else {
@@ -231,11 +235,7 @@ impl Storage {
         if query.offset >= total || query.limit <= 0 {
             return Ok(Vec::new());
         }
-        let total_known = total != i64::MAX;
-        if !total_known && query.offset >= SEARCH_COUNT_CAP {
-            return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
-        }
-        let from_end = total_known && query.offset > total / 2;
+        let from_end = total != i64::MAX && query.offset > total / 2;
         let (descending, limit, offset) = if from_end {
             let end = (query.offset + query.limit).min(total);
             (!query.descending, end - query.offset, total - end)
@@ -289,9 +289,6 @@ impl Storage {
         query: &ListQuery<'_>,
         search: &ResolvedSearch,
     ) -> Result<Vec<SessionRow>, StorageError> {
-        if query.offset >= SEARCH_COUNT_CAP {
-            return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
-        }
         let key = self.row_key();
         let direction = if query.descending { "DESC" } else { "ASC" };
         let walk_order = format!(

@@ -18,7 +18,8 @@ const SORTS: [SortColumn; 6] = [
     SortColumn::LastActive,
 ];
 
-async fn seed(db: &TestDb, sessions: usize) {
+/// Demo data: `sessions` sessions of synthetic users and apps, with history.
+pub async fn seed(db: &TestDb, sessions: usize) {
     use base64::Engine as _;
     let key = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
     let keys = roster::payload_keys::PayloadKeys::from_configured(&key).unwrap();

@@ -7,7 +7,7 @@ use axum::http::{header, Request, StatusCode};
 use roster::storage::SEARCH_COUNT_CAP;
 
 use crate::console_http::TestApp;
-use crate::support::START_MS;
+use crate::session_list_cases::seed;
 
 /// The attributes of the `<button>` whose text is `label`.
 fn button<'a>(html: &'a str, label: &str) -> &'a str {
@@ -39,11 +39,8 @@ fn the_pager_offers_every_page_of_an_exact_total_and_no_last_page_past_a_searchs
 }
 
 async fn pager_case() {
-    use base64::Engine as _;
     let app = TestApp::start().await;
-    let key = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
-    let keys = roster::payload_keys::PayloadKeys::from_configured(&key).unwrap();
-    roster::demo::seed(&app.db.storage, &keys, SEARCH_COUNT_CAP as usize + 1_500, START_MS).await.unwrap();
+    seed(&app.db, SEARCH_COUNT_CAP as usize + 1_500).await;
     let cookie = app.signed_in_cookie("owner@example.com").await;
 
     let all = page(&app, &cookie, "/sessions?size=50").await;
