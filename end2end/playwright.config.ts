@@ -34,8 +34,9 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
     },
   ],
-  // One server for most tests, and one per project for Kill All, which would otherwise sign everyone else out.
-  webServer: [3100, 3101, 3102].map((port) => ({
+  // One server for most tests; one per project for Kill All, which would otherwise sign everyone else out; and
+  // one per project for the live stream test, which asserts that nothing is fetched while nothing changes.
+  webServer: [3100, 3101, 3102, 3103, 3104].map((port) => ({
     command: `bash end2end/serve.sh ${port} ${port === 3100 ? 240 : 0}`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/login`,

@@ -13,13 +13,16 @@ password='correct horse battery staple'
 echo "$password" | "$bin" create-owner --email owner@example.com --name "Olivia Owner" --password-stdin
 echo "$password" | "$bin" users create --email member@example.com --name "Max Member" --role member --password-stdin
 echo "$password" | "$bin" users create --email billing@example.com --name "Bill Manager" --role billing_manager --password-stdin
-# One account per project for the lock-out test, so the desktop and phone runs do not lock each other out.
+# One account per project for the lock-out test, so the desktop and phone runs do not lock each other out,
+# and one for the live stream test, whose sessions no other test touches.
 for project in desktop phone; do
   echo "$password" | "$bin" users create --email "lock-$project@example.com" --role member --password-stdin
+  echo "$password" | "$bin" users create --email "stream-$project@example.com" --role member --password-stdin
 done
 if [ "$demo_sessions" -gt 0 ]; then
   "$bin" demo --sessions "$demo_sessions" >/dev/null
 fi
 # The API key is the one word starting rk_ that the command prints.
 "$bin" apps create --id e2e --name "End to end" | grep -o 'rk_[A-Za-z0-9_-]*' > "$ROSTER_DATA_DIR/e2e-app-key"
+"$bin" admin-tokens create --name e2e | grep -o 'ra_[A-Za-z0-9_-]*' > "$ROSTER_DATA_DIR/e2e-admin-token"
 exec "$bin" serve --listen "127.0.0.1:$port"

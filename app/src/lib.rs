@@ -10,8 +10,10 @@ pub mod browser;
 pub mod components;
 pub mod error;
 pub mod format;
+pub mod live;
 pub mod model;
 pub mod pages;
+pub mod routes;
 pub mod session_detail;
 pub mod session_query;
 
@@ -24,6 +26,7 @@ pub use error::ConsoleError;
 
 use components::auth::provide_auth;
 use components::header::Header;
+use components::live_events::provide_live_events;
 use pages::{login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -49,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
+    provide_live_events();
     // Effects run only in the browser: end-to-end tests wait for this before they click.
     Effect::new(|_| {
         if let Some(body) = document().body() {

@@ -36,13 +36,9 @@ impl Role {
         }
     }
 
-    /// Where a user lands after signing in.
+    /// Where a user lands after signing in: the first page the route table lets them open.
     pub fn landing_page(self) -> &'static str {
-        if self.sees_all_sessions() {
-            "/sessions"
-        } else {
-            "/my/sessions"
-        }
+        crate::routes::landing_page(self)
     }
 
     /// Owners, admins and billing managers see every session of every user.

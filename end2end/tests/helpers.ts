@@ -57,6 +57,11 @@ export function appKey(port: number): string {
   return readFileSync(path.join(__dirname, '..', '.data', String(port), 'e2e-app-key'), 'utf8').trim();
 }
 
+/** The admin API token serve.sh created on the server at `port`. */
+export function adminToken(port: number): string {
+  return readFileSync(path.join(__dirname, '..', '.data', String(port), 'e2e-admin-token'), 'utf8').trim();
+}
+
 /** Creates a session through the app API, as an app would; returns its id and bearer token. */
 export async function createSession(
   request: APIRequestContext,

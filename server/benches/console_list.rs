@@ -66,7 +66,7 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
         for dir in [Direction::Asc, Direction::Desc] {
             for (status, app) in filters {
                 let first = query(sort, dir, status, app, "", 1);
-                let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
+                let total = roster::console::sessions_page(engine, owner, &first, None).await.unwrap().total;
                 let last = pages_in(total);
                 // The middle page is the deepest from either end: the most index entries stepped over.
                 let pages = [
@@ -84,7 +84,7 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
             }
         }
     }
-    let sample = roster::console_sessions::page(
+    let sample = roster::console::sessions_page(
         engine,
         owner,
         &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 7),
@@ -118,7 +118,7 @@ async fn cases(engine: &Engine, owner: &CurrentUser) -> Vec<(String, SessionQuer
         ] {
             for (status, app) in [(StatusFilter::All, ""), (StatusFilter::Active, "")] {
                 let first = query(sort, dir, status, app, &term, 1);
-                let total = roster::console_sessions::page(engine, owner, &first, None).await.unwrap().total;
+                let total = roster::console::sessions_page(engine, owner, &first, None).await.unwrap().total;
                 // A search past its count cap shows that many matches: its last page is the deepest it reaches.
                 let last = pages_in(total);
                 for (kind_of_page, page) in [("page 1", 1), ("page 2", 2), ("last page", last)] {
@@ -315,7 +315,7 @@ async fn main() {
     // One warm-up pass (printing anything slow as it goes), then three timed passes.
     for (name, query) in &cases {
         let started = Instant::now();
-        roster::console_sessions::page(&engine, &owner, query, None).await.unwrap();
+        roster::console::sessions_page(&engine, &owner, query, None).await.unwrap();
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         if ms > 100.0 {
             eprintln!("warm-up: {ms:.0} ms  {name}");
@@ -326,7 +326,7 @@ async fn main() {
     for _ in 0..3 {
         for ((_, query), timings) in cases.iter().zip(&mut per_case) {
             let started = Instant::now();
-            let page = roster::console_sessions::page(&engine, &owner, query, None).await.unwrap();
+            let page = roster::console::sessions_page(&engine, &owner, query, None).await.unwrap();
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             assert!(page.rows.len() as u32 <= PAGE);
             all_ms.push(ms);
@@ -378,7 +378,7 @@ async fn main() {
     }
 
     let db = dir.join("roster.db");
-    let sample = roster::console_sessions::page(
+    let sample = roster::console::sessions_page(
         &engine,
         &owner,
         &query(SortKey::Created, Direction::Desc, StatusFilter::All, "", "", 3),
@@ -397,7 +397,7 @@ async fn main() {
         let mut best = f64::MAX;
         for _ in 0..5 {
             let started = Instant::now();
-            roster::console_sessions::page(&engine, &owner, &case.query, None).await.unwrap();
+            roster::console::sessions_page(&engine, &owner, &case.query, None).await.unwrap();
             best = best.min(started.elapsed().as_secs_f64() * 1000.0);
         }
         let timed = |sql: &str| match time_in_sqlite3(&db, sql) {

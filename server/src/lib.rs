@@ -5,11 +5,7 @@
 
 pub mod cli;
 pub mod clock;
-pub mod console_backend;
-pub mod console_detail;
-pub mod console_export;
-pub mod console_sessions;
-pub mod console_store;
+pub mod console;
 pub mod demo;
 pub mod device;
 pub mod engine;

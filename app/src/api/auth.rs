@@ -25,7 +25,7 @@ pub async fn login(email: String, password: String, remember_me: Option<String>)
         return Err(ConsoleError::InvalidCredentials);
     }
     let call = Call::current().await?;
-    let user = call.backend.sign_in(email, &password, &call.client).await?;
+    let user = call.sign_in.sign_in(email, &password, &call.client).await?;
     let remember = remember_me.is_some();
     let session = call.session()?;
     let session_error = |_| ConsoleError::Internal { reference: "session".into() };

@@ -1,11 +1,15 @@
-//! The console's header: product name, navigation to the pages that exist, the signed-in user, Sign out.
+//! The console's header: product name, navigation to the pages the route table lets the user open, the
+//! signed-in user, Sign out; and, for a signed-in user, the live event stream's connection.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use server_fn::ServerFn;
 
 use super::auth::{use_auth, AuthState};
+use super::later::after_hydration;
+use super::live_events::{live_connection, StreamDownNote};
 use crate::api::auth::Logout;
+use crate::routes;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -19,9 +23,12 @@ pub fn Header() -> impl IntoView {
                         AuthState::SignedIn(user) => {
                             Some(view! {
                                 <nav class="nav" aria-label="Main">
-                                    {user.role.sees_all_sessions().then(|| view! { <A href="/sessions">"Sessions"</A> })}
-                                    <A href="/my/sessions">"My sessions"</A>
+                                    {routes::navigation(user.role)
+                                        .map(|page| view! { <A href=page.path>{page.nav_label}</A> })
+                                        .collect_view()}
                                 </nav>
+                                <StreamDownNote/>
+                                {after_hydration(live_connection)}
                                 <div class="who">
                                     <span class="who-name" title=user.email.clone()>{user.display_name.clone()}</span>
                                     <span class="badge role">{user.role.label()}</span>

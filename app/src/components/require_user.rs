@@ -1,21 +1,26 @@
-//! The guard around every signed-in page: anonymous visitors go to `/login`, users whose role may not see the
-//! page go to their own landing page. The server functions check again; this only decides what to render.
+//! The guard around every signed-in page: anonymous visitors go to `/login`, users whose role may not open the
+//! page (by the route table) go to their own landing page. The server functions check again; this only decides
+//! what to render. It also sets the page's title from the table.
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use leptos_meta::Title;
+
 use super::auth::{use_auth, AuthState};
-use crate::model::{CurrentUser, Role};
+use crate::model::CurrentUser;
+use crate::routes::Page;
 
 #[component]
-pub fn RequireUser<F, IV>(allow: fn(Role) -> bool, children: F) -> impl IntoView
+pub fn RequireUser<F, IV>(page: &'static Page, children: F) -> impl IntoView
 where
     F: Fn(CurrentUser) -> IV + Clone + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
     let auth = use_auth();
     view! {
+        <Title text=page.title/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 let children = children.clone();
@@ -23,7 +28,7 @@ where
                     // `EitherOf3`, not `into_any()`: erasing a whole page would bring every render path of it
                     // into the WASM, used or not.
                     match auth.state().await {
-                        AuthState::SignedIn(user) if allow(user.role) => EitherOf3::A(children(user)),
+                        AuthState::SignedIn(user) if page.allowed(user.role) => EitherOf3::A(children(user)),
                         AuthState::SignedIn(user) => EitherOf3::B(view! { <Redirect path=user.role.landing_page()/> }),
                         AuthState::Anonymous => EitherOf3::B(view! { <Redirect path="/login"/> }),
                         AuthState::Failed(error) => {
@@ -34,9 +39,4 @@ where
             }}
         </Suspense>
     }
-}
-
-/// Every signed-in user may see the page.
-pub fn any_role(_: Role) -> bool {
-    true
 }

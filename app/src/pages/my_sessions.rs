@@ -2,13 +2,15 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::my_sessions::list_my_sessions;
-use crate::components::require_user::{any_role, RequireUser};
+use crate::components::live_events::{poll_while_stream_down, use_live_events};
+use crate::components::require_user::RequireUser;
 use crate::format::utc_minutes;
+use crate::live::Topic;
 use crate::model::OwnSessionView;
+use crate::routes;
 
 /// The route: its code is a chunk of its own, so the Sessions console does not carry it.
 pub struct MySessionsRoute;
@@ -27,26 +29,27 @@ impl LazyRoute for MySessionsRoute {
 #[component]
 pub fn MySessionsPage() -> impl IntoView {
     view! {
-        <Title text="My sessions"/>
-        <RequireUser allow=any_role children=|_user| view! { <OwnSessions/> }/>
+        <RequireUser page=&routes::MY_SESSIONS children=|_user| view! { <OwnSessions/> }/>
     }
 }
 
 #[component]
 fn OwnSessions() -> impl IntoView {
-    let sessions = Resource::new(|| (), |_| list_my_sessions());
+    let live = use_live_events();
+    let sessions = Resource::new(move || live.sessions.get(), |_| list_my_sessions());
+    poll_while_stream_down(Topic::Sessions);
     view! {
         <section class="page">
             <h1>"My sessions"</h1>
             <p class="subtitle">"Where you are signed in to Roster."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => Either::Left(view! { <OwnSessionList sessions=list/> }),
                         Err(error) => Either::Right(view! { <p role="alert" class="form-error">{error.to_string()}</p> }),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

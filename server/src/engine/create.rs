@@ -4,10 +4,11 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
-use super::{Engine, EngineError};
+use super::{Audience, Engine, EngineError, Event};
 use crate::device::parse_user_agent;
 use crate::geo::locate;
 use crate::secrets::{new_session_id, new_token, sha256, Secret};
+pub use crate::storage::SessionOwner;
 use crate::storage::{AuditEvent, NewSession, StorageError};
 
 /// How long a new session lives.
@@ -21,10 +22,10 @@ pub enum Lifetime {
     Durable,
 }
 
-pub struct CreateSession {
+pub struct CreateSession<'a> {
     pub app_id: i64,
     pub max_payload_bytes: i64,
-    pub user_id: Option<i64>,
+    pub owner: SessionOwner<'a>,
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
     pub lifetime: Lifetime,
@@ -42,13 +43,15 @@ pub struct CreateSession {
 #[derive(Debug)]
 pub struct Created {
     pub id: String,
+    /// None for a guest.
+    pub user_id: Option<i64>,
     pub token: Option<Secret>,
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
 }
 
 impl Engine {
-    pub async fn create_session(&self, request: CreateSession) -> Result<Created, EngineError> {
+    pub async fn create_session(&self, request: CreateSession<'_>) -> Result<Created, EngineError> {
         let policy = self.policy().await?;
         let now_ms = self.now_ms();
         let longest = policy.lifetime_secs(request.remember_me);
@@ -90,7 +93,7 @@ impl Engine {
             id: &id,
             token_hash: &token_hash,
             app_id: request.app_id,
-            user_id: request.user_id,
+            owner: request.owner,
             ip: ip_text.as_deref(),
             user_agent: request.user_agent.as_deref(),
             device: &device,
@@ -103,8 +106,13 @@ impl Engine {
         };
         let limit = request.enforce_session_limit.then_some(policy.max_active_per_user);
         match self.storage.insert_session(&session, limit, &audit).await {
-            Ok(()) => Ok(Created { id, token, created_at_ms: now_ms, expires_at_ms }),
+            Ok(user_id) => {
+                self.events.publish(Event::sessions(Audience::owners([user_id])));
+                Ok(Created { id, user_id, token, created_at_ms: now_ms, expires_at_ms })
+            }
             Err(StorageError::SessionLimit(limit)) => Err(EngineError::TooManySessions(limit)),
+            Err(StorageError::UserDisabled) => Err(EngineError::UserDisabled),
+            Err(error @ StorageError::UnknownUser) => Err(EngineError::invalid(error.to_string())),
             Err(error) => Err(error.into()),
         }
     }

@@ -1,6 +1,6 @@
 //! Ending sessions: who ended it, why, and an audit record in the same transaction.
 
-use super::{Engine, EngineError};
+use super::{Audience, Engine, EngineError, Event};
 use crate::storage::{AuditEvent, SessionEnd};
 
 /// Who acts on a session.
@@ -87,7 +87,12 @@ impl Engine {
         let action = if status == "expired" { "session.expired" } else { "session.revoked" };
         let target = Some(format!("session:{session_id}"));
         let audit = actor.audit(action, target, Some(reason.to_string()), now_ms);
-        Ok(self.storage.end_session(session_id, &actor.ending(status, reason, now_ms), &audit).await?)
+        let ended =
+            self.storage.end_session(session_id, &actor.ending(status, reason, now_ms), &audit).await?;
+        if let Some(ended) = ended {
+            self.events.publish(Event::sessions(Audience::owners([ended.user_id])));
+        }
+        Ok(ended.is_some())
     }
 
     /// Revokes every active session of a user; returns the ids it ended.
@@ -100,7 +105,11 @@ impl Engine {
         let now_ms = self.now_ms();
         let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
         let end = actor.ending("revoked", reason, now_ms);
-        Ok(self.storage.end_sessions_of_user(user_id, &end, &audit).await?)
+        let ended = self.storage.end_sessions_of_user(user_id, &end, &audit).await?;
+        if !ended.is_empty() {
+            self.events.publish(Event::sessions(Audience::owners([Some(user_id)])));
+        }
+        Ok(ended)
     }
 
     /// Revokes every active session that exists now, except the one whose token hash is `keep` (the admin's
@@ -114,6 +123,10 @@ impl Engine {
         let now_ms = self.now_ms();
         let audit = actor.audit("sessions.revoked_all", None, None, now_ms);
         let end = actor.ending("revoked", reason, now_ms);
-        Ok(self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?)
+        let ended = self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?;
+        if ended > 0 {
+            self.events.publish(Event::sessions(Audience::Everyone));
+        }
+        Ok(ended)
     }
 }

@@ -5,6 +5,7 @@ mod activity;
 mod cache;
 mod create;
 mod end;
+mod events;
 mod payload;
 mod sweep;
 mod validate;
@@ -13,8 +14,9 @@ use std::sync::Arc;
 
 pub use activity::ActivityRecorder;
 pub use cache::ValidationCache;
-pub use create::{CreateSession, Created, Lifetime};
+pub use create::{CreateSession, Created, Lifetime, SessionOwner};
 pub use end::Actor;
+pub use events::{Audience, Event, EventBus};
 pub use sweep::spawn_expiry_sweep;
 
 use crate::clock::SharedClock;
@@ -35,6 +37,8 @@ pub enum EngineError {
     PayloadTooLarge { size: usize, limit: i64 },
     #[error("the user already has {0} active sessions, the most allowed; end one first")]
     TooManySessions(i64),
+    #[error("this user is disabled in Roster")]
+    UserDisabled,
     #[error("{0}")]
     Storage(#[from] StorageError),
     #[error("{0}")]
@@ -60,6 +64,7 @@ pub struct Engine {
     pub clock: SharedClock,
     pub activity: ActivityRecorder,
     pub cache: ValidationCache,
+    pub events: EventBus,
 }
 
 impl Engine {
@@ -71,7 +76,7 @@ impl Engine {
     ) -> Engine {
         let activity = ActivityRecorder::new(storage.clone());
         let cache = ValidationCache::for_storage(&storage);
-        Engine { storage, keys, geo, clock, activity, cache }
+        Engine { storage, keys, geo, clock, activity, cache, events: EventBus::default() }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Engine, EngineError};
+use super::{Audience, Engine, EngineError, Event};
 use crate::storage::{AuditEvent, SessionRow, StoredPayload};
 
 /// A sealed payload and what the console may show about it.
@@ -77,9 +77,27 @@ impl Engine {
         if !self.storage.replace_payload(&session.id, stored, self.now_ms(), &audit).await? {
             return Err(EngineError::SessionEnded("ended"));
         }
+        self.events.publish(Event::sessions(Audience::owners([session.user_id])));
         if payload.is_empty() {
             return Ok((0, 0));
         }
         Ok((sealed.plaintext_bytes, sealed.attribute_count))
+    }
+
+    /// Sets an active session's absolute expiry (`None`: none) and moves its deadline, audited. False when
+    /// the session is not active.
+    pub async fn set_session_expiry(
+        &self,
+        session_id: &str,
+        expires_at_ms: Option<i64>,
+        audit: &AuditEvent,
+    ) -> Result<bool, EngineError> {
+        let changed =
+            self.storage.set_session_expiry(session_id, expires_at_ms, self.now_ms(), audit).await?;
+        if changed {
+            let owner = self.storage.session_by_id(session_id).await?.and_then(|row| row.user_id);
+            self.events.publish(Event::sessions(Audience::owners([owner])));
+        }
+        Ok(changed)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::Engine;
+use super::{Audience, Engine, Event};
 
 /// At most this many sessions per transaction.
 const BATCH: i64 = 100;
@@ -29,9 +29,12 @@ impl Engine {
     ) -> Result<usize, super::EngineError> {
         let mut total = 0;
         loop {
-            let (expired, more_due) = self.storage.expire_due_sessions(self.now_ms(), batch, budget).await?;
-            total += expired;
-            if !more_due {
+            let expired = self.storage.expire_due_sessions(self.now_ms(), batch, budget).await?;
+            total += expired.owners.len();
+            if !expired.owners.is_empty() {
+                self.events.publish(Event::sessions(Audience::owners(expired.owners)));
+            }
+            if !expired.more_due {
                 return Ok(total);
             }
             tokio::time::sleep(pause).await;

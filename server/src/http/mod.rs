@@ -3,8 +3,7 @@
 pub mod api;
 mod cross_site;
 mod error_status;
-
-use std::sync::Arc;
+mod events;
 
 use axum::Router;
 use leptos::prelude::*;
@@ -12,11 +11,9 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::SessionManagerLayer;
 
-use app::backend::Backend;
 use app::{shell, App};
 
-use crate::console_backend::StorageBackend;
-use crate::console_store::ConsoleSessionStore;
+use crate::console::{Console, ConsoleSessionStore};
 use crate::engine::Engine;
 
 pub use cross_site::refuse_cross_site;
@@ -41,7 +38,6 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 pub fn router(context: ServerContext) -> Router {
     let engine = context.engine.clone();
-    let backend: Backend = Arc::new(StorageBackend::new(engine.clone()));
     let store = ConsoleSessionStore::new(engine.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name(cookie_name(context.secure_cookies))
@@ -53,15 +49,17 @@ pub fn router(context: ServerContext) -> Router {
         .with_path("/");
 
     let options = context.leptos_options.clone();
-    let provide_backend = {
-        let backend = backend.clone();
-        move || provide_context(backend.clone())
-    };
+    let console = Console::new(engine.clone());
+    let provide_backend = console.clone().provider();
+    let live = Router::new()
+        .route(app::live::EVENTS_PATH, axum::routing::get(events::stream))
+        .with_state(events::EventsState { engine: engine.clone(), console });
     Router::new()
         .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .merge(live)
         .route_layer(sessions)
         .route_layer(axum::middleware::from_fn(status_from_console_error))
         .route_layer(axum::middleware::from_fn(refuse_cross_site))
@@ -69,4 +67,22 @@ pub fn router(context: ServerContext) -> Router {
         .with_state(options)
         .merge(api::routes(engine))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos_axum::generate_route_list;
+
+    #[tokio::test]
+    async fn every_page_in_the_route_table_has_a_route() {
+        let routed: Vec<String> =
+            generate_route_list(app::App).iter().map(|route| route.path().to_string()).collect();
+        for page in app::routes::PAGES {
+            assert!(
+                routed.iter().any(|path| path == page.path),
+                "{} has no route; routes: {routed:?}",
+                page.path
+            );
+        }
+    }
 }

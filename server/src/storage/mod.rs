@@ -6,6 +6,7 @@ mod apps;
 mod audit;
 mod bulk;
 mod session_list;
+mod session_owner;
 mod session_search;
 mod sessions;
 mod sql_builder;
@@ -15,7 +16,8 @@ pub use apps::{AdminTokenRow, AppRow};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
-pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
+pub use session_owner::SessionOwner;
+pub use sessions::{Activity, EndedSession, ExpiredBatch, NewSession, SessionEnd, SessionRow, StoredPayload};
 pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
 
 use std::str::FromStr;
@@ -48,6 +50,12 @@ pub enum StorageError {
     /// The user already has this many active sessions.
     #[error("the user already has {0} active sessions")]
     SessionLimit(i64),
+    /// The session's user is disabled: no new sessions.
+    #[error("this user is disabled in Roster")]
+    UserDisabled,
+    /// An app named a user by external id alone, and Roster has never seen that id.
+    #[error("userEmail is needed the first time a user is seen")]
+    UnknownUser,
 }
 
 impl StorageError {

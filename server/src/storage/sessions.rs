@@ -2,6 +2,7 @@
 
 use sqlx::{AssertSqlSafe, FromRow};
 
+use super::session_owner::{self, SessionOwner};
 use super::{AuditEvent, DbKind, Storage, StorageError};
 
 /// A session as stored, without its ciphertext. `token_hash` never leaves the server.
@@ -70,7 +71,7 @@ pub struct NewSession<'a> {
     pub id: &'a str,
     pub token_hash: &'a [u8],
     pub app_id: i64,
-    pub user_id: Option<i64>,
+    pub owner: SessionOwner<'a>,
     pub ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub device: &'a crate::device::Device,
@@ -90,6 +91,19 @@ pub struct SessionEnd<'a> {
     pub ended_by_user_id: Option<i64>,
     pub reason: &'a str,
     pub now_ms: i64,
+}
+
+/// A session that a write ended: whose it was, so the change can be announced to its owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedSession {
+    pub user_id: Option<i64>,
+}
+
+/// One transaction of the expiry sweep: the owner of each session it expired, and whether more are due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredBatch {
+    pub owners: Vec<Option<i64>>,
+    pub more_due: bool,
 }
 
 /// Validations counted in memory since the last flush, for one session.
@@ -118,16 +132,18 @@ const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_
      payload_attribute_count = 0";
 
 impl Storage {
-    /// Creates a session. With `max_active_per_user`, a user who already has that many unexpired active
-    /// sessions is refused, checked under the write lock so two racing requests cannot both pass.
+    /// Creates a session and returns its user's id (registering a user an app names for the first time). With
+    /// `max_active_per_user`, a user who already has that many unexpired active sessions is refused, checked
+    /// under the write lock so two racing requests cannot both pass.
     pub async fn insert_session(
         &self,
         session: &NewSession<'_>,
         max_active_per_user: Option<i64>,
         audit: &AuditEvent,
-    ) -> Result<(), StorageError> {
+    ) -> Result<Option<i64>, StorageError> {
         let mut tx = self.begin_write().await?;
-        if let (Some(user_id), Some(limit)) = (session.user_id, max_active_per_user) {
+        let user_id = session_owner::resolve_in(&mut tx, session.owner, session.now_ms).await?;
+        if let (Some(user_id), Some(limit)) = (user_id, max_active_per_user) {
             if self.kind == DbKind::Postgres {
                 // Serializes session creation per user across nodes.
                 sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
@@ -161,8 +177,8 @@ impl Storage {
         .bind(session.id)
         .bind(session.token_hash)
         .bind(session.app_id)
-        .bind(session.user_id)
-        .bind(if session.user_id.is_some() { "authenticated" } else { "guest" })
+        .bind(user_id)
+        .bind(if user_id.is_some() { "authenticated" } else { "guest" })
         .bind(session.ip)
         .bind(session.user_agent)
         .bind(&session.device.browser)
@@ -187,7 +203,7 @@ impl Storage {
         .map_err(|error| StorageError::from_insert(error, "a session with this id"))?;
         self.append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(user_id)
     }
 
     /// The session a token names; with `app_id`, only if it belongs to that app.
@@ -286,16 +302,16 @@ impl Storage {
     }
 
     /// Ends an active session and destroys its payload, with the audit record in the same transaction.
-    /// Returns false (and records nothing) when the session had already ended.
+    /// Returns None (and records nothing) when the session had already ended.
     pub async fn end_session(
         &self,
         session_id: &str,
         end: &SessionEnd<'_>,
         audit: &AuditEvent,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<EndedSession>, StorageError> {
         let mut tx = self.begin_write().await?;
         let ended = self.end_in(&mut tx, session_id, end).await?;
-        if ended {
+        if ended.is_some() {
             self.append_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;
@@ -308,18 +324,19 @@ impl Storage {
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         session_id: &str,
         end: &SessionEnd<'_>,
-    ) -> Result<bool, StorageError> {
-        let sql = format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active'");
-        let result = sqlx::query(AssertSqlSafe(sql))
+    ) -> Result<Option<EndedSession>, StorageError> {
+        let sql =
+            format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active' RETURNING user_id");
+        let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(end.status)
             .bind(end.now_ms)
             .bind(end.ended_by)
             .bind(end.ended_by_user_id)
             .bind(end.reason)
             .bind(session_id)
-            .execute(&mut **tx)
+            .fetch_optional(&mut **tx)
             .await?;
-        Ok(result.rows_affected() == 1)
+        Ok(owner.map(|(user_id,)| EndedSession { user_id }))
     }
 
     /// Ends every active session of a user, one audit record each, all in one transaction.
@@ -337,7 +354,7 @@ impl Storage {
                 .await?;
         let mut ended = Vec::with_capacity(ids.len());
         for (id,) in ids {
-            if self.end_in(&mut tx, &id, end).await? {
+            if self.end_in(&mut tx, &id, end).await?.is_some() {
                 let event = AuditEvent { target: Some(format!("session:{id}")), ..audit.clone() };
                 self.append_audit(&mut tx, &event).await?;
                 ended.push(id);
@@ -455,19 +472,19 @@ impl Storage {
         now_ms: i64,
         batch: i64,
         budget: std::time::Duration,
-    ) -> Result<(usize, bool), StorageError> {
+    ) -> Result<ExpiredBatch, StorageError> {
         let started = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
-        let due: Vec<(String, Option<i64>)> = sqlx::query_as(
-            "SELECT id, expires_at FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
+        let due: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT id, expires_at, user_id FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
         )
         .bind(now_ms)
         .bind(batch)
         .fetch_all(&mut *tx)
         .await?;
-        let mut expired = 0;
-        for (id, expires_at) in &due {
-            if expired > 0 && started.elapsed() >= budget {
+        let mut owners = Vec::new();
+        for (id, expires_at, owner) in &due {
+            if !owners.is_empty() && started.elapsed() >= budget {
                 break;
             }
             let reason = if expires_at.is_some_and(|at| at <= now_ms) {
@@ -477,7 +494,7 @@ impl Storage {
             };
             let end =
                 SessionEnd { status: "expired", ended_by: "system", ended_by_user_id: None, reason, now_ms };
-            if self.end_in(&mut tx, id, &end).await? {
+            if self.end_in(&mut tx, id, &end).await?.is_some() {
                 let event = AuditEvent {
                     at_ms: now_ms,
                     actor: "system".into(),
@@ -488,13 +505,14 @@ impl Storage {
                 };
                 self.append_audit(&mut tx, &event).await?;
             }
-            expired += 1;
+            owners.push(*owner);
         }
         tx.commit().await?;
-        if expired > 0 {
+        if !owners.is_empty() {
             self.bump_generation();
         }
-        Ok((expired, expired < due.len() || due.len() as i64 == batch))
+        let more_due = owners.len() < due.len() || due.len() as i64 == batch;
+        Ok(ExpiredBatch { owners, more_due })
     }
 
     /// The user's unexpired active sessions in every app, newest first.

@@ -31,7 +31,7 @@ pub struct SignInFailures {
 }
 
 /// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
-const USER_COLUMNS: &str = "id, email, display_name, role, disabled, password_hash, external_id";
+pub(super) const USER_COLUMNS: &str = "id, email, display_name, role, disabled, password_hash, external_id";
 
 /// Emails compare case-insensitively (DESIGN.md); the typed form is kept for display.
 pub fn normalize_email(email: &str) -> String {
@@ -130,55 +130,6 @@ impl Storage {
             .bind(normalize_email(email))
             .execute(&self.pool)
             .await?;
-        Ok(())
-    }
-}
-
-impl Storage {
-    pub async fn user_by_external_id(&self, external_id: &str) -> Result<Option<UserRow>, StorageError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE external_id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(external_id).fetch_optional(&self.pool).await?)
-    }
-
-    /// A user an app names for the first time: a member without a console password.
-    pub async fn create_app_user(
-        &self,
-        email: &str,
-        display_name: &str,
-        external_id: Option<&str>,
-        now_ms: i64,
-    ) -> Result<i64, StorageError> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (email, email_normalized, display_name, role, external_id, created_at, updated_at)
-             VALUES ($1, $2, $3, 'member', $4, $5, $5) RETURNING id",
-        )
-        .bind(email.trim())
-        .bind(normalize_email(email))
-        .bind(display_name)
-        .bind(external_id)
-        .bind(now_ms)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|error| StorageError::from_insert(error, "a user with this email or external id"))?;
-        Ok(id)
-    }
-
-    /// Records the app's id for a user who had none.
-    pub async fn set_external_id(
-        &self,
-        user_id: i64,
-        external_id: &str,
-        now_ms: i64,
-    ) -> Result<(), StorageError> {
-        sqlx::query(
-            "UPDATE users SET external_id = $1, updated_at = $2 WHERE id = $3 AND external_id IS NULL",
-        )
-        .bind(external_id)
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(&self.pool)
-        .await
-        .map_err(|error| StorageError::from_insert(error, "a user with this external id"))?;
         Ok(())
     }
 }

@@ -241,7 +241,11 @@ pub async fn a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish(db:
     api.clock.advance_ms(61 * MINUTE);
     let now = api.engine.now_ms();
     let first = api.engine.storage.expire_due_sessions(now, 100, Duration::ZERO).await.unwrap();
-    assert_eq!(first, (1, true), "a spent budget still makes progress, one session, and reports more due");
+    assert_eq!(
+        (first.owners.len(), first.more_due),
+        (1, true),
+        "a spent budget still makes progress, one session, and reports more due"
+    );
     let active = api.admin(Method::GET, "/api/admin/sessions?status=active").await;
     assert_eq!(active.body["total"], 4, "the first batch was committed on its own");
     let rest = api.engine.expire_due_in_batches(100, Duration::ZERO, Duration::ZERO).await.unwrap();
@@ -296,6 +300,32 @@ pub async fn payloads_round_trip_and_respect_the_size_limit(db: &TestDb) {
     let before = api.session_count().await;
     let refused = api.create(json!({ "userEmail": "cook@example.com", "payload": big })).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(api.session_count().await, before, "nothing written");
+}
+
+pub async fn a_refused_create_registers_no_user_and_a_disabled_user_is_refused(db: &TestDb) {
+    let api = Api::start(db).await;
+    let big = json!({ "blob": "x".repeat(300) });
+    let refused = api.create(json!({ "userEmail": "first.sight@example.com", "payload": big })).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        db.storage.user_by_email("first.sight@example.com").await.unwrap().is_none(),
+        "the user an app named is registered only with the session"
+    );
+    let unknown = api.create(json!({ "userExternalId": "firebase-123" })).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unknown.body["error"]["message"].as_str().unwrap().contains("userEmail is needed"),
+        "{}",
+        unknown.body
+    );
+
+    let (_, _) = api.create_for("leaver@example.com").await;
+    let leaver = db.storage.user_by_email("leaver@example.com").await.unwrap().unwrap();
+    db.storage.set_user_disabled(leaver.id, true, START_MS).await.unwrap();
+    let before = api.session_count().await;
+    let disabled = api.create(json!({ "userEmail": "LEAVER@example.com" })).await;
+    assert_eq!((disabled.status, disabled.code()), (StatusCode::FORBIDDEN, "user_disabled"));
     assert_eq!(api.session_count().await, before, "nothing written");
 }
 

@@ -16,7 +16,7 @@ use crate::support::START_MS;
 const HOUR: i64 = 3_600_000;
 
 /// A registered app and one session in it for `email` (created as a user first), with `payload`.
-async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value) -> String {
+pub async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value) -> String {
     let user_id = app
         .db
         .storage
@@ -34,7 +34,7 @@ async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value) ->
         .create_session(CreateSession {
             app_id,
             max_payload_bytes: 1024,
-            user_id: Some(user_id),
+            owner: roster::engine::SessionOwner::User(user_id),
             ip: Some("203.0.113.9".parse().unwrap()),
             user_agent: Some("Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0".into()),
             lifetime: Lifetime::Policy,
@@ -49,7 +49,7 @@ async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value) ->
     created.id
 }
 
-async fn register_app(app: &TestApp) -> i64 {
+pub async fn register_app(app: &TestApp) -> i64 {
     let audit = AuditEvent {
         at_ms: START_MS,
         actor: "test".into(),

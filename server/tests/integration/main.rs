@@ -4,6 +4,7 @@
 mod api_http;
 mod console_detail_http;
 mod console_http;
+mod events_http;
 mod session_list_cases;
 mod sessions_page_http;
 mod sqlite_only;
@@ -46,6 +47,7 @@ on_both_databases!(
     a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish,
     the_eleventh_session_of_a_user_is_refused,
     payloads_round_trip_and_respect_the_size_limit,
+    a_refused_create_registers_no_user_and_a_disabled_user_is_refused,
     revoking_deletes_the_payload_ciphertext,
     the_holder_signs_out_and_apps_cannot_touch_each_others_sessions,
     validations_are_counted_in_batches,

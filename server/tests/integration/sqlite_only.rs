@@ -115,7 +115,7 @@ async fn locations_come_from_a_maxmind_format_database() {
         .create_session(roster::engine::CreateSession {
             app_id: console.id,
             max_payload_bytes: 0,
-            user_id: None,
+            owner: roster::engine::SessionOwner::Guest,
             ip: Some("81.2.69.142".parse().unwrap()),
             user_agent: None,
             lifetime: roster::engine::Lifetime::Policy,

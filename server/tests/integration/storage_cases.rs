@@ -38,7 +38,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
                 id,
                 token_hash: &roster::secrets::sha256(token),
                 app_id: console.id,
-                user_id: Some(user_id),
+                owner: roster::storage::SessionOwner::User(user_id),
                 ip: Some("198.51.100.4"),
                 user_agent: Some("Mozilla/5.0"),
                 device: &Device::default(),
@@ -53,7 +53,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
             &event("session.created", id),
         )
         .await
-        .expect("session inserted")
+        .expect("session inserted");
 }
 
 fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
@@ -157,7 +157,11 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
         .end_session(id, &revoke_by_user(START_MS + 5), &event("session.revoked", id))
         .await
         .unwrap();
-    assert!(ended);
+    assert_eq!(
+        ended,
+        Some(roster::storage::EndedSession { user_id: Some(owner) }),
+        "it names whose session ended"
+    );
     let row =
         db.storage.session_by_token_hash(&roster::secrets::sha256(b"token-b"), None).await.unwrap().unwrap();
     assert_eq!(row.status, "revoked");
@@ -183,7 +187,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
         .end_session(id, &revoke_by_user(START_MS + 9), &event("session.revoked", id))
         .await
         .unwrap();
-    assert!(!again, "an ended session does not end twice");
+    assert!(again.is_none(), "an ended session does not end twice");
     assert_eq!(
         db.storage.recent_audit(100).await.unwrap().len(),
         audit_before + 1,

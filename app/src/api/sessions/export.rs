@@ -9,10 +9,10 @@ use crate::session_query::SessionQuery;
 /// format of DESIGN.md. Changes nothing; one audit event names the sessions whose payloads it decrypted.
 #[server(endpoint = "sessions/export", input = Json, output = crate::api::codec::JsonReply)]
 pub async fn export_sessions(query: SessionQuery, format: ExportFormat) -> Result<String, ConsoleError> {
-    use crate::backend::Call;
+    use crate::backend::{capability, Call, ExportBackend};
 
     let call = Call::current().await?;
     let user = call.require("export_sessions", |role| role.reads_payloads()).await?;
     query.check()?;
-    call.backend.export_page(&user, &query, format, &call.client).await
+    capability::<dyn ExportBackend>()?.export_page(&user, &query, format, &call.client).await
 }

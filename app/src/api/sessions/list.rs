@@ -6,10 +6,10 @@ use crate::session_query::SessionQuery;
 
 #[server(endpoint = "sessions/list", output = crate::api::codec::JsonReply)]
 pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ConsoleError> {
-    use crate::backend::Call;
+    use crate::backend::{capability, Call, SessionsBackend};
 
     let call = Call::current().await?;
     let user = call.require("list_sessions", |role| role.sees_all_sessions()).await?;
     query.check()?;
-    call.backend.list_sessions(&user, &query, call.session.as_ref().and_then(|session| session.id())).await
+    capability::<dyn SessionsBackend>()?.list_sessions(&user, &query, call.session_id()).await
 }

@@ -7,10 +7,10 @@ use crate::session_detail::RevealedPayload;
 /// written before anything is decrypted; if it cannot be written, nothing is.
 #[server(endpoint = "sessions/reveal_payload", output = crate::api::codec::JsonReply)]
 pub async fn reveal_session_payload(session_id: String) -> Result<RevealedPayload, ConsoleError> {
-    use crate::backend::Call;
+    use crate::backend::{capability, Call, SessionDetailBackend};
 
     let call = Call::current().await?;
     let user = call.require("reveal_session_payload", |role| role.reads_payloads()).await?;
     super::check_session_id(&session_id)?;
-    call.backend.reveal_payload(&user, &session_id, &call.client).await
+    capability::<dyn SessionDetailBackend>()?.reveal_payload(&user, &session_id, &call.client).await
 }

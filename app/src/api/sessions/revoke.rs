@@ -6,10 +6,10 @@ use crate::error::ConsoleError;
 /// by the plain form the page renders before its script loads.
 #[server(endpoint = "sessions/revoke", output = crate::api::codec::JsonReply)]
 pub async fn revoke_session(session_id: String) -> Result<(), ConsoleError> {
-    use crate::backend::Call;
+    use crate::backend::{capability, Call, SessionsBackend};
 
     let call = Call::current().await?;
     let user = call.require("revoke_session", |role| role.ends_any_session()).await?;
     super::check_session_id(&session_id)?;
-    call.backend.revoke_session(&user, &session_id, &call.client).await
+    capability::<dyn SessionsBackend>()?.revoke_session(&user, &session_id, &call.client).await
 }

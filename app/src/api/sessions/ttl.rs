@@ -8,10 +8,10 @@ use crate::session_detail::TtlChange;
 /// (None: unlimited).
 #[server(endpoint = "sessions/update_ttl", input = Json, output = crate::api::codec::JsonReply)]
 pub async fn update_session_ttl(session_id: String, change: TtlChange) -> Result<Option<i64>, ConsoleError> {
-    use crate::backend::Call;
+    use crate::backend::{capability, Call, SessionDetailBackend};
 
     let call = Call::current().await?;
     let user = call.require("update_session_ttl", |role| role.ends_any_session()).await?;
     super::check_session_id(&session_id)?;
-    call.backend.update_ttl(&user, &session_id, &change, &call.client).await
+    capability::<dyn SessionDetailBackend>()?.update_ttl(&user, &session_id, &change, &call.client).await
 }

@@ -1,27 +1,6 @@
-//! In the browser only: the page refetches itself every moment (the count, the rows), and `/` jumps to the
-//! search box.
+//! In the browser only: the layout followed as the window resizes, and `/` jumps to the search box.
 
 use leptos::prelude::*;
-
-/// How often the page asks for its data again; DESIGN promises changes within 2 seconds.
-#[cfg(feature = "hydrate")]
-const REFRESH_EVERY_MS: u32 = 1_500;
-
-pub fn refresh_every_moment() {
-    #[cfg(feature = "hydrate")]
-    {
-        let state = super::state::use_console();
-        let timer = gloo_timers::callback::Interval::new(REFRESH_EVERY_MS, move || {
-            // A hidden tab does not poll; it catches up when shown again.
-            if !document().hidden() {
-                state.refresh.update(|n| *n += 1);
-            }
-        });
-        // The timer lives as long as the page: dropping it stops it.
-        let timer = StoredValue::new_local(Some(timer));
-        on_cleanup(move || timer.update_value(|timer| drop(timer.take())));
-    }
-}
 
 /// The phone layout's breakpoint, as in the stylesheet.
 #[cfg(feature = "hydrate")]

@@ -1,5 +1,6 @@
 //! `/sessions`: every session of every user in every app, for owners, admins and billing managers. The view
-//! (search, filters, sort, page) lives in the URL; the page follows changes made anywhere within 2 seconds.
+//! (search, filters, sort, page) lives in the URL; the page follows changes made anywhere through the live event
+//! stream.
 
 mod cards;
 mod cells;
@@ -14,22 +15,23 @@ mod table;
 mod toolbar;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::sessions::list::list_sessions;
 use crate::components::later::after_hydration;
+use crate::components::live_events::{poll_while_stream_down, use_live_events};
 use crate::components::require_user::RequireUser;
 use crate::components::toast::Toast;
-use crate::model::{CurrentUser, Role, SessionPage};
+use crate::live::Topic;
+use crate::model::{CurrentUser, SessionPage};
+use crate::routes;
 use crate::session_query::SessionQuery;
 use state::ConsoleState;
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     view! {
-        <Title text="Sessions"/>
-        <RequireUser allow=Role::sees_all_sessions children=|user| view! { <SessionsConsole user/> }/>
+        <RequireUser page=&routes::SESSIONS children=|user| view! { <SessionsConsole user/> }/>
     }
 }
 
@@ -40,7 +42,11 @@ fn SessionsConsole(user: CurrentUser) -> impl IntoView {
     let state = ConsoleState::new(query, user.role.ends_any_session());
     provide_context(state);
     // A newer query or refresh supersedes a pending one: the resource drops answers to older requests.
-    let page = Resource::new(move || (query.get(), state.refresh.get()), |(query, _)| list_sessions(query));
+    let live = use_live_events();
+    let page = Resource::new(
+        move || (query.get(), state.refresh.get(), live.sessions.get()),
+        |(query, _, _)| list_sessions(query),
+    );
     view! {
         <section class="page sessions">
             <Transition fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
@@ -69,7 +75,7 @@ fn console_dialogs() -> AnyView {
 fn ConsoleBody(page: Resource<Result<SessionPage, crate::ConsoleError>>) -> impl IntoView {
     let data = Memo::new(move |_| page.get().and_then(Result::ok));
     let error = move || page.get().and_then(Result::err);
-    live::refresh_every_moment();
+    poll_while_stream_down(Topic::Sessions);
     live::follow_layout();
     let state = state::use_console();
     Effect::new(move |_| {

@@ -23,7 +23,7 @@ pub enum Layout {
 #[derive(Clone, Copy)]
 pub struct ConsoleState {
     pub query: Memo<SessionQuery>,
-    /// Bumped to fetch the page again: by the live timer, Refresh, and every revoke.
+    /// Bumped to fetch the page again: by Refresh and every revoke (live events have their own counter).
     pub refresh: RwSignal<u64>,
     pub can_revoke: bool,
     pub show_tokens: RwSignal<bool>,

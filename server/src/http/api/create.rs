@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::extract::{ApiJson, CallingApp};
 use super::view::rfc3339;
-use crate::engine::{CreateSession, Engine, Lifetime};
+use crate::engine::{CreateSession, Engine, Lifetime, SessionOwner};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -44,8 +44,8 @@ fn valid_email(email: &str) -> bool {
         && !email.chars().any(char::is_whitespace)
 }
 
-/// The user the request names, found or registered on first sight.
-async fn resolve_user(engine: &Engine, request: &CreateRequest) -> Result<Option<i64>, ApiError> {
+/// Whose session the request asks for, checked; found or registered inside the transaction that creates it.
+fn owner(request: &CreateRequest) -> Result<SessionOwner<'_>, ApiError> {
     let email = bounded(&request.user_email, "userEmail", 254)?;
     let external_id = bounded(&request.user_external_id, "userExternalId", 255)?;
     let name = bounded(&request.user_name, "userName", 200)?;
@@ -55,45 +55,15 @@ async fn resolve_user(engine: &Engine, request: &CreateRequest) -> Result<Option
                 "a guest session names no user: drop userEmail and userExternalId",
             ));
         }
-        return Ok(None);
+        return Ok(SessionOwner::Guest);
     }
-    if let Some(email) = email {
-        if !valid_email(email) {
-            return Err(ApiError::invalid("userEmail is not an email address"));
-        }
+    if email.is_some_and(|email| !valid_email(email)) {
+        return Err(ApiError::invalid("userEmail is not an email address"));
     }
-    let now_ms = engine.now_ms();
-    let found = match (external_id, email) {
-        (Some(external), _) => match engine.storage.user_by_external_id(external).await? {
-            Some(user) => Some(user),
-            None => match email {
-                Some(email) => engine.storage.user_by_email(email).await?,
-                None => return Err(ApiError::invalid("userEmail is needed the first time a user is seen")),
-            },
-        },
-        (None, Some(email)) => engine.storage.user_by_email(email).await?,
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "name the user with userEmail or userExternalId, or set guest: true",
-            ));
-        }
-    };
-    match found {
-        Some(user) if user.disabled != 0 => {
-            Err(ApiError::new(StatusCode::FORBIDDEN, "user_disabled", "this user is disabled in Roster"))
-        }
-        Some(user) => {
-            if let (Some(external), None) = (external_id, &user.external_id) {
-                engine.storage.set_external_id(user.id, external, now_ms).await?;
-            }
-            Ok(Some(user.id))
-        }
-        None => {
-            let email = email.unwrap_or_default();
-            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(email));
-            Ok(Some(engine.storage.create_app_user(email, name, external_id, now_ms).await?))
-        }
+    if email.is_none() && external_id.is_none() {
+        return Err(ApiError::invalid("name the user with userEmail or userExternalId, or set guest: true"));
     }
+    Ok(SessionOwner::Named { email, external_id, name })
 }
 
 pub async fn create_session(
@@ -117,12 +87,11 @@ pub async fn create_session(
         (false, Some(secs)) => Lifetime::Seconds(secs),
         (false, None) => Lifetime::Policy,
     };
-    let user_id = resolve_user(&engine, &request).await?;
     let created = engine
         .create_session(CreateSession {
             app_id: app.id,
             max_payload_bytes: app.max_payload_bytes,
-            user_id,
+            owner: owner(&request)?,
             ip,
             user_agent,
             lifetime,
@@ -138,7 +107,7 @@ pub async fn create_session(
         "id": created.id,
         "token": token,
         "appId": app.slug,
-        "userId": user_id,
+        "userId": created.user_id,
         "createdAt": rfc3339(created.created_at_ms),
         "expiresAt": created.expires_at_ms.map(rfc3339),
     });

@@ -62,6 +62,9 @@ impl From<EngineError> for ApiError {
             error @ EngineError::PayloadTooLarge { .. } => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", error.to_string())
             }
+            error @ EngineError::UserDisabled => {
+                ApiError::new(StatusCode::FORBIDDEN, "user_disabled", error.to_string())
+            }
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }

@@ -6,14 +6,16 @@ use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use app::backend::ClientInfo;
+use async_trait::async_trait;
+
+use app::backend::{ClientInfo, ExportBackend};
 use app::model::CurrentUser;
 use app::session_detail::ExportFormat;
 use app::session_query::SessionQuery;
 use app::ConsoleError;
 
-use crate::console_backend::internal;
-use crate::console_sessions::listed;
+use super::sessions::listed;
+use super::{internal, Console};
 use crate::engine::Engine;
 use crate::storage::{AuditEvent, SessionRow};
 
@@ -71,9 +73,9 @@ async fn revoked_by(engine: &Engine, row: &SessionRow) -> Result<Option<String>,
         return Ok(None);
     }
     Ok(match (row.ended_by.as_deref(), row.ended_by_user_id) {
-        (Some("user"), Some(id)) => Some(
-            engine.storage.user_by_id(id).await.map_err(internal)?.map_or(format!("user:{id}"), |u| u.email),
-        ),
+        (Some("user"), Some(id)) => {
+            Some(engine.storage.user_by_id(id).await?.map_or(format!("user:{id}"), |u| u.email))
+        }
         (other, _) => other.map(str::to_string),
     })
 }
@@ -101,7 +103,7 @@ fn metadata_item(
     }
 }
 
-pub async fn export_page(
+async fn export_page(
     engine: &Engine,
     user: &CurrentUser,
     query: &SessionQuery,
@@ -128,7 +130,7 @@ pub async fn export_page(
         )),
         ip: client.ip.clone(),
     };
-    engine.storage.record_audit(&event).await.map_err(internal)?;
+    engine.storage.record_audit(&event).await?;
 
     let size = i64::from(query.size);
     let page = query.page - 1;
@@ -137,7 +139,7 @@ pub async fn export_page(
         ExportFormat::DataOnly => {
             let mut items = Vec::with_capacity(rows.len());
             for row in rows {
-                let payload = engine.open_payload(&row).await.map_err(internal)?;
+                let payload = engine.open_payload(&row).await?;
                 items.push(DataItem { app_id: row.app_slug, user_email: row.user_email, payload });
             }
             let file =
@@ -148,7 +150,7 @@ pub async fn export_page(
             let mut items = Vec::with_capacity(rows.len());
             for row in rows {
                 let payload = match row.status.as_str() {
-                    "active" => Some(engine.open_payload(&row).await.map_err(internal)?),
+                    "active" => Some(engine.open_payload(&row).await?),
                     _ => None,
                 };
                 let revoked_by = revoked_by(engine, &row).await?;
@@ -160,6 +162,19 @@ pub async fn export_page(
         }
     };
     json.map_err(internal)
+}
+
+#[async_trait]
+impl ExportBackend for Console {
+    async fn export_page(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        format: ExportFormat,
+        client: &ClientInfo,
+    ) -> Result<String, ConsoleError> {
+        export_page(&self.engine, user, query, format, client).await
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use tower_sessions::SessionStore;
 
 use app::backend::session_keys;
 
-use crate::engine::{Actor, CreateSession, Engine, EngineError, Lifetime};
+use crate::engine::{Actor, CreateSession, Engine, EngineError, Lifetime, SessionOwner};
 use crate::storage::SessionRow;
 
 #[derive(Debug, Clone)]
@@ -83,7 +83,7 @@ impl SessionStore for ConsoleSessionStore {
         let request = CreateSession {
             app_id: self.console_app_id().await?,
             max_payload_bytes: 0,
-            user_id: Some(user_id),
+            owner: SessionOwner::User(user_id),
             ip: text(record, session_keys::IP).and_then(|ip| ip.parse().ok()),
             user_agent: text(record, session_keys::USER_AGENT),
             lifetime: Lifetime::Policy,

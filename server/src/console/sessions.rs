@@ -1,12 +1,17 @@
-//! The Sessions console's reads and ends, behind `ConsoleBackend`: the console's query becomes a storage query,
-//! each row a `SessionView`.
+//! The Sessions console's reads and ends: the console's query becomes a storage query, each row a
+//! `SessionView`.
 
-use app::model::{CurrentUser, Role, SessionPage, SessionUser, SessionView};
+use async_trait::async_trait;
+use tower_sessions::session::Id;
+
+use app::backend::{ClientInfo, SessionsBackend};
+use app::model::{CurrentUser, SessionPage, SessionView};
 use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 use app::ConsoleError;
 
-use crate::console_backend::{device_label, internal};
-use crate::engine::{Actor, Engine};
+use super::labels::{device_label, location, session_user};
+use super::{console_actor, token_hash, Console};
+use crate::engine::Engine;
 use crate::storage::{ListPage, ListQuery, SessionRow, SortColumn, StorageError};
 
 fn sort_column(key: SortKey) -> SortColumn {
@@ -17,25 +22,6 @@ fn sort_column(key: SortKey) -> SortColumn {
         SortKey::Expires => SortColumn::Expires,
         SortKey::Status => SortColumn::Status,
         SortKey::LastActive => SortColumn::LastActive,
-    }
-}
-
-pub fn location(row: &SessionRow) -> Option<String> {
-    match (&row.city, &row.country) {
-        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
-        (None, Some(country)) => Some(country.clone()),
-        (Some(city), None) => Some(city.clone()),
-        (None, None) => None,
-    }
-}
-
-/// The session's user as the console shows them; None for a guest.
-pub fn session_user(row: &SessionRow) -> Option<SessionUser> {
-    match (&row.user_email, &row.user_name, row.user_role.as_deref().and_then(Role::parse)) {
-        (Some(email), Some(name), Some(role)) => {
-            Some(SessionUser { email: email.clone(), name: name.clone(), role })
-        }
-        _ => None,
     }
 }
 
@@ -80,7 +66,7 @@ pub async fn listed(engine: &Engine, query: &SessionQuery) -> Result<ListPage, C
             "This search matches more than {0} sessions and shows the first {0}. Narrow it, or filter, to see the rest.",
             app::format::thousands(cap)
         ))),
-        Err(error) => Err(internal(error)),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -93,8 +79,8 @@ pub async fn page(
     // Three reads on three pooled connections at once: the page costs the slowest of them, not their sum.
     let (listed, active_count, apps) = tokio::try_join!(
         listed(engine, query),
-        async { engine.storage.count_active_sessions().await.map_err(internal) },
-        async { engine.storage.app_slugs().await.map_err(internal) },
+        async { Ok::<_, ConsoleError>(engine.storage.count_active_sessions().await?) },
+        async { Ok::<_, ConsoleError>(engine.storage.app_slugs().await?) },
     )?;
     Ok(SessionPage {
         query: query.clone(),
@@ -108,35 +94,40 @@ pub async fn page(
     })
 }
 
-pub fn console_actor(user: &CurrentUser, ip: Option<&str>) -> Actor {
-    Actor::User { id: user.id, ip: ip.map(str::to_string) }
-}
-
-pub async fn revoke(
-    engine: &Engine,
-    user: &CurrentUser,
-    session_id: &str,
-    ip: Option<&str>,
-) -> Result<(), ConsoleError> {
-    let ended = engine
-        .end_session(session_id, console_actor(user, ip), "revoked", "revoked in the console")
-        .await
-        .map_err(internal)?;
-    // Revoking a session that has already ended changes nothing and is not an error; an unknown id is.
-    if !ended && engine.storage.session_by_id(session_id).await.map_err(internal)?.is_none() {
-        return Err(ConsoleError::invalid("There is no session with that id."));
+#[async_trait]
+impl SessionsBackend for Console {
+    async fn list_sessions(
+        &self,
+        user: &CurrentUser,
+        query: &SessionQuery,
+        current: Option<Id>,
+    ) -> Result<SessionPage, ConsoleError> {
+        page(&self.engine, user, query, current.map(|id| token_hash(&id))).await
     }
-    Ok(())
-}
 
-pub async fn kill_all(
-    engine: &Engine,
-    user: &CurrentUser,
-    keep: Option<Vec<u8>>,
-    ip: Option<&str>,
-) -> Result<u64, ConsoleError> {
-    engine
-        .revoke_all_active(keep.as_deref(), console_actor(user, ip), "Kill All in the console")
-        .await
-        .map_err(internal)
+    async fn revoke_session(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ConsoleError> {
+        let actor = console_actor(user, client.ip.as_deref());
+        let ended = self.engine.end_session(session_id, actor, "revoked", "revoked in the console").await?;
+        // Revoking a session that has already ended changes nothing and is not an error; an unknown id is.
+        if !ended && self.engine.storage.session_by_id(session_id).await?.is_none() {
+            return Err(ConsoleError::invalid("There is no session with that id."));
+        }
+        Ok(())
+    }
+
+    async fn kill_all_sessions(
+        &self,
+        user: &CurrentUser,
+        current: Option<Id>,
+        client: &ClientInfo,
+    ) -> Result<u64, ConsoleError> {
+        let keep = current.map(|id| token_hash(&id));
+        let actor = console_actor(user, client.ip.as_deref());
+        Ok(self.engine.revoke_all_active(keep.as_deref(), actor, "Kill All in the console").await?)
+    }
 }

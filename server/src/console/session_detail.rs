@@ -3,14 +3,16 @@
 use time::macros::format_description;
 use time::PrimitiveDateTime;
 
-use app::backend::ClientInfo;
+use async_trait::async_trait;
+
+use app::backend::{ClientInfo, SessionDetailBackend};
 use app::format::utc_minutes;
 use app::model::CurrentUser;
 use app::session_detail::{RevealedPayload, SessionDetail, TtlChange};
 use app::ConsoleError;
 
-use crate::console_backend::internal;
-use crate::console_sessions::session_user;
+use super::labels::session_user;
+use super::{internal, Console};
 use crate::engine::Engine;
 use crate::storage::{AuditEvent, SessionRow};
 
@@ -18,19 +20,18 @@ async fn find(engine: &Engine, session_id: &str) -> Result<SessionRow, ConsoleEr
     engine
         .storage
         .session_by_id(session_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| ConsoleError::invalid("There is no session with that id."))
 }
 
 /// Who ended a session, as a person reads it.
-pub async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {
+async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {
     let Some(ended_by) = row.ended_by.as_deref() else {
         return Ok(None);
     };
     Ok(Some(match ended_by {
         "user" => match row.ended_by_user_id {
-            Some(id) => match engine.storage.user_by_id(id).await.map_err(internal)? {
+            Some(id) => match engine.storage.user_by_id(id).await? {
                 Some(user) => format!("{} ({})", user.display_name, user.email),
                 None => format!("a deleted user (#{id})"),
             },
@@ -45,11 +46,11 @@ pub async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<
 
 /// The latest expiry the policy allows for `row` if it were set at `now_ms`.
 async fn latest_expiry_ms(engine: &Engine, row: &SessionRow, now_ms: i64) -> Result<i64, ConsoleError> {
-    let policy = engine.policy().await.map_err(internal)?;
+    let policy = engine.policy().await?;
     Ok(now_ms + policy.lifetime_secs(row.remember_me != 0) * 1000)
 }
 
-pub async fn detail(
+async fn detail(
     engine: &Engine,
     user: &CurrentUser,
     session_id: &str,
@@ -95,7 +96,7 @@ pub async fn detail(
     })
 }
 
-pub async fn reveal(
+async fn reveal(
     engine: &Engine,
     user: &CurrentUser,
     session_id: &str,
@@ -110,8 +111,8 @@ pub async fn reveal(
         reason: Some(format!("{} properties", row.payload_attribute_count)),
         ip: client.ip.clone(),
     };
-    engine.storage.record_audit(&event).await.map_err(internal)?;
-    let payload = engine.open_payload(&row).await.map_err(internal)?;
+    engine.storage.record_audit(&event).await?;
+    let payload = engine.open_payload(&row).await?;
     let json = serde_json::to_string_pretty(&payload).map_err(internal)?;
     Ok(RevealedPayload { attribute_count: payload.len() as i64, json })
 }
@@ -154,7 +155,7 @@ fn new_expiry(change: &TtlChange, now_ms: i64, latest_ms: i64) -> Result<Option<
     Ok(Some(at_ms))
 }
 
-pub async fn update_ttl(
+async fn update_ttl(
     engine: &Engine,
     user: &CurrentUser,
     session_id: &str,
@@ -181,15 +182,41 @@ pub async fn update_ttl(
         }),
         ip: client.ip.clone(),
     };
-    let changed = engine
-        .storage
-        .set_session_expiry(session_id, expires_at_ms, now_ms, &event)
-        .await
-        .map_err(internal)?;
+    let changed = engine.set_session_expiry(session_id, expires_at_ms, &event).await?;
     if !changed {
         return Err(ConsoleError::invalid("The session ended meanwhile; its expiry can no longer change."));
     }
     Ok(expires_at_ms)
+}
+
+#[async_trait]
+impl SessionDetailBackend for Console {
+    async fn session_detail(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+    ) -> Result<SessionDetail, ConsoleError> {
+        detail(&self.engine, user, session_id).await
+    }
+
+    async fn reveal_payload(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> Result<RevealedPayload, ConsoleError> {
+        reveal(&self.engine, user, session_id, client).await
+    }
+
+    async fn update_ttl(
+        &self,
+        user: &CurrentUser,
+        session_id: &str,
+        change: &TtlChange,
+        client: &ClientInfo,
+    ) -> Result<Option<i64>, ConsoleError> {
+        update_ttl(&self.engine, user, session_id, change, client).await
+    }
 }
 
 #[cfg(test)]

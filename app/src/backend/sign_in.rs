@@ -1,0 +1,28 @@
+use async_trait::async_trait;
+
+use super::ClientInfo;
+use crate::error::ConsoleError;
+use crate::model::CurrentUser;
+
+/// Who is calling: console passwords, the user behind a console session, and refusals.
+#[async_trait]
+pub trait SignInBackend: Send + Sync + 'static {
+    /// Checks a console password under the lock-out policy and audits the outcome.
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<CurrentUser, ConsoleError>;
+
+    /// The user behind a console session; `None` once the user is deleted or disabled.
+    async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError>;
+
+    /// Records a refused call (DESIGN.md: refusals are audited).
+    async fn record_refusal(
+        &self,
+        user: Option<&CurrentUser>,
+        action: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ConsoleError>;
+}

@@ -1,0 +1,131 @@
+//! The live event stream as the pages see it: a counter per topic that a page's data depends on, and whether
+//! the stream is up. One `EventSource` per signed-in browser tab feeds them (`LiveConnection`, a WASM chunk of
+//! its own, mounted by the header once the page is interactive).
+
+use leptos::prelude::*;
+
+use crate::live::Topic;
+
+/// Where the stream stands. Pages poll slowly only while it is `Down`, and the header says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamState {
+    Connecting,
+    Open,
+    Down,
+}
+
+#[derive(Clone, Copy)]
+pub struct LiveEvents {
+    /// Bumped when sessions were created, ended or changed (and on a resync).
+    pub sessions: RwSignal<u64>,
+    pub state: RwSignal<StreamState>,
+}
+
+impl LiveEvents {
+    /// Marks `topic`'s data stale; a resync marks every topic stale.
+    pub fn touch(&self, topic: Topic) {
+        match topic {
+            Topic::Sessions | Topic::Resync => self.sessions.update(|n| *n += 1),
+        }
+    }
+}
+
+pub fn provide_live_events() {
+    provide_context(LiveEvents { sessions: RwSignal::new(0), state: RwSignal::new(StreamState::Connecting) });
+}
+
+pub fn use_live_events() -> LiveEvents {
+    expect_context::<LiveEvents>()
+}
+
+/// Says on screen that changes are no longer pushed, while the browser reconnects.
+#[component]
+pub fn StreamDownNote() -> impl IntoView {
+    let live = use_live_events();
+    view! {
+        <span class="stream-note" aria-live="polite">
+            {move || (live.state.get() == StreamState::Down).then_some("Live updates paused: reconnecting. Pages refresh every 10 seconds meanwhile.")}
+        </span>
+    }
+}
+
+/// While the stream is down, marks `topic` stale every 10 seconds; a hidden tab waits until shown.
+pub fn poll_while_stream_down(topic: Topic) {
+    #[cfg(feature = "hydrate")]
+    {
+        let live = use_live_events();
+        let timer = gloo_timers::callback::Interval::new(10_000, move || {
+            if live.state.get_untracked() == StreamState::Down && !document().hidden() {
+                live.touch(topic);
+            }
+        });
+        let timer = StoredValue::new_local(Some(timer));
+        on_cleanup(move || timer.update_value(|timer| drop(timer.take())));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = topic;
+}
+
+/// Opens the stream and feeds `LiveEvents` until the owner is cleaned up (sign-out, or the tab closes).
+#[lazy]
+pub fn live_connection() -> AnyView {
+    #[cfg(feature = "hydrate")]
+    connect::open(use_live_events());
+    ().into_any()
+}
+
+#[cfg(feature = "hydrate")]
+mod connect {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::EventSource;
+
+    use super::{LiveEvents, StreamState};
+    use crate::live::{Topic, EVENTS_PATH};
+
+    /// Events closer together than this are one refetch: a burst of sign-ins costs a page a few fetches.
+    const COALESCE_MS: u32 = 200;
+
+    pub fn open(live: LiveEvents) {
+        let Ok(source) = EventSource::new(EVENTS_PATH) else {
+            live.state.set(StreamState::Down);
+            return;
+        };
+        let pending = StoredValue::new_local(Vec::<(Topic, gloo_timers::callback::Timeout)>::new());
+        let mut listeners = Vec::new();
+        for topic in Topic::ALL {
+            let on_event = Closure::<dyn Fn()>::new(move || {
+                if pending.with_value(|waiting| waiting.iter().any(|(t, _)| *t == topic)) {
+                    return;
+                }
+                let timer = gloo_timers::callback::Timeout::new(COALESCE_MS, move || {
+                    pending.update_value(|waiting| waiting.retain(|(t, _)| *t != topic));
+                    live.touch(topic);
+                });
+                pending.update_value(|waiting| waiting.push((topic, timer)));
+            });
+            let _ =
+                source.add_event_listener_with_callback(topic.as_str(), on_event.as_ref().unchecked_ref());
+            listeners.push(on_event);
+        }
+        // After a gap, what happened meanwhile was missed: fetch everything once the stream is back.
+        let on_open = Closure::<dyn Fn()>::new(move || {
+            if live.state.get_untracked() == StreamState::Down {
+                live.touch(Topic::Resync);
+            }
+            live.state.set(StreamState::Open);
+        });
+        let on_error = Closure::<dyn Fn()>::new(move || live.state.set(StreamState::Down));
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        listeners.push(on_open);
+        listeners.push(on_error);
+        let connection = StoredValue::new_local(Some((source, listeners)));
+        on_cleanup(move || {
+            if let Some((source, _listeners)) = connection.try_update_value(Option::take).flatten() {
+                source.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,25 @@
+//! The topics of the console's live event stream (`GET /api/events`): the server names each event by the part
+//! of the console it touches, and a page refetches only the data of the topics it shows.
+
+/// An SSE event's name. Plain strings on the wire, so the browser needs no decoder to follow the stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// A session was created, ended or changed (counts included).
+    Sessions,
+    /// The stream fell behind or reconnected: everything on screen may be stale.
+    Resync,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 2] = [Topic::Sessions, Topic::Resync];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Sessions => "sessions",
+            Topic::Resync => "resync",
+        }
+    }
+}
+
+/// Where the browser opens its one stream.
+pub const EVENTS_PATH: &str = "/api/events";

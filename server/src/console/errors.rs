@@ -1,0 +1,34 @@
+//! How engine and storage failures reach the console: a busy database as "try again", anything else logged
+//! under a reference that the person sees, so their report finds the log line.
+
+use app::ConsoleError;
+
+use crate::engine::EngineError;
+use crate::secrets::new_error_reference;
+use crate::storage::StorageError;
+
+/// Logs the real cause under a reference and gives the person a message with that reference.
+pub fn internal(cause: impl std::fmt::Display) -> ConsoleError {
+    let reference = new_error_reference();
+    tracing::error!(%reference, "{cause}");
+    ConsoleError::Internal { reference }
+}
+
+impl From<StorageError> for ConsoleError {
+    fn from(error: StorageError) -> ConsoleError {
+        if error.is_busy() {
+            tracing::warn!("the database was busy: {error}");
+            return ConsoleError::Busy;
+        }
+        internal(error)
+    }
+}
+
+impl From<EngineError> for ConsoleError {
+    fn from(error: EngineError) -> ConsoleError {
+        match error {
+            EngineError::Storage(error) => error.into(),
+            error => internal(error),
+        }
+    }
+}

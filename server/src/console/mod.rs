@@ -1,0 +1,53 @@
+//! The console's server side: one file per resource, each implementing the capability trait that `app`
+//! declares for it (`app::backend`), with engine operations. `provider` hands every capability to each request.
+
+mod errors;
+mod export;
+mod labels;
+mod my_sessions;
+mod session_detail;
+mod sessions;
+mod sign_in;
+mod store;
+
+use std::sync::Arc;
+
+use app::backend::{ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SignInBackend};
+use leptos::prelude::provide_context;
+
+use crate::engine::{Actor, Engine};
+use app::model::CurrentUser;
+
+pub use errors::internal;
+pub use labels::{device_label, location};
+pub use sessions::page as sessions_page;
+pub use store::{token_hash, ConsoleSessionStore};
+
+/// What every console capability works with; cheap to clone.
+#[derive(Clone)]
+pub struct Console {
+    engine: Engine,
+}
+
+impl Console {
+    pub fn new(engine: Engine) -> Console {
+        Console { engine }
+    }
+
+    /// Provides each capability to the request being rendered or served; called per request by the router.
+    pub fn provider(self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let console = Arc::new(self);
+        move || {
+            provide_context::<Arc<dyn SignInBackend>>(console.clone());
+            provide_context::<Arc<dyn SessionsBackend>>(console.clone());
+            provide_context::<Arc<dyn SessionDetailBackend>>(console.clone());
+            provide_context::<Arc<dyn ExportBackend>>(console.clone());
+            provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
+        }
+    }
+}
+
+/// A console user acting from the address they called from.
+fn console_actor(user: &CurrentUser, ip: Option<&str>) -> Actor {
+    Actor::User { id: user.id, ip: ip.map(str::to_string) }
+}

@@ -1,0 +1,129 @@
+//! `GET /api/events`: the console's one live stream (server-sent events). A signed-in browser keeps it open
+//! and hears, by topic, what changed; it then fetches only that. Users who see every session hear of every
+//! session event; a member only of events about their own sessions. The stream ends with the console session.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
+
+use app::backend::{session_keys, ClientInfo, SignInBackend};
+use app::live::Topic;
+use app::model::CurrentUser;
+use app::ConsoleError;
+
+use crate::console::{token_hash, Console};
+use crate::engine::{Engine, Event};
+
+/// How often an idle stream checks that its console session is still alive.
+const SESSION_CHECK_EVERY: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct EventsState {
+    pub engine: Engine,
+    pub console: Console,
+}
+
+pub async fn stream(
+    State(state): State<EventsState>,
+    session: Session,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+) -> Response {
+    let peer = extensions.get::<ConnectInfo<std::net::SocketAddr>>();
+    let client = ClientInfo {
+        ip: peer.map(|ConnectInfo(address)| address.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    };
+    match signed_in(&state.console, &session).await {
+        Ok(Some(user)) => {
+            let Some(session_id) = session.id() else {
+                return refuse(ConsoleError::NotSignedIn);
+            };
+            let watcher = Watcher {
+                engine: state.engine.clone(),
+                user,
+                console_token_hash: token_hash(&session_id),
+                receiver: state.engine.events.subscribe(),
+            };
+            Sse::new(watcher.into_stream()).keep_alive(KeepAlive::default()).into_response()
+        }
+        Ok(None) => {
+            if let Err(error) = state.console.record_refusal(None, "events", &client).await {
+                return refuse(error);
+            }
+            refuse(ConsoleError::NotSignedIn)
+        }
+        Err(error) => refuse(error),
+    }
+}
+
+async fn signed_in(console: &Console, session: &Session) -> Result<Option<CurrentUser>, ConsoleError> {
+    let user_id: Option<i64> = session.get(session_keys::USER_ID).await.map_err(|_| ConsoleError::Busy)?;
+    match user_id {
+        Some(id) => console.user(id).await,
+        None => Ok(None),
+    }
+}
+
+fn refuse(error: ConsoleError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// One browser's subscription.
+struct Watcher {
+    engine: Engine,
+    user: CurrentUser,
+    console_token_hash: Vec<u8>,
+    receiver: tokio::sync::broadcast::Receiver<Event>,
+}
+
+impl Watcher {
+    fn hears(&self, event: &Event) -> bool {
+        self.user.role.sees_all_sessions() || event.audience.includes(self.user.id)
+    }
+
+    async fn still_signed_in(&self) -> bool {
+        self.engine.live_session(&self.console_token_hash, None).await.is_ok()
+    }
+
+    /// The next event this browser should hear, or None once the stream should end.
+    async fn next(&mut self) -> Option<Topic> {
+        let mut check = tokio::time::interval(SESSION_CHECK_EVERY);
+        check.tick().await;
+        loop {
+            tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(event) if self.hears(&event) => {
+                        return self.still_signed_in().await.then_some(event.topic);
+                    }
+                    Ok(_) => {}
+                    // Fell behind: whatever it missed, the browser fetches everything again.
+                    Err(RecvError::Lagged(_)) => return Some(Topic::Resync),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = check.tick() => {
+                    if !self.still_signed_in().await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    fn into_stream(self) -> impl Stream<Item = Result<SseEvent, Infallible>> {
+        futures::stream::unfold(self, |mut watcher| async move {
+            let topic = watcher.next().await?;
+            // A browser dispatches no event whose data is empty.
+            Some((Ok(SseEvent::default().event(topic.as_str()).data(topic.as_str())), watcher))
+        })
+    }
+}

@@ -1,0 +1,93 @@
+//! The console's live event stream, `GET /api/events`: refused without a console session, every session event
+//! for those who see all sessions, only their own for a member, and closed once the console session ends.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::json;
+
+use roster::engine::Actor;
+
+use crate::console_detail_http::{register_app, session_for};
+use crate::console_http::TestApp;
+
+/// How long a test waits for an event that should come, and for one that should not.
+const SHOULD_ARRIVE: Duration = Duration::from_secs(5);
+const SHOULD_NOT_ARRIVE: Duration = Duration::from_millis(300);
+
+struct Stream(axum::body::Body);
+
+impl Stream {
+    async fn open(app: &TestApp, cookie: &str) -> Stream {
+        let request = Request::get("/api/events").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+        let response = app.open(request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+        Stream(response.into_body())
+    }
+
+    /// The next event's name, skipping keep-alive comments; None when the stream ended or `wait` passed.
+    async fn next_event(&mut self, wait: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.0.frame()).await.ok()??.ok()?;
+            let Ok(data) = frame.into_data() else { continue };
+            let text = String::from_utf8_lossy(&data).into_owned();
+            if let Some(name) = text.lines().find_map(|line| line.strip_prefix("event: ")) {
+                return Some(name.to_string());
+            }
+        }
+    }
+
+    async fn ended(&mut self) -> bool {
+        let frame =
+            tokio::time::timeout(SHOULD_ARRIVE, self.0.frame()).await.expect("the stream ends in time");
+        frame.is_none()
+    }
+}
+
+#[tokio::test]
+async fn without_a_console_session_the_stream_is_refused_and_the_refusal_audited() {
+    let app = TestApp::start().await;
+    let reply = app.send(Request::get("/api/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let forged = Request::get("/api/events")
+        .header(header::COOKIE, "roster_session=AAAAAAAAAAAAAAAAAAAAAA")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(forged).await.status, StatusCode::UNAUTHORIZED);
+    let audit = app.db.storage.recent_audit(5).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|event| event.action == "access.refused" && event.target.as_deref() == Some("events")));
+}
+
+#[tokio::test]
+async fn an_admin_hears_every_session_change_a_member_only_their_own() {
+    let app = TestApp::start().await;
+    let app_id = register_app(&app).await;
+    let mut owner = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
+    let mut member = Stream::open(&app, &app.signed_in_cookie("member@example.com").await).await;
+    // Each sign-in above was itself a session created; the owner heard both, the member only their own.
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
+    while owner.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
+
+    let someone_else = session_for(&app, app_id, "pat@example.com", json!({})).await;
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"), "created, anyone's");
+    assert_eq!(
+        member.next_event(SHOULD_NOT_ARRIVE).await,
+        None,
+        "a member hears nothing of others' sessions"
+    );
+
+    app.engine.end_session(&someone_else, Actor::System, "revoked", "test").await.unwrap();
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"), "ended, anyone's");
+    assert_eq!(member.next_event(SHOULD_NOT_ARRIVE).await, None);
+
+    let member_id = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap().id;
+    app.engine.revoke_user_sessions(member_id, Actor::System, "test").await.unwrap();
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
+    assert!(member.ended().await, "the member's console session was among those ended, and so is the stream");
+}
