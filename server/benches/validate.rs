@@ -155,7 +155,7 @@ fn main() {
                 .create_session(CreateSession {
                     app_id,
                     max_payload_bytes: 4096,
-                    user_id: None,
+                    owner: roster::engine::SessionOwner::Guest,
                     ip: Some("203.0.113.5".parse().expect("an address")),
                     user_agent: Some("bench/1.0".into()),
                     lifetime: Lifetime::Policy,

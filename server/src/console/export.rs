@@ -74,7 +74,7 @@ async fn revoked_by(engine: &Engine, row: &SessionRow) -> Result<Option<String>,
     }
     Ok(match (row.ended_by.as_deref(), row.ended_by_user_id) {
         (Some("user"), Some(id)) => {
-            Some(engine.storage.user_by_id(id).await?.map_or(format!("user:{id}"), |u| u.email))
+            Some(engine.user_by_id(id).await?.map_or(format!("user:{id}"), |u| u.email))
         }
         (other, _) => other.map(str::to_string),
     })
@@ -130,7 +130,7 @@ async fn export_page(
         )),
         ip: client.ip.clone(),
     };
-    engine.storage.record_audit(&event).await?;
+    engine.record_audit(&event).await?;
 
     let size = i64::from(query.size);
     let page = query.page - 1;

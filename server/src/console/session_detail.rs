@@ -18,7 +18,6 @@ use crate::storage::{AuditEvent, SessionRow};
 
 async fn find(engine: &Engine, session_id: &str) -> Result<SessionRow, ConsoleError> {
     engine
-        .storage
         .session_by_id(session_id)
         .await?
         .ok_or_else(|| ConsoleError::invalid("There is no session with that id."))
@@ -31,7 +30,7 @@ async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<Stri
     };
     Ok(Some(match ended_by {
         "user" => match row.ended_by_user_id {
-            Some(id) => match engine.storage.user_by_id(id).await? {
+            Some(id) => match engine.user_by_id(id).await? {
                 Some(user) => format!("{} ({})", user.display_name, user.email),
                 None => format!("a deleted user (#{id})"),
             },
@@ -111,7 +110,7 @@ async fn reveal(
         reason: Some(format!("{} properties", row.payload_attribute_count)),
         ip: client.ip.clone(),
     };
-    engine.storage.record_audit(&event).await?;
+    engine.record_audit(&event).await?;
     let payload = engine.open_payload(&row).await?;
     let json = serde_json::to_string_pretty(&payload).map_err(internal)?;
     Ok(RevealedPayload { attribute_count: payload.len() as i64, json })

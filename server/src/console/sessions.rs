@@ -11,7 +11,7 @@ use app::ConsoleError;
 
 use super::labels::{device_label, location, session_user};
 use super::{console_actor, token_hash, Console};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError};
 use crate::storage::{ListPage, ListQuery, SessionRow, SortColumn, StorageError};
 
 fn sort_column(key: SortKey) -> SortColumn {
@@ -60,9 +60,9 @@ pub async fn listed(engine: &Engine, query: &SessionQuery) -> Result<ListPage, C
         limit: size,
         offset: (i64::from(query.page) - 1) * size,
     };
-    match engine.storage.list_page(&storage_query).await {
+    match engine.list_sessions(&storage_query).await {
         Ok(listed) => Ok(listed),
-        Err(StorageError::SearchTooDeep(cap)) => Err(ConsoleError::invalid(format!(
+        Err(EngineError::Storage(StorageError::SearchTooDeep(cap))) => Err(ConsoleError::invalid(format!(
             "This search matches more than {0} sessions and shows the first {0}. Narrow it, or filter, to see the rest.",
             app::format::thousands(cap)
         ))),
@@ -79,8 +79,8 @@ pub async fn page(
     // Three reads on three pooled connections at once: the page costs the slowest of them, not their sum.
     let (listed, active_count, apps) = tokio::try_join!(
         listed(engine, query),
-        async { Ok::<_, ConsoleError>(engine.storage.count_active_sessions().await?) },
-        async { Ok::<_, ConsoleError>(engine.storage.app_slugs().await?) },
+        async { Ok::<_, ConsoleError>(engine.count_active_sessions().await?) },
+        async { Ok::<_, ConsoleError>(engine.app_slugs().await?) },
     )?;
     Ok(SessionPage {
         query: query.clone(),
@@ -114,7 +114,7 @@ impl SessionsBackend for Console {
         let actor = console_actor(user, client.ip.as_deref());
         let ended = self.engine.end_session(session_id, actor, "revoked", "revoked in the console").await?;
         // Revoking a session that has already ended changes nothing and is not an error; an unknown id is.
-        if !ended && self.engine.storage.session_by_id(session_id).await?.is_none() {
+        if !ended && self.engine.session_by_id(session_id).await?.is_none() {
             return Err(ConsoleError::invalid("There is no session with that id."));
         }
         Ok(())

@@ -40,7 +40,7 @@ impl ConsoleSessionStore {
     async fn console_app_id(&self) -> StoreResult<i64> {
         self.console_app_id
             .get_or_try_init(|| async {
-                match self.engine.storage.app_by_slug("console").await {
+                match self.engine.app_by_slug("console").await {
                     Ok(Some(app)) => Ok(app.id),
                     Ok(None) => Err(backend_error("the console app is missing from the database")),
                     Err(error) => Err(backend_error(error)),
@@ -108,22 +108,13 @@ impl SessionStore for ConsoleSessionStore {
             Err(EngineError::SessionNotFound | EngineError::SessionEnded(_)) => return Ok(None),
             Err(error) => return Err(backend_error(error)),
         };
-        let policy = self.engine.policy().await.map_err(backend_error)?;
-        let now_ms = self.engine.now_ms();
-        if now_ms - row.last_active_at >= policy.touch_interval_secs * 1000 {
-            self.engine
-                .storage
-                .touch_session(&hash, now_ms, policy.touch_interval_secs * 1000)
-                .await
-                .map_err(backend_error)?;
-        }
+        self.engine.touch_session(&hash, row.last_active_at).await.map_err(backend_error)?;
         Ok(Some(Self::record_from_row(*id, &row)))
     }
 
     /// Called on sign-out and when the id is cycled: the holder ended the session.
     async fn delete(&self, id: &Id) -> StoreResult<()> {
-        let found =
-            self.engine.storage.session_by_token_hash(&token_hash(id), None).await.map_err(backend_error)?;
+        let found = self.engine.session_by_token_hash(&token_hash(id)).await.map_err(backend_error)?;
         if let Some(row) = found {
             self.engine
                 .end_session(&row.id, Actor::Holder { user_id: row.user_id }, "revoked", "signed out")

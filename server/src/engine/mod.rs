@@ -7,6 +7,8 @@ mod create;
 mod end;
 mod events;
 mod payload;
+mod reads;
+mod sign_in;
 mod sweep;
 mod validate;
 
@@ -17,6 +19,7 @@ pub use cache::ValidationCache;
 pub use create::{CreateSession, Created, Lifetime, SessionOwner};
 pub use end::Actor;
 pub use events::{Audience, Event, EventBus};
+pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;
 
 use crate::clock::SharedClock;
@@ -58,7 +61,7 @@ impl EngineError {
 /// Shared by every request; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Engine {
-    pub storage: Storage,
+    storage: Storage,
     pub keys: PayloadKeys,
     pub geo: Option<Arc<GeoDatabase>>,
     pub clock: SharedClock,

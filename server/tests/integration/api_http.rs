@@ -26,6 +26,8 @@ const MINUTE: i64 = 60_000;
 pub struct Api {
     router: Router,
     pub engine: Engine,
+    /// The engine's database, for what a test checks behind the engine's back.
+    pub storage: roster::storage::Storage,
     pub clock: Arc<ManualClock>,
 }
 
@@ -48,7 +50,7 @@ impl Api {
     pub async fn start(db: &TestDb) -> Api {
         let (clock, shared) = manual_clock();
         let engine = test_engine(db, shared);
-        let storage = &engine.storage;
+        let storage = &db.storage;
         let key = |text: &str| sha256(text.as_bytes());
         for (slug, name, limit, app_key) in
             [("my_meals", "My Meals", 256, APP_KEY), ("ledger", "Ledger", 1024, OTHER_APP_KEY)]
@@ -67,7 +69,7 @@ impl Api {
             leptos_options: roster::serve::leptos_options(&Default::default()),
             secure_cookies: false,
         });
-        Api { router, engine, clock }
+        Api { router, engine, storage: db.storage.clone(), clock }
     }
 
     pub async fn call(
@@ -177,9 +179,9 @@ pub async fn create_validate_revoke_then_the_next_validate_is_refused(db: &TestD
     let after = api.validate(&token).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.code(), "session_revoked");
-    let row = api.engine.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = api.storage.session_by_id(&id).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.ended_by.as_deref()), ("revoked", Some("admin_token")));
-    let audit = api.engine.storage.recent_audit(5).await.unwrap();
+    let audit = api.storage.recent_audit(5).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "session.revoked" && e.actor.starts_with("admin_token:")));
 }
 
@@ -240,7 +242,7 @@ pub async fn a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish(db:
     }
     api.clock.advance_ms(61 * MINUTE);
     let now = api.engine.now_ms();
-    let first = api.engine.storage.expire_due_sessions(now, 100, Duration::ZERO).await.unwrap();
+    let first = api.storage.expire_due_sessions(now, 100, Duration::ZERO).await.unwrap();
     assert_eq!(
         (first.owners.len(), first.more_due),
         (1, true),
@@ -252,7 +254,7 @@ pub async fn a_sweep_batch_stops_at_its_time_budget_and_later_batches_finish(db:
     assert_eq!(rest, 4);
     let expired = api.admin(Method::GET, "/api/admin/sessions?status=expired").await;
     assert_eq!(expired.body["total"], 5);
-    let audit = api.engine.storage.recent_audit(20).await.unwrap();
+    let audit = api.storage.recent_audit(20).await.unwrap();
     assert_eq!(audit.iter().filter(|event| event.action == "session.expired").count(), 5);
 }
 
@@ -387,7 +389,7 @@ pub async fn validations_are_counted_in_batches(db: &TestDb) {
         api.validate(&token).await;
     }
     api.engine.activity.flush(60_000).await.unwrap();
-    let row = api.engine.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = api.storage.session_by_id(&id).await.unwrap().unwrap();
     assert_eq!(row.validation_count, 5);
     assert_eq!(row.last_request_at, Some(START_MS));
 }
@@ -411,7 +413,7 @@ pub async fn missing_or_wrong_credentials_are_refused(db: &TestDb) {
         let reply = api.call(Method::GET, "/api/admin/sessions", bearer, None, &[]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
-    let audit = api.engine.storage.recent_audit(10).await.unwrap();
+    let audit = api.storage.recent_audit(10).await.unwrap();
     assert!(audit.iter().filter(|e| e.action == "access.refused").count() >= 2, "admin refusals are audited");
     assert_eq!(api.session_count().await, 0, "nothing was created");
 }
@@ -534,7 +536,7 @@ pub async fn revoking_a_user_ends_all_their_sessions(db: &TestDb) {
     let (_, first) = api.create_for("many@example.com").await;
     let (_, second) = api.create_for("many@example.com").await;
     let (_, other) = api.create_for("other@example.com").await;
-    let user = api.engine.storage.user_by_email("many@example.com").await.unwrap().unwrap();
+    let user = api.storage.user_by_email("many@example.com").await.unwrap().unwrap();
     let reply = api.admin(Method::DELETE, &format!("/api/admin/sessions?userId={}", user.id)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.body["revoked"], 2);
@@ -545,7 +547,7 @@ pub async fn revoking_a_user_ends_all_their_sessions(db: &TestDb) {
 
 pub async fn stored_settings_change_the_policy(db: &TestDb) {
     let api = Api::start(db).await;
-    api.engine.storage.put_setting("max_active_per_user", 2).await.unwrap();
+    api.storage.put_setting("max_active_per_user", 2).await.unwrap();
     api.create_for("two@example.com").await;
     api.create_for("two@example.com").await;
     let third = api.create(json!({ "userEmail": "two@example.com" })).await;

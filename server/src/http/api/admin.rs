@@ -62,8 +62,7 @@ pub async fn list_sessions(
         Some(_) => return Err(ApiError::invalid("q must have at most 200 characters")),
     };
     let page = engine
-        .storage
-        .list_page(&StorageQuery {
+        .list_sessions(&StorageQuery {
             status: status.as_deref(),
             app_slug: app_slug.as_deref(),
             search: search.as_deref(),
@@ -96,7 +95,7 @@ pub async fn revoke_session(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = session_id(&id)?;
-    let Some(session) = engine.storage.session_by_id(id).await? else {
+    let Some(session) = engine.session_by_id(id).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
     let revoked = engine.end_session(&session.id, admin, "revoked", "revoked through the admin API").await?;
@@ -122,7 +121,7 @@ pub async fn revoke_user_sessions(
         .and_then(|text| text.parse::<i64>().ok())
         .filter(|id| *id > 0)
         .ok_or_else(|| ApiError::invalid("userId must be a user's numeric id"))?;
-    if engine.storage.user_by_id(user_id).await?.is_none() {
+    if engine.user_by_id(user_id).await?.is_none() {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no user has this id"));
     }
     let ended = engine.revoke_user_sessions(user_id, admin, "revoked through the admin API").await?;

@@ -73,7 +73,7 @@ impl FromRequestParts<Engine> for CallingApp {
         let Some(key) = bearer(parts) else {
             return Err(ApiError::unauthorized("send the app's API key as Authorization: Bearer <key>"));
         };
-        match engine.cache.app(&engine.storage, &sha256(key.as_bytes()), engine.now_ms()).await? {
+        match engine.app_by_key(key).await? {
             Some(app) => Ok(CallingApp(app.as_ref().clone())),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
@@ -91,7 +91,7 @@ impl FromRequestParts<Engine> for CallingAdmin {
 
     async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
         let found = match bearer(parts) {
-            Some(token) => engine.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?,
+            Some(token) => engine.admin_token(token).await?,
             None => None,
         };
         match found {
@@ -105,7 +105,7 @@ impl FromRequestParts<Engine> for CallingAdmin {
                     reason: Some("missing or unknown admin token".into()),
                     ip: None,
                 };
-                engine.storage.record_audit(&event).await?;
+                engine.record_audit(&event).await?;
                 Err(ApiError::unauthorized("send an admin token as Authorization: Bearer <token>"))
             }
         }

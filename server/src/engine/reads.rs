@@ -1,0 +1,76 @@
+//! What handlers and the console read, through the engine (the one owner of storage): sessions, users, apps,
+//! tokens and the audit log.
+
+use std::sync::Arc;
+
+use super::{Engine, EngineError};
+use crate::secrets::sha256;
+use crate::storage::{
+    AdminTokenRow, AppRow, AuditEvent, AuditRecord, ListPage, ListQuery, SessionRow, UserRow,
+};
+
+impl Engine {
+    pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, EngineError> {
+        Ok(self.storage.session_by_id(id).await?)
+    }
+
+    /// The session a token hash names, in any state (the console store's sign-out).
+    pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> Result<Option<SessionRow>, EngineError> {
+        Ok(self.storage.session_by_token_hash(token_hash, None).await?)
+    }
+
+    /// One page of sessions, counted and sorted in the database.
+    pub async fn list_sessions(&self, query: &ListQuery<'_>) -> Result<ListPage, EngineError> {
+        Ok(self.storage.list_page(query).await?)
+    }
+
+    pub async fn count_active_sessions(&self) -> Result<i64, EngineError> {
+        Ok(self.storage.count_active_sessions().await?)
+    }
+
+    /// The user's unexpired active sessions in every app, newest first.
+    pub async fn active_sessions_of_user(&self, user_id: i64) -> Result<Vec<SessionRow>, EngineError> {
+        Ok(self.storage.active_sessions_of_user(user_id, self.now_ms()).await?)
+    }
+
+    pub async fn app_slugs(&self) -> Result<Vec<String>, EngineError> {
+        Ok(self.storage.app_slugs().await?)
+    }
+
+    pub async fn app_by_slug(&self, slug: &str) -> Result<Option<AppRow>, EngineError> {
+        Ok(self.storage.app_by_slug(slug).await?)
+    }
+
+    /// The app an API key belongs to (cached until an app or key changes).
+    pub async fn app_by_key(&self, key: &str) -> Result<Option<Arc<AppRow>>, EngineError> {
+        Ok(self.cache.app(&self.storage, &sha256(key.as_bytes()), self.now_ms()).await?)
+    }
+
+    pub async fn admin_token(&self, token: &str) -> Result<Option<AdminTokenRow>, EngineError> {
+        Ok(self.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?)
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>, EngineError> {
+        Ok(self.storage.user_by_id(id).await?)
+    }
+
+    pub async fn record_audit(&self, event: &AuditEvent) -> Result<(), EngineError> {
+        self.storage.record_audit(event).await?;
+        Ok(())
+    }
+
+    pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>, EngineError> {
+        Ok(self.storage.recent_audit(limit).await?)
+    }
+
+    /// Marks a console session active now, at most once per the policy's interval, moving its idle deadline.
+    pub async fn touch_session(&self, token_hash: &[u8], last_active_at: i64) -> Result<(), EngineError> {
+        let policy = self.policy().await?;
+        let now_ms = self.now_ms();
+        let interval_ms = policy.touch_interval_secs * 1000;
+        if now_ms - last_active_at >= interval_ms {
+            self.storage.touch_session(token_hash, now_ms, interval_ms).await?;
+        }
+        Ok(())
+    }
+}
