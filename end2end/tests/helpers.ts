@@ -10,6 +10,11 @@ export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
 
+/** Waits until the page's live event stream is open, so a change made now is pushed to it. */
+export async function streaming(page: Page) {
+  await page.locator('[data-stream="open"]').waitFor({ state: 'attached' });
+}
+
 /** A tap on the phone project, a click on the desktop. */
 export async function press(target: Locator, testInfo: TestInfo) {
   if (testInfo.project.name === 'phone') {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminToken, answered, createSession, hydrated, openConsole, search, signIn, unique, visible } from './helpers';
+import { adminToken, answered, createSession, hydrated, openConsole, search, signIn, streaming, unique, visible } from './helpers';
 
 // A server per project: another test's sessions on a shared server would be changes this page rightly fetches.
 const portFor = (project: string) => (project === 'desktop' ? 3103 : 3104);
@@ -20,6 +20,7 @@ test('a session created or revoked elsewhere shows within a second, with no poll
     if (req.url().includes('/api/sessions/list')) listCalls.push(Date.now());
   });
   await openConsole(page, testInfo);
+  await streaming(page);
   const name = unique(testInfo, 'stream');
   const email = `${name}@example.net`;
   await search(page, email);
@@ -53,6 +54,7 @@ test('a member sees a new session of their own on My sessions without a reload',
   await hydrated(page);
   const list = page.getByRole('list', { name: 'Your sessions' });
   await expect(list.getByRole('listitem')).toHaveCount(1);
+  await streaming(page);
   await createSession(request, PORT, { email, name: 'Stream Member', ip: '198.51.100.23' });
   await expect(list.getByRole('listitem')).toHaveCount(2, { timeout: 1_000 });
   await expect(list.getByText('198.51.100.23')).toBeVisible();

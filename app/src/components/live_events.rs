@@ -42,8 +42,14 @@ pub fn use_live_events() -> LiveEvents {
 #[component]
 pub fn StreamDownNote() -> impl IntoView {
     let live = use_live_events();
+    let name = move || match live.state.get() {
+        StreamState::Connecting => "connecting",
+        StreamState::Open => "open",
+        StreamState::Down => "down",
+    };
+    // `data-stream` lets the end-to-end tests wait for the stream, as `data-hydrated` for hydration.
     view! {
-        <span class="stream-note" aria-live="polite">
+        <span class="stream-note" aria-live="polite" data-stream=name>
             {move || (live.state.get() == StreamState::Down).then_some("Live updates paused: reconnecting. Pages refresh every 10 seconds meanwhile.")}
         </span>
     }
@@ -109,11 +115,10 @@ mod connect {
                 source.add_event_listener_with_callback(topic.as_str(), on_event.as_ref().unchecked_ref());
             listeners.push(on_event);
         }
-        // After a gap, what happened meanwhile was missed: fetch everything once the stream is back.
+        // What changed before the stream opened (since the page was rendered, or during a gap) was never
+        // heard: fetch everything once it is open.
         let on_open = Closure::<dyn Fn()>::new(move || {
-            if live.state.get_untracked() == StreamState::Down {
-                live.touch(Topic::Resync);
-            }
+            live.touch(Topic::Resync);
             live.state.set(StreamState::Open);
         });
         let on_error = Closure::<dyn Fn()>::new(move || live.state.set(StreamState::Down));
