@@ -17,6 +17,12 @@ else
   echo "==> $postgres_note"
 fi
 
+echo "==> lint: rustfmt, and clippy with warnings as errors on the server build (ssr) and the browser build (hydrate)"
+cargo fmt --all --check
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
 echo "==> Rust tests (app with ssr, server unit and integration tests)"
 cargo test -p app --features ssr 2>&1 | tee "$logs/app.log"
 cargo test -p server -- "${skip_postgres[@]}" 2>&1 | tee "$logs/server.log"

@@ -57,6 +57,41 @@ impl Role {
     }
 }
 
+/// Where a session stands (DESIGN.md): `expired` when a time limit ended it, `revoked` when someone did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl SessionStatus {
+    pub const ALL: [SessionStatus; 3] =
+        [SessionStatus::Active, SessionStatus::Expired, SessionStatus::Revoked];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Active => "active",
+            SessionStatus::Expired => "expired",
+            SessionStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionStatus> {
+        SessionStatus::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+}
+
+/// How the database hands a status over (`#[sqlx(try_from = "String")]` on the server's rows).
+impl TryFrom<String> for SessionStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<SessionStatus, String> {
+        SessionStatus::parse(&text).ok_or_else(|| format!("unknown session status {text:?}"))
+    }
+}
+
 /// The signed-in user, as the console shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -101,8 +136,7 @@ pub struct SessionView {
     pub ip: Option<String>,
     /// "Berlin, Germany"; None shows as "Unknown location".
     pub location: Option<String>,
-    /// `active`, `expired` or `revoked`.
-    pub status: String,
+    pub status: SessionStatus,
     /// `authenticated` or `guest`.
     pub kind: String,
     pub created_at_ms: i64,

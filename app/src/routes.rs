@@ -30,7 +30,7 @@ pub const SESSIONS: Page =
 pub const MY_SESSIONS: Page =
     Page { path: "/my/sessions", title: "My sessions", nav_label: "My sessions", allows: everyone };
 
-/// Every signed-in page, in the navigation's order.
+/// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
 pub const PAGES: [&Page; 2] = [&SESSIONS, &MY_SESSIONS];
 
 /// The pages `role` may open, in the navigation's order.

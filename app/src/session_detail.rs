@@ -15,8 +15,7 @@ pub struct SessionDetail {
     pub user: Option<SessionUser>,
     /// The id the user has in the app (e.g. a Firebase uid).
     pub user_external_id: Option<String>,
-    /// `active`, `expired` or `revoked`.
-    pub status: String,
+    pub status: crate::model::SessionStatus,
     /// `authenticated` or `guest`.
     pub kind: String,
     pub created_at_ms: i64,
@@ -60,7 +59,7 @@ pub struct SessionDetail {
 
 impl SessionDetail {
     pub fn is_active(&self) -> bool {
-        self.status == "active"
+        self.status == crate::model::SessionStatus::Active
     }
 }
 

@@ -121,11 +121,14 @@ export async function openConsole(page: Page, testInfo: TestInfo, url = '/sessio
   await expect(page.getByRole('heading', { name: 'Sessions', exact: true })).toBeVisible();
 }
 
+/** A user's email as a row shows it (names and addresses hold no `@`). */
+export const EMAIL = /^\S+@\S+$/;
+
 export const rows = (page: Page) => visible(page.locator('[data-session-id]'));
 
 /** Waits until the rows on screen answer a view whose URL matches `url`. */
 export async function answered(page: Page, url: RegExp) {
-  await expect(page.locator('.session-table')).toHaveAttribute('data-answered', url);
+  await expect(page.locator('[data-answered]')).toHaveAttribute('data-answered', url);
 }
 
 export async function search(page: Page, text: string) {

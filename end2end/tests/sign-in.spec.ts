@@ -6,6 +6,8 @@ test('the owner signs in, stays signed in across a reload, and signs out', async
   // Owners land on the Sessions console.
   await expect(page).toHaveURL(/\/sessions$/);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Sessions', 'My sessions']);
+  await expect(page).toHaveTitle('Sessions · Roster');
   await page.goto('/my/sessions');
   await hydrated(page);
   await expect(page.getByText('This device')).toBeVisible();
@@ -61,6 +63,11 @@ test('a member lands on their own sessions', async ({ page }, testInfo) => {
   await expect(page).toHaveURL(/\/my\/sessions$/);
   await expect(page.getByRole('heading', { name: 'My sessions' })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Max Member');
+  // The navigation offers only what a member may open; the Sessions console sends them back here.
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['My sessions']);
+  await expect(page).toHaveTitle('My sessions · Roster');
+  await page.goto('/sessions');
+  await expect(page).toHaveURL(/\/my\/sessions$/);
 });
 
 test('an anonymous visitor is sent to sign-in', async ({ page }) => {

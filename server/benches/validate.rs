@@ -146,7 +146,17 @@ fn main() {
         let engine = Engine::new(storage.clone(), keys, None, Arc::new(SystemClock));
         let audit = AuditEvent { at_ms: 0, actor: "bench".into(), action: "app.created", target: None, reason: None, ip: None };
         let app_id = storage
-            .create_app("bench", "Bench", 4096, &roster::secrets::sha256(APP_KEY.as_bytes()), "rk_bench", 0, &audit)
+            .create_app(
+                &roster::storage::NewApp {
+                    slug: "bench",
+                    name: "Bench",
+                    max_payload_bytes: 4096,
+                    key_hash: &roster::secrets::sha256(APP_KEY.as_bytes()),
+                    key_prefix: "rk_bench",
+                    now_ms: 0,
+                },
+                &audit,
+            )
             .await
             .expect("an app");
         let mut tokens = Vec::with_capacity(session_count);

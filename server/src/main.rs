@@ -2,10 +2,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use app::model::Role;
 use roster::cli::{
     AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions, UsersCommand,
 };
-use roster::operator::{self, read_password};
+use roster::operator::{self, read_password, NewAccount};
 use roster::payload_keys::PayloadKeys;
 use roster::storage::{sqlite_url_for, Storage};
 
@@ -77,25 +78,63 @@ async fn run(cli: Cli) -> Result<String, String> {
             roster::serve::serve(storage.clone(), keys()?, options).await.map(|()| String::new())
         }
         Command::Apps(AppsCommand::Create(options)) => {
-            operator::create_app(&storage, &options).await.map_err(|error| error.to_string())
+            operator::register_app(&storage, &options.id, &options.name, options.max_payload_bytes, None)
+                .await
+                .map(|key| {
+                    format!(
+                        "Registered app {}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
+                        options.id,
+                        key.expose()
+                    )
+                })
+                .map_err(|error| error.to_string())
         }
-        Command::AdminTokens(AdminTokensCommand::Create { name }) => {
-            operator::create_admin_token(&storage, &name).await.map_err(|error| error.to_string())
-        }
+        Command::AdminTokens(AdminTokensCommand::Create { name }) => operator::create_admin_token(&storage, &name)
+            .await
+            .map(|token| {
+                format!(
+                    "Admin token {:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
+                    name.trim(),
+                    token.expose()
+                )
+            })
+            .map_err(|error| error.to_string()),
         Command::Demo { sessions } => demo(&storage, &keys()?, sessions).await,
-        Command::Keys(KeysCommand::Rotate) => {
-            operator::rotate_keys(&keys()?).map_err(|error| error.to_string())
-        }
+        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&keys()?)
+            .map(|id| {
+                format!(
+                    "Payload key {id} is now current; older keys keep decrypting. Restart the other nodes, or they \
+                     load it when they first meet it."
+                )
+            })
+            .map_err(|error| error.to_string()),
         Command::CreateOwner(options) => {
-            operator::create_owner(&storage, &options, stdin()?).await.map_err(|error| error.to_string())
+            let account = NewAccount {
+                email: &options.email,
+                name: options.name.as_deref(),
+                role: Role::Owner,
+                password: Some(stdin()?),
+            };
+            operator::create_first_owner(&storage, account)
+                .await
+                .map(|owner| format!("Created owner {}. Sign in at /login.", owner.email))
+                .map_err(|error| error.to_string())
         }
         Command::Users(UsersCommand::Create(options)) => {
+            let role = operator::parse_role(&options.role).map_err(|error| error.to_string())?;
             let password = if options.password_stdin { Some(stdin()?) } else { None };
-            operator::create_user(&storage, &options, password).await.map_err(|error| error.to_string())
+            let account = NewAccount { email: &options.email, name: options.name.as_deref(), role, password };
+            operator::create_user(&storage, account)
+                .await
+                .map(|user| {
+                    format!("Created {} {} (user id {}).", user.role.label().to_lowercase(), user.email, user.id)
+                })
+                .map_err(|error| error.to_string())
         }
-        Command::Audit(AuditCommand::Verify) => {
-            operator::verify_audit(&storage).await.map_err(|error| error.to_string())
-        }
+        Command::Audit(AuditCommand::Verify) => operator::verify_audit(&storage)
+            .await
+            .map(|count| format!("The audit chain is intact: {count} records verified."))
+            .map_err(|error| error.to_string()),
     };
     storage.close().await;
     result

@@ -1,14 +1,14 @@
-//! What the operator commands do, apart from parsing: each returns a message for the terminal or an error.
+//! What the operator commands do, apart from parsing and printing: plain arguments in, typed results out, so the
+//! command line and the console's pages share them. `main.rs` turns each result into a message.
 
 use std::io::Read;
 
 use app::model::Role;
 
-use crate::cli::{CreateOwnerOptions, CreateUserOptions};
 use crate::clock::{Clock, SystemClock};
 use crate::passwords::hash_password;
 use crate::secrets::Secret;
-use crate::storage::{AuditEvent, NewUser, Storage, StorageError};
+use crate::storage::{AuditEvent, NewApp, NewUser, Storage, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
@@ -60,53 +60,58 @@ fn default_name(email: &str) -> String {
     email.split('@').next().unwrap_or(email).to_string()
 }
 
-pub async fn create_owner(
+/// A user to add: an owner, admin, billing manager or member, with a console password or without one.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    /// Defaults to the part of the email before the @.
+    pub name: Option<&'a str>,
+    pub role: Role,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+}
+
+/// Parses a role as the command line and the API spell it.
+pub fn parse_role(text: &str) -> Result<Role, OperatorError> {
+    Role::parse(text).ok_or_else(|| OperatorError::UnknownRole(text.to_string()))
+}
+
+/// The first owner, refused once any owner exists: nobody claims a running console from the shell twice.
+pub async fn create_first_owner(
     storage: &Storage,
-    options: &CreateOwnerOptions,
-    password: Secret,
-) -> Result<String, OperatorError> {
+    account: NewAccount<'_>,
+) -> Result<CreatedUser, OperatorError> {
     if storage.count_users_with_role(Role::Owner.as_str()).await? > 0 {
         return Err(OperatorError::OwnerExists);
     }
-    let email = checked_email(&options.email)?;
-    let hash = hash_password(&password)?;
-    let name = options.name.clone().unwrap_or_else(|| default_name(email));
-    storage
-        .create_user(NewUser {
-            email,
-            display_name: &name,
-            role: Role::Owner.as_str(),
-            password_hash: Some(&hash),
-            now_ms: SystemClock.now_ms(),
-        })
-        .await?;
-    Ok(format!("Created owner {email}. Sign in at /login."))
+    create_user(storage, NewAccount { role: Role::Owner, ..account }).await
 }
 
-pub async fn create_user(
-    storage: &Storage,
-    options: &CreateUserOptions,
-    password: Option<Secret>,
-) -> Result<String, OperatorError> {
-    let role = Role::parse(&options.role).ok_or_else(|| OperatorError::UnknownRole(options.role.clone()))?;
-    let email = checked_email(&options.email)?;
-    let hash = password.as_ref().map(hash_password).transpose()?;
-    let name = options.name.clone().unwrap_or_else(|| default_name(email));
+pub async fn create_user(storage: &Storage, account: NewAccount<'_>) -> Result<CreatedUser, OperatorError> {
+    let email = checked_email(account.email)?;
+    let hash = account.password.as_ref().map(hash_password).transpose()?;
+    let name = account.name.map_or_else(|| default_name(email), str::to_owned);
     let id = storage
         .create_user(NewUser {
             email,
             display_name: &name,
-            role: role.as_str(),
+            role: account.role.as_str(),
             password_hash: hash.as_deref(),
             now_ms: SystemClock.now_ms(),
         })
         .await?;
-    Ok(format!("Created {} {email} (user id {id}).", role.label().to_lowercase()))
+    Ok(CreatedUser { id, email: email.to_owned(), role: account.role })
 }
 
-pub async fn verify_audit(storage: &Storage) -> Result<String, OperatorError> {
+/// How many records the audit chain holds, all verified.
+pub async fn verify_audit(storage: &Storage) -> Result<i64, OperatorError> {
     match storage.verify_audit_chain().await? {
-        Ok(count) => Ok(format!("The audit chain is intact: {count} records verified.")),
+        Ok(count) => Ok(count),
         Err(chain_break) => {
             Err(OperatorError::AuditChainBroken { seq: chain_break.seq, problem: chain_break.problem })
         }
@@ -166,23 +171,20 @@ pub async fn register_app(
     let key = new_credential("rk_");
     let now_ms = SystemClock.now_ms();
     let audit = operator_event("app.created", format!("app:{id}"), reason, now_ms);
-    storage.create_app(id, name.trim(), max_payload_bytes, &key.hash, &key.prefix, now_ms, &audit).await?;
+    let app = NewApp {
+        slug: id,
+        name: name.trim(),
+        max_payload_bytes,
+        key_hash: &key.hash,
+        key_prefix: &key.prefix,
+        now_ms,
+    };
+    storage.create_app(&app, &audit).await?;
     Ok(key.secret)
 }
 
-pub async fn create_app(
-    storage: &Storage,
-    options: &crate::cli::CreateAppOptions,
-) -> Result<String, OperatorError> {
-    let key = register_app(storage, &options.id, &options.name, options.max_payload_bytes, None).await?;
-    Ok(format!(
-        "Registered app {}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
-        options.id,
-        key.expose()
-    ))
-}
-
-pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<String, OperatorError> {
+/// Creates an admin API token; returns it, which is not stored and cannot be shown again.
+pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<Secret, OperatorError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(OperatorError::BadTokenName);
@@ -191,16 +193,10 @@ pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<String,
     let now_ms = SystemClock.now_ms();
     let audit = operator_event("admin_token.created", format!("admin_token:{name}"), None, now_ms);
     storage.create_admin_token(name, &token.hash, &token.prefix, now_ms, &audit).await?;
-    Ok(format!(
-        "Admin token {name:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
-        token.secret.expose()
-    ))
+    Ok(token.secret)
 }
 
-pub fn rotate_keys(keys: &crate::payload_keys::PayloadKeys) -> Result<String, OperatorError> {
-    let id = keys.rotate()?;
-    Ok(format!(
-        "Payload key {id} is now current; older keys keep decrypting. Restart the other nodes, or they load it \
-         when they first meet it."
-    ))
+/// Adds a payload key and makes it current; returns its id.
+pub fn rotate_keys(keys: &crate::payload_keys::PayloadKeys) -> Result<i64, OperatorError> {
+    Ok(keys.rotate()?)
 }

@@ -1,12 +1,13 @@
 //! The live event stream as the pages see it: a counter per topic that a page's data depends on, and whether
-//! the stream is up. One `EventSource` per signed-in browser tab feeds them (`LiveConnection`, a WASM chunk of
-//! its own, mounted by the header once the page is interactive).
+//! the stream is up. One `EventSource` per signed-in browser tab feeds them (`live_connection`, a WASM chunk of
+//! its own, mounted by the header once the page is interactive); a page only reads the counters it shows.
 
 use leptos::prelude::*;
 
 use crate::live::Topic;
 
-/// Where the stream stands. Pages poll slowly only while it is `Down`, and the header says so.
+/// Where the stream stands. While it is `Down`, the connection marks everything stale every 10 seconds and
+/// the header says so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StreamState {
     Connecting,
@@ -38,10 +39,17 @@ pub fn use_live_events() -> LiveEvents {
     expect_context::<LiveEvents>()
 }
 
-/// Says on screen that changes are no longer pushed, while the browser reconnects.
-#[component]
-pub fn StreamDownNote() -> impl IntoView {
+/// Opens the stream and feeds `LiveEvents` until the owner is cleaned up (sign-out, or the tab closes). While
+/// the stream is down it marks every topic stale every 10 seconds, and says so on screen. All of this is a
+/// chunk of its own: the page is interactive before any of it loads.
+#[lazy]
+pub fn live_connection() -> AnyView {
     let live = use_live_events();
+    #[cfg(feature = "hydrate")]
+    {
+        connect::open(live);
+        connect::poll_while_down(live);
+    }
     let name = move || match live.state.get() {
         StreamState::Connecting => "connecting",
         StreamState::Open => "open",
@@ -53,31 +61,7 @@ pub fn StreamDownNote() -> impl IntoView {
             {move || (live.state.get() == StreamState::Down).then_some("Live updates paused: reconnecting. Pages refresh every 10 seconds meanwhile.")}
         </span>
     }
-}
-
-/// While the stream is down, marks `topic` stale every 10 seconds; a hidden tab waits until shown.
-pub fn poll_while_stream_down(topic: Topic) {
-    #[cfg(feature = "hydrate")]
-    {
-        let live = use_live_events();
-        let timer = gloo_timers::callback::Interval::new(10_000, move || {
-            if live.state.get_untracked() == StreamState::Down && !document().hidden() {
-                live.touch(topic);
-            }
-        });
-        let timer = StoredValue::new_local(Some(timer));
-        on_cleanup(move || timer.update_value(|timer| drop(timer.take())));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = topic;
-}
-
-/// Opens the stream and feeds `LiveEvents` until the owner is cleaned up (sign-out, or the tab closes).
-#[lazy]
-pub fn live_connection() -> AnyView {
-    #[cfg(feature = "hydrate")]
-    connect::open(use_live_events());
-    ().into_any()
+    .into_any()
 }
 
 #[cfg(feature = "hydrate")]
@@ -89,6 +73,19 @@ mod connect {
 
     use super::{LiveEvents, StreamState};
     use crate::live::{Topic, EVENTS_PATH};
+
+    /// While the stream is down, every topic is marked stale this often; a hidden tab waits until shown.
+    const POLL_WHILE_DOWN_MS: u32 = 10_000;
+
+    pub fn poll_while_down(live: LiveEvents) {
+        let timer = gloo_timers::callback::Interval::new(POLL_WHILE_DOWN_MS, move || {
+            if live.state.get_untracked() == StreamState::Down && !document().hidden() {
+                live.touch(Topic::Resync);
+            }
+        });
+        let timer = StoredValue::new_local(Some(timer));
+        on_cleanup(move || timer.update_value(|timer| drop(timer.take())));
+    }
 
     /// Events closer together than this are one refetch: a burst of sign-ins costs a page a few fetches.
     const COALESCE_MS: u32 = 200;

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::my_sessions::list_my_sessions;
-use crate::components::live_events::{poll_while_stream_down, use_live_events};
+use crate::components::live_events::use_live_events;
 use crate::components::require_user::RequireUser;
 use crate::format::utc_minutes;
-use crate::live::Topic;
 use crate::model::OwnSessionView;
 use crate::routes;
 
@@ -37,7 +36,6 @@ pub fn MySessionsPage() -> impl IntoView {
 fn OwnSessions() -> impl IntoView {
     let live = use_live_events();
     let sessions = Resource::new(move || live.sessions.get(), |_| list_my_sessions());
-    poll_while_stream_down(Topic::Sessions);
     view! {
         <section class="page">
             <h1>"My sessions"</h1>

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use async_trait::async_trait;
 
 use app::backend::{ClientInfo, ExportBackend};
-use app::model::CurrentUser;
+use app::model::{CurrentUser, SessionStatus};
 use app::session_detail::ExportFormat;
 use app::session_query::SessionQuery;
 use app::ConsoleError;
@@ -50,7 +50,7 @@ struct MetadataItem {
     app_id: String,
     created_at: String,
     expires_at: Option<String>,
-    status: String,
+    status: SessionStatus,
     current_data_size_bytes: i64,
     max_data_size_bytes: i64,
     last_activity_at: String,
@@ -69,7 +69,7 @@ fn rfc3339(ms: i64) -> String {
 }
 
 async fn revoked_by(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {
-    if row.status != "revoked" {
+    if row.status != SessionStatus::Revoked {
         return Ok(None);
     }
     Ok(match (row.ended_by.as_deref(), row.ended_by_user_id) {
@@ -112,11 +112,13 @@ async fn export_page(
 ) -> Result<String, ConsoleError> {
     let listed = listed(engine, query).await?;
     let rows: Vec<SessionRow> = match format {
-        ExportFormat::DataOnly => listed.rows.into_iter().filter(|row| row.status == "active").collect(),
+        ExportFormat::DataOnly => {
+            listed.rows.into_iter().filter(|row| row.status == SessionStatus::Active).collect()
+        }
         ExportFormat::IncludeMetadata => listed.rows,
     };
     let decrypted: Vec<&str> =
-        rows.iter().filter(|row| row.status == "active").map(|row| row.id.as_str()).collect();
+        rows.iter().filter(|row| row.status == SessionStatus::Active).map(|row| row.id.as_str()).collect();
     let event = AuditEvent {
         at_ms: engine.now_ms(),
         actor: format!("user:{}", user.id),
@@ -149,9 +151,9 @@ async fn export_page(
         ExportFormat::IncludeMetadata => {
             let mut items = Vec::with_capacity(rows.len());
             for row in rows {
-                let payload = match row.status.as_str() {
-                    "active" => Some(engine.open_payload(&row).await?),
-                    _ => None,
+                let payload = match row.status {
+                    SessionStatus::Active => Some(engine.open_payload(&row).await?),
+                    SessionStatus::Expired | SessionStatus::Revoked => None,
                 };
                 let revoked_by = revoked_by(engine, &row).await?;
                 items.push(metadata_item(row, revoked_by, payload));

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use app::backend::{ClientInfo, SessionDetailBackend};
 use app::format::utc_minutes;
-use app::model::CurrentUser;
+use app::model::{CurrentUser, SessionStatus};
 use app::session_detail::{RevealedPayload, SessionDetail, TtlChange};
 use app::ConsoleError;
 
@@ -59,7 +59,7 @@ async fn detail(
     let ended_by = ended_by_label(engine, &row).await?;
     Ok(SessionDetail {
         user: session_user(&row),
-        revoked_by: ended_by.clone().filter(|_| row.status == "revoked"),
+        revoked_by: ended_by.clone().filter(|_| row.status == SessionStatus::Revoked),
         ended_by,
         latest_expiry_ms: latest_expiry_ms(engine, &row, now_ms).await?,
         can_manage: user.role.ends_any_session(),
@@ -162,10 +162,10 @@ async fn update_ttl(
     client: &ClientInfo,
 ) -> Result<Option<i64>, ConsoleError> {
     let row = find(engine, session_id).await?;
-    if row.status != "active" {
+    if row.status != SessionStatus::Active {
         return Err(ConsoleError::invalid(format!(
             "Only an active session's expiry can change; this one has {}.",
-            row.status
+            row.status.as_str()
         )));
     }
     let now_ms = engine.now_ms();

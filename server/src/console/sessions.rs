@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use tower_sessions::session::Id;
 
 use app::backend::{ClientInfo, SessionsBackend};
-use app::model::{CurrentUser, SessionPage, SessionView};
+use app::model::{CurrentUser, SessionPage, SessionStatus, SessionView};
 use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 use app::ConsoleError;
 
@@ -112,7 +112,10 @@ impl SessionsBackend for Console {
         client: &ClientInfo,
     ) -> Result<(), ConsoleError> {
         let actor = console_actor(user, client.ip.as_deref());
-        let ended = self.engine.end_session(session_id, actor, "revoked", "revoked in the console").await?;
+        let ended = self
+            .engine
+            .end_session(session_id, actor, SessionStatus::Revoked, "revoked in the console")
+            .await?;
         // Revoking a session that has already ended changes nothing and is not an error; an unknown id is.
         if !ended && self.engine.session_by_id(session_id).await?.is_none() {
             return Err(ConsoleError::invalid("There is no session with that id."));

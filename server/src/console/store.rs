@@ -10,6 +10,7 @@ use tower_sessions::session_store::{Error as StoreError, Result as StoreResult};
 use tower_sessions::SessionStore;
 
 use app::backend::session_keys;
+use app::model::SessionStatus;
 
 use crate::engine::{Actor, CreateSession, Engine, EngineError, Lifetime, SessionOwner};
 use crate::storage::SessionRow;
@@ -117,7 +118,12 @@ impl SessionStore for ConsoleSessionStore {
         let found = self.engine.session_by_token_hash(&token_hash(id)).await.map_err(backend_error)?;
         if let Some(row) = found {
             self.engine
-                .end_session(&row.id, Actor::Holder { user_id: row.user_id }, "revoked", "signed out")
+                .end_session(
+                    &row.id,
+                    Actor::Holder { user_id: row.user_id },
+                    SessionStatus::Revoked,
+                    "signed out",
+                )
                 .await
                 .map_err(backend_error)?;
         }

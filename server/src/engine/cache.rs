@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use app::model::SessionStatus;
+
 use crate::policy::SessionPolicy;
 use crate::storage::{AppRow, SessionRow, Storage, StorageError};
 
@@ -101,7 +103,7 @@ impl ValidationCache {
             return Ok(None);
         };
         let row = Arc::new(row);
-        if self.enabled && row.status == "active" {
+        if self.enabled && row.status == SessionStatus::Active {
             put(&self.sessions, token_hash.to_vec(), row.clone(), generation, now_ms);
         }
         Ok(Some(row))

@@ -1,5 +1,7 @@
 //! Ending sessions: who ended it, why, and an audit record in the same transaction.
 
+use app::model::SessionStatus;
+
 use super::{Audience, Engine, EngineError, Event};
 use crate::storage::{AuditEvent, SessionEnd};
 
@@ -58,7 +60,7 @@ impl Actor {
     }
 
     /// How a session this actor ends is recorded on the session row.
-    fn ending<'a>(&self, status: &'static str, reason: &'a str, now_ms: i64) -> SessionEnd<'a> {
+    fn ending<'a>(&self, status: SessionStatus, reason: &'a str, now_ms: i64) -> SessionEnd<'a> {
         SessionEnd { status, ended_by: self.ended_by(), ended_by_user_id: self.user_id(), reason, now_ms }
     }
 
@@ -75,16 +77,16 @@ impl Actor {
 }
 
 impl Engine {
-    /// Ends one session; `status` is `revoked` or `expired`. False when it had already ended.
+    /// Ends one session, as expired or revoked. False when it had already ended.
     pub async fn end_session(
         &self,
         session_id: &str,
         actor: Actor,
-        status: &'static str,
+        status: SessionStatus,
         reason: &str,
     ) -> Result<bool, EngineError> {
         let now_ms = self.now_ms();
-        let action = if status == "expired" { "session.expired" } else { "session.revoked" };
+        let action = if status == SessionStatus::Expired { "session.expired" } else { "session.revoked" };
         let target = Some(format!("session:{session_id}"));
         let audit = actor.audit(action, target, Some(reason.to_string()), now_ms);
         let ended =
@@ -104,7 +106,7 @@ impl Engine {
     ) -> Result<Vec<String>, EngineError> {
         let now_ms = self.now_ms();
         let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
-        let end = actor.ending("revoked", reason, now_ms);
+        let end = actor.ending(SessionStatus::Revoked, reason, now_ms);
         let ended = self.storage.end_sessions_of_user(user_id, &end, &audit).await?;
         if !ended.is_empty() {
             self.events.publish(Event::sessions(Audience::owners([Some(user_id)])));
@@ -122,7 +124,7 @@ impl Engine {
     ) -> Result<u64, EngineError> {
         let now_ms = self.now_ms();
         let audit = actor.audit("sessions.revoked_all", None, None, now_ms);
-        let end = actor.ending("revoked", reason, now_ms);
+        let end = actor.ending(SessionStatus::Revoked, reason, now_ms);
         let ended = self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?;
         if ended > 0 {
             self.events.publish(Event::sessions(Audience::Everyone));

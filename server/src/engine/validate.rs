@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use app::model::SessionStatus;
+
 use super::end::Actor;
 use super::{Engine, EngineError};
 use crate::storage::SessionRow;
@@ -21,10 +23,10 @@ impl Engine {
             .await?
             .filter(|session| app_id.is_none_or(|app| session.app_id == app))
             .ok_or(EngineError::SessionNotFound)?;
-        match session.status.as_str() {
-            "active" => {}
-            "revoked" => return Err(EngineError::SessionEnded("been revoked")),
-            _ => return Err(EngineError::SessionEnded("expired")),
+        match session.status {
+            SessionStatus::Active => {}
+            SessionStatus::Revoked => return Err(EngineError::SessionEnded("been revoked")),
+            SessionStatus::Expired => return Err(EngineError::SessionEnded("expired")),
         }
         let now_ms = self.now_ms();
         if session.deadline_at.is_some_and(|deadline| deadline <= now_ms) {
@@ -33,7 +35,7 @@ impl Engine {
             } else {
                 "idle timeout reached"
             };
-            self.end_session(&session.id, Actor::System, "expired", reason).await?;
+            self.end_session(&session.id, Actor::System, SessionStatus::Expired, reason).await?;
             return Err(EngineError::SessionEnded("expired"));
         }
         Ok(session)

@@ -4,6 +4,7 @@ pub mod api;
 mod cross_site;
 mod error_status;
 mod events;
+mod request_trace;
 
 use axum::Router;
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ pub fn router(context: ServerContext) -> Router {
     let live = Router::new()
         .route(app::live::EVENTS_PATH, axum::routing::get(events::stream))
         .with_state(events::EventsState { engine: engine.clone(), console });
-    Router::new()
+    let router = Router::new()
         .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -66,7 +67,8 @@ pub fn router(context: ServerContext) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
         .with_state(options)
         .merge(api::routes(engine))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/healthz", axum::routing::get(|| async { "ok" }));
+    request_trace::traced(router)
 }
 
 #[cfg(test)]

@@ -19,18 +19,20 @@ pub struct AdminTokenRow {
     pub name: String,
 }
 
+/// An app to register, with the hash and shown prefix of its first API key.
+pub struct NewApp<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub max_payload_bytes: i64,
+    pub key_hash: &'a [u8],
+    pub key_prefix: &'a str,
+    pub now_ms: i64,
+}
+
 impl Storage {
     /// Registers an app with its first API key, audited in the same transaction.
-    pub async fn create_app(
-        &self,
-        slug: &str,
-        name: &str,
-        max_payload_bytes: i64,
-        key_hash: &[u8],
-        key_prefix: &str,
-        now_ms: i64,
-        audit: &AuditEvent,
-    ) -> Result<i64, StorageError> {
+    pub async fn create_app(&self, app: &NewApp<'_>, audit: &AuditEvent) -> Result<i64, StorageError> {
+        let NewApp { slug, name, max_payload_bytes, key_hash, key_prefix, now_ms } = *app;
         let mut tx = self.begin_write().await?;
         let (app_id,): (i64,) = sqlx::query_as(
             "INSERT INTO apps (slug, name, max_payload_bytes, created_at) VALUES ($1, $2, $3, $4) RETURNING id",

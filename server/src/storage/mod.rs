@@ -5,6 +5,7 @@
 mod apps;
 mod audit;
 mod bulk;
+mod session_end;
 mod session_list;
 mod session_owner;
 mod session_search;
@@ -12,12 +13,13 @@ mod sessions;
 mod sql_builder;
 mod users;
 
-pub use apps::{AdminTokenRow, AppRow};
+pub use apps::{AdminTokenRow, AppRow, NewApp};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
+pub use session_end::{EndedSession, ExpiredBatch};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
-pub use sessions::{Activity, EndedSession, ExpiredBatch, NewSession, SessionEnd, SessionRow, StoredPayload};
+pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
 pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
 
 use std::str::FromStr;

@@ -1,5 +1,6 @@
 //! Sessions of every app: create, look up, change the payload, end, sweep, list.
 
+use app::model::SessionStatus;
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::session_owner::{self, SessionOwner};
@@ -20,7 +21,8 @@ pub struct SessionRow {
     pub user_role: Option<String>,
     pub user_external_id: Option<String>,
     pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SessionStatus,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub browser: Option<String>,
@@ -83,27 +85,14 @@ pub struct NewSession<'a> {
     pub payload: Option<StoredPayload<'a>>,
 }
 
-/// How a session ended: `status` is `expired` or `revoked`; `ended_by` is `user`, `holder`, `system` or
+/// How a session ended: `status` is expired or revoked; `ended_by` is `user`, `holder`, `system` or
 /// `admin_token`.
 pub struct SessionEnd<'a> {
-    pub status: &'static str,
+    pub status: SessionStatus,
     pub ended_by: &'static str,
     pub ended_by_user_id: Option<i64>,
     pub reason: &'a str,
     pub now_ms: i64,
-}
-
-/// A session that a write ended: whose it was, so the change can be announced to its owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EndedSession {
-    pub user_id: Option<i64>,
-}
-
-/// One transaction of the expiry sweep: the owner of each session it expired, and whether more are due.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExpiredBatch {
-    pub owners: Vec<Option<i64>>,
-    pub more_due: bool,
 }
 
 /// Validations counted in memory since the last flush, for one session.
@@ -126,10 +115,6 @@ fn deadline(expires_at: Option<i64>, idle_timeout_secs: Option<i64>, active_at: 
 const DEADLINE_SQL: &str = "CASE WHEN idle_timeout_secs IS NULL THEN expires_at
      WHEN expires_at IS NOT NULL AND expires_at < $1 + idle_timeout_secs * 1000 THEN expires_at
      ELSE $1 + idle_timeout_secs * 1000 END";
-
-const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
-     updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
-     payload_attribute_count = 0";
 
 impl Storage {
     /// Creates a session and returns its user's id (registering a user an app names for the first time). With
@@ -301,116 +286,6 @@ impl Storage {
         Ok(changed)
     }
 
-    /// Ends an active session and destroys its payload, with the audit record in the same transaction.
-    /// Returns None (and records nothing) when the session had already ended.
-    pub async fn end_session(
-        &self,
-        session_id: &str,
-        end: &SessionEnd<'_>,
-        audit: &AuditEvent,
-    ) -> Result<Option<EndedSession>, StorageError> {
-        let mut tx = self.begin_write().await?;
-        let ended = self.end_in(&mut tx, session_id, end).await?;
-        if ended.is_some() {
-            self.append_audit(&mut tx, audit).await?;
-        }
-        tx.commit().await?;
-        self.bump_generation();
-        Ok(ended)
-    }
-
-    async fn end_in(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        session_id: &str,
-        end: &SessionEnd<'_>,
-    ) -> Result<Option<EndedSession>, StorageError> {
-        let sql =
-            format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active' RETURNING user_id");
-        let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(end.status)
-            .bind(end.now_ms)
-            .bind(end.ended_by)
-            .bind(end.ended_by_user_id)
-            .bind(end.reason)
-            .bind(session_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        Ok(owner.map(|(user_id,)| EndedSession { user_id }))
-    }
-
-    /// Ends every active session of a user, one audit record each, all in one transaction.
-    pub async fn end_sessions_of_user(
-        &self,
-        user_id: i64,
-        end: &SessionEnd<'_>,
-        audit: &AuditEvent,
-    ) -> Result<Vec<String>, StorageError> {
-        let mut tx = self.begin_write().await?;
-        let ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM sessions WHERE user_id = $1 AND status = 'active'")
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let mut ended = Vec::with_capacity(ids.len());
-        for (id,) in ids {
-            if self.end_in(&mut tx, &id, end).await?.is_some() {
-                let event = AuditEvent { target: Some(format!("session:{id}")), ..audit.clone() };
-                self.append_audit(&mut tx, &event).await?;
-                ended.push(id);
-            }
-        }
-        tx.commit().await?;
-        self.bump_generation();
-        Ok(ended)
-    }
-
-    /// Ends every active session created up to `created_until_ms` except the one whose token hash is `keep`.
-    /// Works in batches, each its own transaction with one audit record naming how many it ended, so
-    /// validations wait for one batch at most, never for the whole sweep. Returns how many ended.
-    pub async fn end_all_active_sessions(
-        &self,
-        keep: Option<&[u8]>,
-        created_until_ms: i64,
-        end: &SessionEnd<'_>,
-        audit: &AuditEvent,
-    ) -> Result<u64, StorageError> {
-        const BATCH: i64 = 2_000;
-        let sql = format!(
-            "UPDATE sessions SET {END_SET} WHERE id IN (SELECT id FROM sessions WHERE status = 'active'
-                 AND created_at <= $6 AND ($7 IS NULL OR token_hash <> $7) LIMIT {BATCH})"
-        );
-        let mut ended = 0;
-        loop {
-            let mut tx = self.begin_write().await?;
-            let batch = sqlx::query(AssertSqlSafe(sql.as_str()))
-                .bind(end.status)
-                .bind(end.now_ms)
-                .bind(end.ended_by)
-                .bind(end.ended_by_user_id)
-                .bind(end.reason)
-                .bind(created_until_ms)
-                .bind(keep)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if batch > 0 {
-                let event = AuditEvent {
-                    target: Some("sessions:all-active".into()),
-                    reason: Some(format!("{}; {batch} sessions ended", end.reason)),
-                    ..audit.clone()
-                };
-                self.append_audit(&mut tx, &event).await?;
-            }
-            tx.commit().await?;
-            self.bump_generation();
-            ended += batch;
-            if batch < BATCH as u64 {
-                return Ok(ended);
-            }
-        }
-    }
-
     /// Marks the session active now, at most once per `min_interval_ms`, and moves its deadline.
     pub async fn touch_session(
         &self,
@@ -460,59 +335,6 @@ impl Storage {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Marks sessions whose deadline has passed as expired, each with its audit record, in one transaction
-    /// that stops after `batch` sessions or once `budget` has been spent, whichever comes first: expiring a
-    /// session rewrites its entry in every sort index, and on a cold cache that can take milliseconds each,
-    /// while every other writer waits. Returns how many it expired and whether more are due.
-    /// Uses the (status, deadline_at) index: never a scan of all sessions.
-    pub async fn expire_due_sessions(
-        &self,
-        now_ms: i64,
-        batch: i64,
-        budget: std::time::Duration,
-    ) -> Result<ExpiredBatch, StorageError> {
-        let started = std::time::Instant::now();
-        let mut tx = self.begin_write().await?;
-        let due: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT id, expires_at, user_id FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
-        )
-        .bind(now_ms)
-        .bind(batch)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut owners = Vec::new();
-        for (id, expires_at, owner) in &due {
-            if !owners.is_empty() && started.elapsed() >= budget {
-                break;
-            }
-            let reason = if expires_at.is_some_and(|at| at <= now_ms) {
-                "lifetime reached"
-            } else {
-                "idle timeout reached"
-            };
-            let end =
-                SessionEnd { status: "expired", ended_by: "system", ended_by_user_id: None, reason, now_ms };
-            if self.end_in(&mut tx, id, &end).await?.is_some() {
-                let event = AuditEvent {
-                    at_ms: now_ms,
-                    actor: "system".into(),
-                    action: "session.expired",
-                    target: Some(format!("session:{id}")),
-                    reason: Some(reason.into()),
-                    ip: None,
-                };
-                self.append_audit(&mut tx, &event).await?;
-            }
-            owners.push(*owner);
-        }
-        tx.commit().await?;
-        if !owners.is_empty() {
-            self.bump_generation();
-        }
-        let more_due = owners.len() < due.len() || due.len() as i64 == batch;
-        Ok(ExpiredBatch { owners, more_due })
     }
 
     /// The user's unexpired active sessions in every app, newest first.

@@ -14,7 +14,7 @@ use roster::clock::ManualClock;
 use roster::engine::Engine;
 use roster::http::{router, ServerContext};
 use roster::secrets::sha256;
-use roster::storage::AuditEvent;
+use roster::storage::{AuditEvent, NewApp};
 
 use crate::support::{manual_clock, test_engine, TestDb, START_MS};
 
@@ -56,7 +56,17 @@ impl Api {
             [("my_meals", "My Meals", 256, APP_KEY), ("ledger", "Ledger", 1024, OTHER_APP_KEY)]
         {
             storage
-                .create_app(slug, name, limit, &key(app_key), "rk_test", START_MS, &event("app.created"))
+                .create_app(
+                    &NewApp {
+                        slug,
+                        name,
+                        max_payload_bytes: limit,
+                        key_hash: &key(app_key),
+                        key_prefix: "rk_test",
+                        now_ms: START_MS,
+                    },
+                    &event("app.created"),
+                )
                 .await
                 .unwrap();
         }

@@ -1,6 +1,7 @@
 //! The session detail's server functions over HTTP: detail, audited payload reveal, a new expiry and the export
 //! of a page; each refused to members with 403 and nothing decrypted.
 
+use app::model::SessionStatus;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
@@ -8,7 +9,7 @@ use serde_json::{json, Value};
 use app::session_detail::{RevealedPayload, SessionDetail};
 use app::ConsoleError;
 use roster::engine::{CreateSession, Lifetime};
-use roster::storage::{AuditEvent, NewUser};
+use roster::storage::{AuditEvent, NewApp, NewUser};
 
 use crate::console_http::{Reply, TestApp};
 use crate::support::START_MS;
@@ -60,7 +61,17 @@ pub async fn register_app(app: &TestApp) -> i64 {
     };
     app.db
         .storage
-        .create_app("my_meals", "My Meals", 1024, b"hash", "rk_test", START_MS, &audit)
+        .create_app(
+            &NewApp {
+                slug: "my_meals",
+                name: "My Meals",
+                max_payload_bytes: 1024,
+                key_hash: b"hash",
+                key_prefix: "rk_test",
+                now_ms: START_MS,
+            },
+            &audit,
+        )
         .await
         .unwrap()
 }
@@ -224,7 +235,10 @@ async fn a_new_expiry_is_audited_and_past_or_too_late_ones_change_nothing() {
         .collect();
     assert_eq!(reasons, ["unlimited", "expires 2026-09-21 16:13 UTC"], "newest first");
 
-    app.engine.end_session(&id, roster::engine::Actor::System, "revoked", "test").await.unwrap();
+    app.engine
+        .end_session(&id, roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
+        .await
+        .unwrap();
     let ended = ttl(json!({ "kind": "unlimited" })).await;
     assert_eq!(ended.status, StatusCode::BAD_REQUEST);
     assert!(ended.error().to_string().contains("Only an active session"));
@@ -239,7 +253,10 @@ async fn the_export_holds_exactly_the_page_in_both_formats_and_is_audited() {
         ids.push(session_for(&app, app_id, &format!("user{n}@example.com"), json!({ "n": n })).await);
     }
     // user3's session is revoked: data only leaves it out, metadata shows it without a payload.
-    app.engine.end_session(&ids[3], roster::engine::Actor::System, "revoked", "test").await.unwrap();
+    app.engine
+        .end_session(&ids[3], roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
+        .await
+        .unwrap();
     let owner = app.signed_in_cookie("owner@example.com").await;
     let reply = call_json(
         &app,
@@ -315,7 +332,7 @@ async fn the_export_holds_exactly_the_page_in_both_formats_and_is_audited() {
     assert!(reason.starts_with("metadata; payloads of 4 sessions decrypted"), "{reason}");
     assert!(reason.contains(&ids[0]) && !reason.contains(&ids[3]), "{reason}");
     let row = app.db.storage.session_by_id(&ids[0]).await.unwrap().unwrap();
-    assert_eq!(row.status, "active", "export changes nothing");
+    assert_eq!(row.status, SessionStatus::Active, "export changes nothing");
 
     let bad = call_json(
         &app,

@@ -1,5 +1,6 @@
 //! The console over HTTP: sign-in, the session cookie, limits, refusals and bad input.
 
+use app::model::SessionStatus;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -159,6 +160,18 @@ async fn the_login_page_is_rendered_on_the_server() {
 }
 
 #[tokio::test]
+async fn every_reply_carries_a_request_id_and_keeps_one_a_proxy_sent() {
+    let app = TestApp::start().await;
+    let reply = app.open(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let id = reply.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let again = app.open(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_ne!(again.headers()["x-request-id"].to_str().unwrap(), id, "one id per request");
+    let proxied = Request::get("/login").header("x-request-id", "lb-42").body(Body::empty()).unwrap();
+    assert_eq!(app.open(proxied).await.headers()["x-request-id"], "lb-42");
+}
+
+#[tokio::test]
 async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
     let app = TestApp::start().await;
     let reply = app.sign_in("Owner@Example.com", PASSWORD).await;
@@ -257,7 +270,7 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     let cookie = app.signed_in_cookie("owner@example.com").await;
     let session_id = app.own_sessions(&cookie).await[0].id.clone();
     let end = SessionEnd {
-        status: "revoked",
+        status: SessionStatus::Revoked,
         ended_by: "user",
         ended_by_user_id: Some(app.owner_id),
         reason: "test",

@@ -82,7 +82,10 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
         "a member hears nothing of others' sessions"
     );
 
-    app.engine.end_session(&someone_else, Actor::System, "revoked", "test").await.unwrap();
+    app.engine
+        .end_session(&someone_else, Actor::System, app::model::SessionStatus::Revoked, "test")
+        .await
+        .unwrap();
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"), "ended, anyone's");
     assert_eq!(member.next_event(SHOULD_NOT_ARRIVE).await, None);
 

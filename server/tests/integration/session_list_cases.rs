@@ -1,6 +1,7 @@
 //! The console's list: every sort, filter and search pages through exactly the matching sessions, in order,
 //! with the right total; counts follow creates and ends. Run on both databases.
 
+use app::model::SessionStatus;
 use std::collections::{HashMap, HashSet};
 
 use roster::storage::{
@@ -53,7 +54,7 @@ fn sort_key(row: &SessionRow, sort: SortColumn) -> String {
         SortColumn::App => row.app_slug.clone(),
         SortColumn::Created => format!("{:020}", row.created_at),
         SortColumn::Expires => format!("{:020}", row.expires_at.unwrap_or(i64::MAX)),
-        SortColumn::Status => row.status.clone(),
+        SortColumn::Status => row.status.as_str().to_string(),
         SortColumn::LastActive => format!("{:020}", row.last_active_at),
     }
 }
@@ -77,7 +78,7 @@ pub async fn every_sort_and_filter_pages_through_all_matches_in_order(db: &TestD
                     let (rows, total) = all_pages(&db.storage, q).await;
                     let expected = all
                         .iter()
-                        .filter(|row| status.is_none_or(|s| row.status == s))
+                        .filter(|row| status.is_none_or(|s| row.status.as_str() == s))
                         .filter(|row| app.is_none_or(|a| row.app_slug == a))
                         .count();
                     let case = format!("{sort:?} desc={descending} status={status:?} app={app:?}");
@@ -117,7 +118,7 @@ fn matches(row: &SessionRow, term: &str, app_names: &HashMap<String, String>) ->
         || (ip_like && row.ip.as_ref().is_some_and(|ip| ip.starts_with(&term)))
         || row.app_slug.contains(&term)
         || app_names.get(&row.app_slug).is_some_and(|name| name.to_lowercase().contains(&term))
-        || (long && row.status.starts_with(&term))
+        || (long && row.status.as_str().starts_with(&term))
         || (long && row.kind == "guest" && "guest".starts_with(&term))
 }
 
@@ -255,11 +256,11 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
 pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     seed(db, 300).await;
     let all = everything(&db.storage).await;
-    let active = all.iter().filter(|row| row.status == "active").count() as i64;
+    let active = all.iter().filter(|row| row.status == SessionStatus::Active).count() as i64;
     assert_eq!(db.storage.count_active_sessions().await.unwrap(), active);
-    let keep = all.iter().find(|row| row.status == "active").unwrap();
+    let keep = all.iter().find(|row| row.status == SessionStatus::Active).unwrap();
     let end = SessionEnd {
-        status: "revoked",
+        status: SessionStatus::Revoked,
         ended_by: "user",
         ended_by_user_id: None,
         reason: "Kill All from the console",
@@ -279,10 +280,11 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     assert_eq!(db.storage.count_active_sessions().await.unwrap(), 1);
     let mut revoked = query(SortColumn::Created, true);
     revoked.status = Some("revoked");
-    let expected_revoked = all.iter().filter(|row| row.status == "revoked").count() as i64 + active - 1;
+    let expected_revoked =
+        all.iter().filter(|row| row.status == SessionStatus::Revoked).count() as i64 + active - 1;
     assert_eq!(db.storage.list_page(&revoked).await.unwrap().total, expected_revoked);
     let kept = db.storage.session_by_id(&keep.id).await.unwrap().unwrap();
-    assert_eq!(kept.status, "active");
+    assert_eq!(kept.status, SessionStatus::Active);
     assert!(db.storage.verify_audit_chain().await.unwrap().is_ok());
 }
 

@@ -1,5 +1,6 @@
 //! Storage behaviour, written once and run on both databases (see `on_both_databases!`).
 
+use app::model::SessionStatus;
 use roster::device::Device;
 use roster::geo::Location;
 use roster::storage::{AuditEvent, NewSession, NewUser, SessionEnd, Storage, StorageError};
@@ -58,7 +59,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
 
 fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
     SessionEnd {
-        status: "revoked",
+        status: SessionStatus::Revoked,
         ended_by: "user",
         ended_by_user_id: Some(1),
         reason: "support ticket",
@@ -123,7 +124,7 @@ pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {
         (row.id.as_str(), row.app_slug.as_str(), row.user_id),
         ("5d6be86d00000000000000007f6683ab", "console", Some(owner))
     );
-    assert_eq!(row.status, "active");
+    assert_eq!(row.status, SessionStatus::Active);
     assert!(
         db.storage.session_by_token_hash(b"secret-token", None).await.unwrap().is_none(),
         "the raw token is never stored"
@@ -164,7 +165,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
     );
     let row =
         db.storage.session_by_token_hash(&roster::secrets::sha256(b"token-b"), None).await.unwrap().unwrap();
-    assert_eq!(row.status, "revoked");
+    assert_eq!(row.status, SessionStatus::Revoked);
     let raw = db.raw_pool().await;
     let (ended_at, ended_by, reason, payload): (i64, String, String, Option<Vec<u8>>) = sqlx::query_as(
         "SELECT ended_at, ended_by, end_reason, payload_ciphertext FROM sessions WHERE id = $1",
@@ -303,25 +304,20 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
 }
 
 pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &TestDb) {
-    let options = roster::cli::CreateAppOptions {
-        id: "my_meals".into(),
-        name: "My Meals".into(),
-        max_payload_bytes: 2048,
-    };
-    let printed = roster::operator::create_app(&db.storage, &options).await.unwrap();
-    let key =
-        printed.split_whitespace().find(|word| word.starts_with("rk_")).expect("the key is printed once");
+    use roster::operator::{create_admin_token, register_app};
+    let key = register_app(&db.storage, "my_meals", "My Meals", 2048, None).await.unwrap();
+    let key = key.expose();
+    assert!(key.starts_with("rk_"), "an app key");
     let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
     assert_eq!((app.slug.as_str(), app.max_payload_bytes), ("my_meals", 2048));
-    assert!(roster::operator::create_app(&db.storage, &options).await.is_err(), "the id is taken");
+    assert!(register_app(&db.storage, "my_meals", "My Meals", 2048, None).await.is_err(), "the id is taken");
     for bad in ["My Meals", "x", "1abc", "a;drop"] {
-        let options =
-            roster::cli::CreateAppOptions { id: bad.into(), name: "n".into(), max_payload_bytes: 10 };
-        assert!(roster::operator::create_app(&db.storage, &options).await.is_err(), "{bad}");
+        assert!(register_app(&db.storage, bad, "n", 10, None).await.is_err(), "{bad}");
     }
 
-    let printed = roster::operator::create_admin_token(&db.storage, "ci").await.unwrap();
-    let token = printed.split_whitespace().find(|word| word.starts_with("ra_")).unwrap();
+    let token = create_admin_token(&db.storage, "ci").await.unwrap();
+    let token = token.expose();
+    assert!(token.starts_with("ra_"), "an admin token");
     let holder =
         db.storage.admin_token_by_hash(&roster::secrets::sha256(token.as_bytes())).await.unwrap().unwrap();
     assert_eq!(holder.name, "ci");
@@ -335,6 +331,5 @@ pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &T
 
     let dir = tempfile::tempdir().unwrap();
     let keys = roster::payload_keys::PayloadKeys::open_or_create(&dir.path().join("keys.json")).unwrap();
-    let message = roster::operator::rotate_keys(&keys).unwrap();
-    assert!(message.contains("Payload key 2"), "{message}");
+    assert_eq!(roster::operator::rotate_keys(&keys).unwrap(), 2, "the second key is now current");
 }

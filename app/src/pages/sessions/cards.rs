@@ -29,10 +29,10 @@ pub fn SessionCards(data: Memo<Option<SessionPage>>) -> impl IntoView {
 #[component]
 fn SessionCard(session: SessionView, now_ms: i64) -> impl IntoView {
     view! {
-        <li class=format!("card session-card status-{}", session.status) data-session-id=session.id.clone()>
+        <li class=format!("card session-card status-{}", session.status.as_str()) data-session-id=session.id.clone()>
             <div class="card-head">
                 <UserCell session=session.clone()/>
-                <span class=format!("badge status-{}", session.status)>{session.status.clone()}</span>
+                <span class=format!("badge status-{}", session.status.as_str())>{session.status.as_str()}</span>
             </div>
             <dl>
                 <dt>"App"</dt>

@@ -7,7 +7,7 @@ use server_fn::ServerFn;
 use super::state::use_console;
 use crate::api::sessions::revoke::RevokeSession;
 use crate::format::{mask_ip, short_id, time_ago, utc_minutes};
-use crate::model::SessionView;
+use crate::model::{SessionStatus, SessionView};
 
 #[component]
 pub fn UserCell(session: SessionView) -> impl IntoView {
@@ -57,10 +57,10 @@ pub fn IpCell(session_id: String, ip: Option<String>) -> impl IntoView {
 }
 
 #[component]
-pub fn StatusCell(status: String, kind: String) -> impl IntoView {
+pub fn StatusCell(status: SessionStatus, kind: String) -> impl IntoView {
     let kind_label = if kind == "guest" { "Guest" } else { "Authenticated" };
     view! {
-        <span class=format!("badge status-{status}")>{status.clone()}</span>
+        <span class=format!("badge status-{}", status.as_str())>{status.as_str()}</span>
         <span class="kind">{kind_label}</span>
     }
 }
@@ -74,7 +74,7 @@ pub fn LastActive(now_ms: i64, at_ms: i64) -> impl IntoView {
 #[component]
 pub fn RevokeButton(session: SessionView) -> impl IntoView {
     let state = use_console();
-    if !state.can_revoke || session.status != "active" {
+    if !state.can_revoke || session.status != SessionStatus::Active {
         return None;
     }
     let id = session.id.clone();

@@ -19,10 +19,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::sessions::list::list_sessions;
 use crate::components::later::after_hydration;
-use crate::components::live_events::{poll_while_stream_down, use_live_events};
+use crate::components::live_events::use_live_events;
 use crate::components::require_user::RequireUser;
 use crate::components::toast::Toast;
-use crate::live::Topic;
 use crate::model::{CurrentUser, SessionPage};
 use crate::routes;
 use crate::session_query::SessionQuery;
@@ -75,7 +74,6 @@ fn console_dialogs() -> AnyView {
 fn ConsoleBody(page: Resource<Result<SessionPage, crate::ConsoleError>>) -> impl IntoView {
     let data = Memo::new(move |_| page.get().and_then(Result::ok));
     let error = move || page.get().and_then(Result::err);
-    poll_while_stream_down(Topic::Sessions);
     live::follow_layout();
     let state = state::use_console();
     Effect::new(move |_| {

@@ -87,13 +87,13 @@ fn SortHeader(key: SortKey, label: &'static str) -> impl IntoView {
 #[component]
 fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
     view! {
-        <tr class=format!("status-{}", session.status) data-session-id=session.id.clone()>
+        <tr class=format!("status-{}", session.status.as_str()) data-session-id=session.id.clone()>
             <td><UserCell session=session.clone()/></td>
             <td>{session.app_id.clone()}</td>
             <td>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</td>
             <td><IpCell session_id=session.id.clone() ip=session.ip.clone()/></td>
             <td>{session.location.clone().unwrap_or_else(|| "Unknown location".into())}</td>
-            <td><StatusCell status=session.status.clone() kind=session.kind.clone()/></td>
+            <td><StatusCell status=session.status kind=session.kind.clone()/></td>
             <td><time>{utc_minutes(Some(session.created_at_ms))}</time></td>
             <td><LastActive now_ms at_ms=session.last_active_at_ms/></td>
             <td>{utc_minutes(session.expires_at_ms)}</td>

@@ -11,6 +11,7 @@ use super::extract::{ApiQuery, CallingAdmin};
 use super::view::SessionJson;
 use crate::engine::Engine;
 use crate::storage::{ListQuery as StorageQuery, SortColumn};
+use app::model::SessionStatus;
 
 const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
@@ -98,9 +99,11 @@ pub async fn revoke_session(
     let Some(session) = engine.session_by_id(id).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
-    let revoked = engine.end_session(&session.id, admin, "revoked", "revoked through the admin API").await?;
+    let revoked = engine
+        .end_session(&session.id, admin, SessionStatus::Revoked, "revoked through the admin API")
+        .await?;
     Ok(Json(
-        json!({ "id": session.id, "revoked": revoked, "status": if revoked { "revoked" } else { session.status.as_str() } }),
+        json!({ "id": session.id, "revoked": revoked, "status": if revoked { SessionStatus::Revoked } else { session.status }.as_str() }),
     ))
 }
 

@@ -6,6 +6,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use app::model::SessionStatus;
+
 use super::error::ApiError;
 use super::extract::{ApiJson, CallingApp, HeldSession};
 use super::view::SessionJson;
@@ -78,7 +80,12 @@ pub async fn sign_out(
 ) -> Result<StatusCode, ApiError> {
     let session = engine.live_session(&token_hash, Some(app.id)).await?;
     engine
-        .end_session(&session.id, Actor::Holder { user_id: session.user_id }, "revoked", "signed out")
+        .end_session(
+            &session.id,
+            Actor::Holder { user_id: session.user_id },
+            SessionStatus::Revoked,
+            "signed out",
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,7 +41,7 @@ pub struct SessionJson {
     pub user_email: Option<String>,
     pub user_external_id: Option<String>,
     pub kind: String,
-    pub status: String,
+    pub status: app::model::SessionStatus,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub device: DeviceJson,
@@ -69,7 +69,7 @@ impl From<&SessionRow> for SessionJson {
             user_email: row.user_email.clone(),
             user_external_id: row.user_external_id.clone(),
             kind: row.kind.clone(),
-            status: row.status.clone(),
+            status: row.status,
             ip: row.ip.clone(),
             user_agent: row.user_agent.clone(),
             device: DeviceJson {

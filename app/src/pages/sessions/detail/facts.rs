@@ -46,7 +46,7 @@ pub fn Facts(detail: SessionDetail) -> impl IntoView {
             <dl class="facts">
                 <Fact term="App" value=format!("{} ({})", detail.app_name, detail.app_id)/>
                 <Fact term="User" value=user/>
-                <Fact term="Status" value=format!("{} · {kind}", detail.status)/>
+                <Fact term="Status" value=format!("{} · {kind}", detail.status.as_str())/>
                 <Fact term="Created" value=utc_minutes(Some(detail.created_at_ms))/>
                 <Fact term="Expires" value=utc_minutes(detail.expires_at_ms)/>
                 <Fact term="Updated" value=utc_minutes(Some(detail.updated_at_ms))/>
