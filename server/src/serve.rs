@@ -55,7 +55,14 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
         .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
     tracing::info!("Roster console at http://{}", options.listen);
     axum::serve(listener, router(context).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let events = engine.events.clone();
+            async move {
+                shutdown_signal().await;
+                // Open consoles hold their event stream open; end them, or the shutdown waits for them.
+                events.close();
+            }
+        })
         .await
         .map_err(|error| format!("the server stopped: {error}"))?;
     // Counted validations are not lost on a clean stop.

@@ -7,7 +7,7 @@
 //! changing anyone who publishes or subscribes.
 
 use app::live::Topic;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How many events a slow subscriber may fall behind before it is told to fetch everything again.
 const BACKLOG: usize = 1_024;
@@ -55,11 +55,13 @@ impl Event {
 #[derive(Clone, Debug)]
 pub struct EventBus {
     sender: broadcast::Sender<Event>,
+    /// Set once the server stops: open streams end, so a graceful shutdown does not wait for them forever.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        EventBus { sender: broadcast::channel(BACKLOG).0 }
+        EventBus { sender: broadcast::channel(BACKLOG).0, closing: watch::channel(false).0 }
     }
 }
 
@@ -76,6 +78,17 @@ impl EventBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
+    }
+
+    /// Ends every subscriber's stream: the server is stopping.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once the bus is closed (at once if it already is).
+    pub async fn closed(&self) {
+        let mut closing = self.closing.subscribe();
+        let _ = closing.wait_for(|closed| *closed).await;
     }
 }
 
@@ -100,5 +113,17 @@ mod tests {
         bus.publish(Event::sessions(Audience::Users(vec![1])));
         assert_eq!(receiver.recv().await.unwrap(), Event::sessions(Audience::Users(vec![1])));
         assert!(receiver.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn closing_the_bus_wakes_whoever_waits_for_it() {
+        let bus = EventBus::default();
+        let waiting = tokio::spawn({
+            let bus = bus.clone();
+            async move { bus.closed().await }
+        });
+        bus.close();
+        tokio::time::timeout(std::time::Duration::from_secs(1), waiting).await.unwrap().unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(1), bus.closed()).await.unwrap();
     }
 }

@@ -110,6 +110,7 @@ impl Watcher {
                     Err(RecvError::Lagged(_)) => return Some(Topic::Resync),
                     Err(RecvError::Closed) => return None,
                 },
+                () = self.engine.events.closed() => return None,
                 _ = check.tick() => {
                     if !self.still_signed_in().await {
                         return None;

@@ -94,3 +94,11 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
     assert!(member.ended().await, "the member's console session was among those ended, and so is the stream");
 }
+
+#[tokio::test]
+async fn a_stopping_server_ends_open_streams_so_its_shutdown_does_not_wait_for_them() {
+    let app = TestApp::start().await;
+    let mut stream = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
+    app.engine.events.close();
+    assert!(stream.ended().await, "the stream ends once the server stops");
+}
