@@ -117,3 +117,12 @@ mod tests {
         assert_eq!(thousands(999), "999");
     }
 }
+
+/// "Madrid, Spain", or whichever of the two is known; None when neither is (shown as "Unknown location").
+pub fn place(city: Option<&str>, country: Option<&str>) -> Option<String> {
+    match (city, country) {
+        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
+        (Some(place), None) | (None, Some(place)) => Some(place.to_owned()),
+        (None, None) => None,
+    }
+}

@@ -57,6 +57,12 @@ impl Role {
     }
 }
 
+/// A session id is 32 lowercase hexadecimal characters (128 random bits); anything else names no session and
+/// is refused before the database is asked.
+pub fn is_session_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Where a session stands (DESIGN.md): `expired` when a time limit ended it, `revoked` when someone did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,6 +2,7 @@
 //! server, in the same run. `cargo bench -p server --bench validate` (or `make bench`).
 //! Settings: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 32), BENCH_SESSIONS (default 1000).
 
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -177,7 +178,7 @@ fn main() {
                 })
                 .await
                 .expect("a session");
-            tokens.push(created.token.expect("a token").expose().to_string());
+            tokens.push(created.token.expect("a token").expose_secret().to_string());
         }
         engine.activity.spawn_flusher(Duration::from_secs(1), 60_000);
 

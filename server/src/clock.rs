@@ -4,6 +4,15 @@ use std::fmt::Debug;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+/// RFC 3339 in UTC with milliseconds (`2026-11-22T10:31:05.123Z`), as the API and the export write times.
+pub fn rfc3339(ms: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|time| time.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 pub trait Clock: Debug + Send + Sync + 'static {
     /// Unix time in milliseconds.
     fn now_ms(&self) -> i64;

@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
+use anyhow::{bail, Context};
 use clap::Parser;
+use secrecy::ExposeSecret;
 
 use app::model::Role;
 use roster::cli::{
@@ -25,21 +27,21 @@ async fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("roster: {message}");
+        Err(error) => {
+            // `{:#}` prints the cause chain on one line: "cannot create ./data: Permission denied".
+            eprintln!("roster: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> Result<String, String> {
+async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> anyhow::Result<String> {
     if sessions > 5_000_000 {
-        return Err("--sessions must be at most 5000000".into());
+        bail!("--sessions must be at most 5000000");
     }
     let started = std::time::Instant::now();
     let now_ms = roster::clock::Clock::now_ms(&roster::clock::SystemClock);
-    let report =
-        roster::demo::seed(storage, keys, sessions, now_ms).await.map_err(|error| error.to_string())?;
+    let report = roster::demo::seed(storage, keys, sessions, now_ms).await?;
     let mut message = format!(
         "Seeded {} users and {} sessions in {:.1} s.",
         report.users,
@@ -53,29 +55,29 @@ async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> Result<
 }
 
 /// The payload key ring: the configured key, or the key file in the data folder (created when missing).
-fn payload_keys(options: &StorageOptions) -> Result<PayloadKeys, String> {
+fn payload_keys(options: &StorageOptions) -> anyhow::Result<PayloadKeys> {
     match &options.payload_key {
         Some(key) => PayloadKeys::from_configured(key),
         None => PayloadKeys::open_or_create(&options.data_dir.join("payload-keys.json")),
     }
-    .map_err(|error| error.to_string())
+    .context("cannot load the payload keys")
 }
 
-async fn run(cli: Cli) -> Result<String, String> {
+async fn run(cli: Cli) -> anyhow::Result<String> {
     let url = match &cli.storage.database_url {
         Some(url) => url.clone(),
         None => {
             std::fs::create_dir_all(&cli.storage.data_dir)
-                .map_err(|error| format!("cannot create {}: {error}", cli.storage.data_dir.display()))?;
+                .with_context(|| format!("cannot create {}", cli.storage.data_dir.display()))?;
             sqlite_url_for(&cli.storage.data_dir)
         }
     };
-    let storage = Storage::connect(&url).await.map_err(|error| error.to_string())?;
+    let storage = Storage::connect(&url).await?;
     let keys = || payload_keys(&cli.storage);
-    let stdin = || read_password(std::io::stdin().lock()).map_err(|error| error.to_string());
+    let stdin = || read_password(std::io::stdin().lock());
     let result = match cli.command.unwrap_or(Command::Serve(Default::default())) {
         Command::Serve(options) => {
-            roster::serve::serve(storage.clone(), keys()?, options).await.map(|()| String::new())
+            roster::serve::serve(storage.clone(), keys()?, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
         }
         Command::Apps(AppsCommand::Create(options)) => {
             operator::register_app(&storage, &options.id, &options.name, options.max_payload_bytes, None)
@@ -84,10 +86,10 @@ async fn run(cli: Cli) -> Result<String, String> {
                     format!(
                         "Registered app {}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
                         options.id,
-                        key.expose()
+                        key.expose_secret()
                     )
                 })
-                .map_err(|error| error.to_string())
+                .map_err(anyhow::Error::from)
         }
         Command::AdminTokens(AdminTokensCommand::Create { name }) => operator::create_admin_token(&storage, &name)
             .await
@@ -95,10 +97,10 @@ async fn run(cli: Cli) -> Result<String, String> {
                 format!(
                     "Admin token {:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
                     name.trim(),
-                    token.expose()
+                    token.expose_secret()
                 )
             })
-            .map_err(|error| error.to_string()),
+            .map_err(anyhow::Error::from),
         Command::Demo { sessions } => demo(&storage, &keys()?, sessions).await,
         Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&keys()?)
             .map(|id| {
@@ -107,7 +109,7 @@ async fn run(cli: Cli) -> Result<String, String> {
                      load it when they first meet it."
                 )
             })
-            .map_err(|error| error.to_string()),
+            .map_err(anyhow::Error::from),
         Command::CreateOwner(options) => {
             let account = NewAccount {
                 email: &options.email,
@@ -118,10 +120,10 @@ async fn run(cli: Cli) -> Result<String, String> {
             operator::create_first_owner(&storage, account)
                 .await
                 .map(|owner| format!("Created owner {}. Sign in at /login.", owner.email))
-                .map_err(|error| error.to_string())
+                .map_err(anyhow::Error::from)
         }
         Command::Users(UsersCommand::Create(options)) => {
-            let role = operator::parse_role(&options.role).map_err(|error| error.to_string())?;
+            let role = operator::parse_role(&options.role)?;
             let password = if options.password_stdin { Some(stdin()?) } else { None };
             let account = NewAccount { email: &options.email, name: options.name.as_deref(), role, password };
             operator::create_user(&storage, account)
@@ -129,12 +131,12 @@ async fn run(cli: Cli) -> Result<String, String> {
                 .map(|user| {
                     format!("Created {} {} (user id {}).", user.role.label().to_lowercase(), user.email, user.id)
                 })
-                .map_err(|error| error.to_string())
+                .map_err(anyhow::Error::from)
         }
         Command::Audit(AuditCommand::Verify) => operator::verify_audit(&storage)
             .await
             .map(|count| format!("The audit chain is intact: {count} records verified."))
-            .map_err(|error| error.to_string()),
+            .map_err(anyhow::Error::from),
     };
     storage.close().await;
     result

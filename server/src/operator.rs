@@ -1,6 +1,7 @@
 //! What the operator commands do, apart from parsing and printing: plain arguments in, typed results out, so the
 //! command line and the console's pages share them. `main.rs` turns each result into a message.
 
+use secrecy::ExposeSecret;
 use std::io::Read;
 
 use app::model::Role;
@@ -41,7 +42,7 @@ pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
     let mut text = String::new();
     input.read_to_string(&mut text).map_err(OperatorError::Stdin)?;
     let line = text.lines().next().unwrap_or("").to_string();
-    Ok(Secret::new(line))
+    Ok(Secret::from(line))
 }
 
 fn checked_email(email: &str) -> Result<&str, OperatorError> {
@@ -140,8 +141,8 @@ struct Credential {
 
 fn new_credential(kind: &str) -> Credential {
     let secret = crate::secrets::new_token(kind);
-    let hash = crate::secrets::sha256(secret.expose().as_bytes());
-    let prefix = secret.expose().chars().take(10).collect();
+    let hash = crate::secrets::sha256(secret.expose_secret().as_bytes());
+    let prefix = secret.expose_secret().chars().take(10).collect();
     Credential { secret, hash, prefix }
 }
 

@@ -1,6 +1,7 @@
 //! Console passwords: argon2id hashes, verified off the async runtime because each check costs tens of
 //! milliseconds of CPU on purpose.
 
+use secrecy::ExposeSecret;
 use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::OsRng;
@@ -23,7 +24,7 @@ pub enum PasswordError {
 
 /// Checks the policy, then hashes with argon2id and a random salt.
 pub fn hash_password(password: &Secret) -> Result<String, PasswordError> {
-    let length = password.expose().chars().count();
+    let length = password.expose_secret().chars().count();
     if length < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
     }
@@ -32,18 +33,18 @@ pub fn hash_password(password: &Secret) -> Result<String, PasswordError> {
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
-        .hash_password(password.expose().as_bytes(), &salt)
+        .hash_password(password.expose_secret().as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|error| PasswordError::Hashing(error.to_string()))
 }
 
 /// True when `password` matches `stored`. With no stored hash (unknown email, no console password) a fixed
 /// dummy hash is checked instead, so the answer takes as long as a real check and timing reveals nothing.
-pub async fn verify_password(stored: Option<String>, password: &Secret) -> bool {
-    let candidate = password.expose().to_owned();
+pub async fn verify_password(stored: Option<Secret>, password: &Secret) -> bool {
+    let candidate = password.expose_secret().to_owned();
     tokio::task::spawn_blocking(move || {
         let has_real_hash = stored.is_some();
-        let encoded = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        let encoded = stored.map_or_else(|| dummy_hash().to_owned(), |hash| hash.expose_secret().to_owned());
         let Ok(parsed) = PasswordHash::new(&encoded) else {
             return false;
         };
@@ -71,15 +72,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
-        let hash = hash_password(&Secret::new("correct horse battery".into())).unwrap();
+        let hash = hash_password(&Secret::from("correct horse battery")).unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password(Some(hash.clone()), &Secret::new("correct horse battery".into())).await);
-        assert!(!verify_password(Some(hash), &Secret::new("correct horse battery!".into())).await);
-        assert!(!verify_password(None, &Secret::new("roster-dummy-password-for-timing".into())).await);
+        assert!(
+            verify_password(Some(Secret::from(hash.clone())), &Secret::from("correct horse battery")).await
+        );
+        assert!(!verify_password(Some(Secret::from(hash)), &Secret::from("correct horse battery!")).await);
+        assert!(!verify_password(None, &Secret::from("roster-dummy-password-for-timing")).await);
     }
 
     #[test]
     fn short_passwords_are_refused() {
-        assert_eq!(hash_password(&Secret::new("elevenchars".into())), Err(PasswordError::TooShort));
+        assert_eq!(hash_password(&Secret::from("elevenchars")), Err(PasswordError::TooShort));
     }
 }

@@ -15,7 +15,7 @@ pub fn new_token(prefix: &str) -> Secret {
     use base64::Engine;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    Secret(format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
+    Secret::from(format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
 /// A short random reference that ties a message shown to a person to the full error in the log.
@@ -30,24 +30,10 @@ pub fn sha256(secret: &[u8]) -> Vec<u8> {
     Sha256::digest(secret).to_vec()
 }
 
-/// A secret string: `Debug` shows only that it is redacted, and there is no `Display` or `Serialize`.
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Secret {
-        Secret(value)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+/// A secret string (`secrecy`): `Debug` shows only that it is redacted, and there is no `Display` or
+/// `Serialize`; reading it takes an explicit `expose_secret()`.
+pub type Secret = secrecy::SecretString;
+pub use secrecy::ExposeSecret;
 
 #[cfg(test)]
 mod tests {
@@ -64,14 +50,14 @@ mod tests {
     #[test]
     fn tokens_carry_256_random_bits() {
         let token = new_token("rs_");
-        assert!(token.expose().starts_with("rs_"));
-        assert_eq!(token.expose().len(), 3 + 43);
-        assert_ne!(token.expose(), new_token("rs_").expose());
+        assert!(token.expose_secret().starts_with("rs_"));
+        assert_eq!(token.expose_secret().len(), 3 + 43);
+        assert_ne!(token.expose_secret(), new_token("rs_").expose_secret());
     }
 
     #[test]
     fn secrets_never_print_their_value() {
-        let secret = Secret::new("hunter2-correct-horse".into());
+        let secret = Secret::from("hunter2-correct-horse");
         assert!(!format!("{secret:?}").contains("hunter2"));
     }
 }

@@ -3,8 +3,6 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use async_trait::async_trait;
 
@@ -16,6 +14,7 @@ use app::ConsoleError;
 
 use super::sessions::listed;
 use super::{internal, Console};
+use crate::clock::rfc3339;
 use crate::engine::Engine;
 use crate::storage::{AuditEvent, SessionRow};
 
@@ -58,14 +57,6 @@ struct MetadataItem {
     attribute_count: i64,
     /// None once the session has ended: its payload was destroyed.
     payload: Option<Map<String, Value>>,
-}
-
-/// RFC 3339 in UTC with milliseconds: `2026-11-22T10:31:05.123Z`.
-fn rfc3339(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|time| time.format(&Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 async fn revoked_by(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {

@@ -20,12 +20,7 @@ pub fn device_label(row: &SessionRow) -> Option<String> {
 
 /// "Madrid, Spain", the one of them that is known, or None.
 pub fn location(row: &SessionRow) -> Option<String> {
-    match (&row.city, &row.country) {
-        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
-        (None, Some(country)) => Some(country.clone()),
-        (Some(city), None) => Some(city.clone()),
-        (None, None) => None,
-    }
+    app::format::place(row.city.as_deref(), row.country.as_deref())
 }
 
 /// The session's user as the console shows them; None for a guest.

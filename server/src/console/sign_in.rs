@@ -32,7 +32,7 @@ impl SignInBackend for Console {
         password: &str,
         client: &ClientInfo,
     ) -> Result<CurrentUser, ConsoleError> {
-        let password = Secret::new(password.to_owned());
+        let password = Secret::from(password.to_owned());
         match self.engine.check_console_password(email, &password, client.ip.as_deref()).await? {
             Ok(user) => {
                 current_user(&user).ok_or_else(|| internal(format!("user {} has an unknown role", user.id)))

@@ -1,6 +1,7 @@
 //! `roster demo --sessions N`: realistic synthetic users, apps, devices, addresses, locations, payloads and
 //! history, written with bulk inserts so a million sessions take well under two minutes.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 
 use rand::seq::IndexedRandom;
@@ -10,7 +11,7 @@ use crate::device::parse_user_agent;
 use crate::operator::{register_app, OperatorError};
 use crate::payload_keys::PayloadKeys;
 use crate::secrets::{new_session_id, sha256};
-use crate::storage::{AuditEvent, BulkSession, Storage};
+use crate::storage::{deadline, AuditEvent, BulkSession, Storage};
 
 mod data;
 
@@ -64,7 +65,7 @@ async fn demo_apps(storage: &Storage) -> Result<(Vec<(i64, String)>, Vec<(String
     for (slug, name, limit) in APPS {
         if storage.app_by_slug(slug).await?.is_none() {
             let key = register_app(storage, slug, name, *limit, Some("demo data")).await?;
-            keys.push((slug.to_string(), key.expose().to_string()));
+            keys.push((slug.to_string(), key.expose_secret().to_string()));
         }
         if let Some(app) = storage.app_by_slug(slug).await? {
             ids.push((app.id, app.slug));
@@ -208,7 +209,7 @@ pub async fn seed(
             if !durable {
                 let expires = session.created_at + lifetime;
                 session.expires_at = Some(expires);
-                session.deadline_at = Some(expires.min(session.last_active_at + idle_secs * 1000));
+                session.deadline_at = deadline(Some(expires), Some(idle_secs), session.last_active_at);
             }
             let map = payload(&mut rng);
             if !map.is_empty() {

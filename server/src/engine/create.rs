@@ -1,5 +1,6 @@
 //! Creating a session: lifetime from the policy, device and location from the client, the payload sealed.
 
+use secrecy::ExposeSecret;
 use std::net::IpAddr;
 
 use serde_json::{Map, Value};
@@ -70,7 +71,7 @@ impl Engine {
             Some(hash) => (None, hash),
             None => {
                 let token = new_token("rs_");
-                let hash = sha256(token.expose().as_bytes());
+                let hash = sha256(token.expose_secret().as_bytes());
                 (Some(token), hash)
             }
         };

@@ -44,7 +44,7 @@ impl Engine {
             return Ok(Err(SignInRefusal::LockedOut { until_ms }));
         }
         let user = self.storage.user_by_email(email).await?;
-        let stored_hash = user.as_ref().and_then(|user| user.password_hash.clone());
+        let stored_hash = user.as_ref().and_then(|user| user.password_hash.0.clone());
         let matched = verify_password(stored_hash, password).await;
         // A match needs a stored hash, so it always comes with its user.
         if let Some(user) = user.filter(|_| matched) {

@@ -5,6 +5,7 @@
 mod apps;
 mod audit;
 mod bulk;
+mod deadline;
 mod session_end;
 mod session_list;
 mod session_owner;
@@ -16,11 +17,12 @@ mod users;
 pub use apps::{AdminTokenRow, AppRow, NewApp};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
+pub use deadline::deadline;
 pub use session_end::{EndedSession, ExpiredBatch};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
 pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
-pub use users::{normalize_email, NewUser, SignInFailures, UserRow};
+pub use users::{normalize_email, NewUser, SignInFailures, StoredPasswordHash, UserRow};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 use app::model::SessionStatus;
 use sqlx::{AssertSqlSafe, FromRow};
 
+use super::deadline::{deadline, deadline_sql};
 use super::session_owner::{self, SessionOwner};
 use super::{AuditEvent, DbKind, Storage, StorageError};
 
@@ -101,20 +102,6 @@ pub struct Activity {
     pub validations: i64,
     pub last_request_at: i64,
 }
-
-/// The end of the deadline: the earlier of the absolute expiry and `active_at` + idle timeout.
-fn deadline(expires_at: Option<i64>, idle_timeout_secs: Option<i64>, active_at: i64) -> Option<i64> {
-    let idle_end = idle_timeout_secs.map(|secs| active_at + secs * 1000);
-    match (expires_at, idle_end) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// SQL for the same deadline, computed from the row while `$1` is the new last-active time.
-const DEADLINE_SQL: &str = "CASE WHEN idle_timeout_secs IS NULL THEN expires_at
-     WHEN expires_at IS NOT NULL AND expires_at < $1 + idle_timeout_secs * 1000 THEN expires_at
-     ELSE $1 + idle_timeout_secs * 1000 END";
 
 impl Storage {
     /// Creates a session and returns its user's id (registering a user an app names for the first time). With
@@ -263,19 +250,18 @@ impl Storage {
         audit: &AuditEvent,
     ) -> Result<bool, StorageError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
+        let sql = format!(
             "UPDATE sessions SET expires_at = $1, payload_expires_at = $1, updated_at = $2,
-                 deadline_at = CASE WHEN idle_timeout_secs IS NULL THEN $1
-                     WHEN $1 IS NOT NULL AND $1 < last_active_at + idle_timeout_secs * 1000 THEN $1
-                     ELSE last_active_at + idle_timeout_secs * 1000 END
-             WHERE id = $3 AND status = 'active'",
-        )
-        .bind(expires_at_ms)
-        .bind(now_ms)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+                 deadline_at = {} WHERE id = $3 AND status = 'active'",
+            deadline_sql("$1", "last_active_at")
+        );
+        let changed = sqlx::query(AssertSqlSafe(sql))
+            .bind(expires_at_ms)
+            .bind(now_ms)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
             == 1;
         if changed {
             self.append_audit(&mut tx, audit).await?;
@@ -293,8 +279,9 @@ impl Storage {
         now_ms: i64,
         min_interval_ms: i64,
     ) -> Result<(), StorageError> {
+        let deadline = deadline_sql("expires_at", "$1");
         let sql = format!(
-            "UPDATE sessions SET last_active_at = $1, deadline_at = {DEADLINE_SQL}
+            "UPDATE sessions SET last_active_at = $1, deadline_at = {deadline}
              WHERE token_hash = $2 AND status = 'active' AND last_active_at <= $3"
         );
         sqlx::query(AssertSqlSafe(sql))
@@ -316,10 +303,11 @@ impl Storage {
         if activity.is_empty() {
             return Ok(());
         }
+        let deadline = deadline_sql("expires_at", "$1");
         let sql = format!(
             "UPDATE sessions SET validation_count = validation_count + $2,
                  last_request_at = CASE WHEN last_request_at IS NULL OR last_request_at < $1 THEN $1 ELSE last_request_at END,
-                 deadline_at = CASE WHEN last_active_at <= $1 - $4 THEN {DEADLINE_SQL} ELSE deadline_at END,
+                 deadline_at = CASE WHEN last_active_at <= $1 - $4 THEN {deadline} ELSE deadline_at END,
                  last_active_at = CASE WHEN last_active_at <= $1 - $4 THEN $1 ELSE last_active_at END
              WHERE id = $3 AND status = 'active'"
         );
@@ -348,19 +336,5 @@ impl Storage {
              ORDER BY s.created_at DESC LIMIT 200"
         );
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).fetch_all(&self.pool).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::deadline;
-
-    #[test]
-    fn the_deadline_is_the_earlier_limit() {
-        assert_eq!(deadline(Some(10_000), Some(5), 1_000), Some(6_000));
-        assert_eq!(deadline(Some(3_000), Some(5), 1_000), Some(3_000));
-        assert_eq!(deadline(None, Some(5), 1_000), Some(6_000));
-        assert_eq!(deadline(Some(3_000), None, 1_000), Some(3_000));
-        assert_eq!(deadline(None, None, 1_000), None);
     }
 }

@@ -4,7 +4,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 
 use super::{Storage, StorageError};
 
-/// A user as stored. The password hash stays a plain string here; the `passwords` module wraps it.
+/// A user as stored. Its password hash never prints: `Debug` shows it redacted.
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
     pub id: i64,
@@ -12,8 +12,19 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub disabled: i64,
-    pub password_hash: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub password_hash: StoredPasswordHash,
     pub external_id: Option<String>,
+}
+
+/// A console password's argon2 hash as the database holds it; None for a user without console access.
+#[derive(Debug, Clone, Default)]
+pub struct StoredPasswordHash(pub Option<crate::secrets::Secret>);
+
+impl From<Option<String>> for StoredPasswordHash {
+    fn from(hash: Option<String>) -> StoredPasswordHash {
+        StoredPasswordHash(hash.map(crate::secrets::Secret::from))
+    }
 }
 
 pub struct NewUser<'a> {
@@ -131,5 +142,27 @@ impl Storage {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_row_never_prints_its_password_hash() {
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+        let row = UserRow {
+            id: 1,
+            email: "ada@example.com".into(),
+            display_name: "Ada".into(),
+            role: "owner".into(),
+            disabled: 0,
+            password_hash: StoredPasswordHash::from(Some(hash.to_string())),
+            external_id: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("argon2id"), "{printed}");
+        assert!(printed.contains("ada@example.com"), "the rest still prints: {printed}");
     }
 }

@@ -65,7 +65,7 @@ impl TestApp {
     async fn start_with(secure_cookies: bool) -> TestApp {
         let db = TestDb::sqlite().await;
         let (clock, shared) = manual_clock();
-        let hash = hash_password(&Secret::new(PASSWORD.into())).unwrap();
+        let hash = hash_password(&Secret::from(PASSWORD)).unwrap();
         let mut ids = Vec::new();
         for (email, role) in [
             ("owner@example.com", "owner"),

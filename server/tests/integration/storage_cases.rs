@@ -4,6 +4,7 @@ use app::model::SessionStatus;
 use roster::device::Device;
 use roster::geo::Location;
 use roster::storage::{AuditEvent, NewSession, NewUser, SessionEnd, Storage, StorageError};
+use secrecy::ExposeSecret;
 
 use crate::support::{TestDb, START_MS};
 
@@ -306,7 +307,7 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
 pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &TestDb) {
     use roster::operator::{create_admin_token, register_app};
     let key = register_app(&db.storage, "my_meals", "My Meals", 2048, None).await.unwrap();
-    let key = key.expose();
+    let key = key.expose_secret();
     assert!(key.starts_with("rk_"), "an app key");
     let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
     assert_eq!((app.slug.as_str(), app.max_payload_bytes), ("my_meals", 2048));
@@ -316,7 +317,7 @@ pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &T
     }
 
     let token = create_admin_token(&db.storage, "ci").await.unwrap();
-    let token = token.expose();
+    let token = token.expose_secret();
     assert!(token.starts_with("ra_"), "an admin token");
     let holder =
         db.storage.admin_token_by_hash(&roster::secrets::sha256(token.as_bytes())).await.unwrap().unwrap();

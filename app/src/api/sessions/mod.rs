@@ -14,8 +14,7 @@ use crate::error::ConsoleError;
 
 /// A session id is 32 lowercase hexadecimal characters; anything else is refused before the database is asked.
 pub fn check_session_id(session_id: &str) -> Result<(), ConsoleError> {
-    let hex = session_id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if session_id.len() != 32 || !hex {
+    if !crate::model::is_session_id(session_id) {
         return Err(ConsoleError::invalid("A session id is 32 lowercase hexadecimal characters."));
     }
     Ok(())

@@ -84,8 +84,7 @@ pub async fn list_sessions(
 }
 
 fn session_id(text: &str) -> Result<&str, ApiError> {
-    let valid = text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    valid
+    app::model::is_session_id(text)
         .then_some(text)
         .ok_or_else(|| ApiError::invalid("a session id is 32 lowercase hexadecimal characters"))
 }

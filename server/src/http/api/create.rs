@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -102,7 +103,7 @@ pub async fn create_session(
             enforce_session_limit: true,
         })
         .await?;
-    let token = created.token.as_ref().map(|token| token.expose().to_owned());
+    let token = created.token.as_ref().map(|token| token.expose_secret().to_owned());
     let body = json!({
         "id": created.id,
         "token": token,

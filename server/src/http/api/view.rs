@@ -1,17 +1,9 @@
 //! A session as the API shows it: camelCase, times in RFC 3339, never the token or its hash.
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
+pub use crate::clock::rfc3339;
 use crate::storage::SessionRow;
-
-pub fn rfc3339(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|time| time.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

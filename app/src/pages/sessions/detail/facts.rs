@@ -16,11 +16,8 @@ fn named_version(name: &Option<String>, version: &Option<String>, unknown: &str)
 }
 
 fn location(detail: &SessionDetail) -> String {
-    match (&detail.city, &detail.country) {
-        (Some(city), Some(country)) => format!("{city}, {country}"),
-        (None, Some(place)) | (Some(place), None) => place.clone(),
-        (None, None) => "Unknown location".into(),
-    }
+    crate::format::place(detail.city.as_deref(), detail.country.as_deref())
+        .unwrap_or_else(|| "Unknown location".into())
 }
 
 /// A `dt`/`dd` pair.
