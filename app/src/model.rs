@@ -98,6 +98,15 @@ impl TryFrom<String> for SessionStatus {
     }
 }
 
+/// How the database hands a role over (`#[sqlx(try_from = "String")]` on the server's rows).
+impl TryFrom<String> for Role {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Role, String> {
+        Role::parse(&text).ok_or_else(|| format!("unknown role {text:?}"))
+    }
+}
+
 /// The signed-in user, as the console shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {

@@ -3,21 +3,21 @@
 use async_trait::async_trait;
 
 use app::backend::{ClientInfo, SignInBackend};
-use app::model::{CurrentUser, Role};
+use app::model::CurrentUser;
 use app::ConsoleError;
 
-use super::{internal, Console};
+use super::Console;
 use crate::engine::SignInRefusal;
 use crate::secrets::Secret;
 use crate::storage::{AuditEvent, UserRow};
 
-fn current_user(row: &UserRow) -> Option<CurrentUser> {
-    Some(CurrentUser {
+fn current_user(row: &UserRow) -> CurrentUser {
+    CurrentUser {
         id: row.id,
         email: row.email.clone(),
         display_name: row.display_name.clone(),
-        role: Role::parse(&row.role)?,
-    })
+        role: row.role,
+    }
 }
 
 fn minutes_until(now_ms: i64, until_ms: i64) -> i64 {
@@ -34,9 +34,7 @@ impl SignInBackend for Console {
     ) -> Result<CurrentUser, ConsoleError> {
         let password = Secret::from(password.to_owned());
         match self.engine.check_console_password(email, &password, client.ip.as_deref()).await? {
-            Ok(user) => {
-                current_user(&user).ok_or_else(|| internal(format!("user {} has an unknown role", user.id)))
-            }
+            Ok(user) => Ok(current_user(&user)),
             Err(SignInRefusal::LockedOut { until_ms }) => {
                 Err(ConsoleError::LockedOut { minutes: minutes_until(self.engine.now_ms(), until_ms) })
             }
@@ -47,7 +45,7 @@ impl SignInBackend for Console {
 
     async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError> {
         let row = self.engine.user_by_id(user_id).await?;
-        Ok(row.filter(|row| row.disabled == 0).as_ref().and_then(current_user))
+        Ok(row.filter(|row| row.disabled == 0).as_ref().map(current_user))
     }
 
     async fn record_refusal(

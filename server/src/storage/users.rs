@@ -1,5 +1,6 @@
 //! Users and the sign-in failure counters.
 
+use app::model::Role;
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::{Storage, StorageError};
@@ -10,7 +11,8 @@ pub struct UserRow {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub disabled: i64,
     #[sqlx(try_from = "Option<String>")]
     pub password_hash: StoredPasswordHash,
@@ -156,7 +158,7 @@ mod tests {
             id: 1,
             email: "ada@example.com".into(),
             display_name: "Ada".into(),
-            role: "owner".into(),
+            role: Role::Owner,
             disabled: 0,
             password_hash: StoredPasswordHash::from(Some(hash.to_string())),
             external_id: None,
