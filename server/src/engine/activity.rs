@@ -3,19 +3,26 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use super::{Audience, Event, EventBus};
 use crate::storage::{Activity, Storage, StorageError};
+
+/// Activity moves "last active" and request counts on the consoles that list every session; they hear of it
+/// at most this often, so steady traffic costs an open console one refetch per period, not one per flush.
+const ANNOUNCE_AT_MOST_EVERY: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug)]
 pub struct ActivityRecorder {
     pending: Arc<Mutex<HashMap<String, Activity>>>,
     storage: Storage,
+    events: EventBus,
+    last_announced: Arc<Mutex<Option<Instant>>>,
 }
 
 impl ActivityRecorder {
-    pub fn new(storage: Storage) -> ActivityRecorder {
-        ActivityRecorder { pending: Arc::default(), storage }
+    pub fn new(storage: Storage, events: EventBus) -> ActivityRecorder {
+        ActivityRecorder { pending: Arc::default(), storage, events, last_announced: Arc::default() }
     }
 
     pub fn record(&self, session_id: &str, now_ms: i64) {
@@ -33,7 +40,20 @@ impl ActivityRecorder {
             let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             pending.drain().collect()
         };
-        self.storage.record_activity(&batch, touch_interval_ms).await
+        self.storage.record_activity(&batch, touch_interval_ms).await?;
+        if !batch.is_empty() {
+            self.announce_unless_recent();
+        }
+        Ok(())
+    }
+
+    /// Tells the consoles that list every session (audience: nobody in particular) that activity moved.
+    fn announce_unless_recent(&self) {
+        let mut last = self.last_announced.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if last.is_none_or(|at| at.elapsed() >= ANNOUNCE_AT_MOST_EVERY) {
+            *last = Some(Instant::now());
+            self.events.publish(Event::sessions(Audience::Users(Vec::new())));
+        }
     }
 
     /// Flushes every `period` until the process ends.

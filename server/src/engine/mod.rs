@@ -77,9 +77,10 @@ impl Engine {
         geo: Option<Arc<GeoDatabase>>,
         clock: SharedClock,
     ) -> Engine {
-        let activity = ActivityRecorder::new(storage.clone());
+        let events = EventBus::default();
+        let activity = ActivityRecorder::new(storage.clone(), events.clone());
         let cache = ValidationCache::for_storage(&storage);
-        Engine { storage, keys, geo, clock, activity, cache, events: EventBus::default() }
+        Engine { storage, keys, geo, clock, activity, cache, events }
     }
 
     pub fn now_ms(&self) -> i64 {

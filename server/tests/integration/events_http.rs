@@ -102,3 +102,28 @@ async fn a_stopping_server_ends_open_streams_so_its_shutdown_does_not_wait_for_t
     app.engine.events.close();
     assert!(stream.ended().await, "the stream ends once the server stops");
 }
+
+#[tokio::test]
+async fn validations_tell_the_admins_consoles_at_most_every_few_seconds_and_members_nothing() {
+    let app = TestApp::start().await;
+    let app_id = register_app(&app).await;
+    let mut owner = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
+    let mut member = Stream::open(&app, &app.signed_in_cookie("member@example.com").await).await;
+    let id = session_for(&app, app_id, "pat@example.com", json!({})).await;
+    let row = app.engine.session_by_id(&id).await.unwrap().unwrap();
+    while owner.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
+    while member.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
+
+    app.engine.validate(&row.token_hash, app_id).await.unwrap();
+    app.engine.activity.flush(60_000).await.unwrap();
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"), "last active moved");
+    assert_eq!(member.next_event(SHOULD_NOT_ARRIVE).await, None, "not the member's session");
+
+    app.engine.validate(&row.token_hash, app_id).await.unwrap();
+    app.engine.activity.flush(60_000).await.unwrap();
+    assert_eq!(
+        owner.next_event(SHOULD_NOT_ARRIVE).await,
+        None,
+        "a second flush right after is not announced"
+    );
+}
