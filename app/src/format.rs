@@ -83,6 +83,15 @@ pub fn thousands(n: i64) -> String {
     }
 }
 
+/// "Madrid, Spain", or whichever of the two is known; None when neither is (shown as "Unknown location").
+pub fn place(city: Option<&str>, country: Option<&str>) -> Option<String> {
+    match (city, country) {
+        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
+        (Some(place), None) | (None, Some(place)) => Some(place.to_owned()),
+        (None, None) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,14 +124,5 @@ mod tests {
         assert_eq!(mask_ip("2a01:db8:1:2::7"), "2a01:db8:••••");
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(999), "999");
-    }
-}
-
-/// "Madrid, Spain", or whichever of the two is known; None when neither is (shown as "Unknown location").
-pub fn place(city: Option<&str>, country: Option<&str>) -> Option<String> {
-    match (city, country) {
-        (Some(city), Some(country)) => Some(format!("{city}, {country}")),
-        (Some(place), None) | (None, Some(place)) => Some(place.to_owned()),
-        (None, None) => None,
     }
 }
