@@ -36,6 +36,17 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+impl ClientInfo {
+    /// The peer's address and the user agent (at most 512 characters) of a request.
+    pub fn of(headers: &axum::http::HeaderMap, peer: Option<std::net::SocketAddr>) -> ClientInfo {
+        let user_agent = headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|text| text.chars().take(512).collect());
+        ClientInfo { ip: peer.map(|address| address.ip().to_string()), user_agent }
+    }
+}
+
 /// What the server provides to every request: each capability trait as `Arc<dyn Trait>` in the Leptos
 /// context. A page's server functions ask for the capability they need with [`capability`]; a new resource is a
 /// new trait here and an implementation in the server, not a line in a shared list of forwards.
@@ -64,12 +75,8 @@ impl Call {
         let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
             .ok()
-            .map(|info| info.0.ip().to_string());
-        let user_agent = headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(|text| text.chars().take(512).collect());
-        Ok(Call { sign_in, session, client: ClientInfo { ip: peer, user_agent } })
+            .map(|info| info.0);
+        Ok(Call { sign_in, session, client: ClientInfo::of(&headers, peer) })
     }
 
     /// The signed-in user, if any. A session whose user is gone or disabled is ended here.

@@ -94,69 +94,6 @@ fn metadata_item(
     }
 }
 
-async fn export_page(
-    engine: &Engine,
-    user: &CurrentUser,
-    query: &SessionQuery,
-    format: ExportFormat,
-    client: &ClientInfo,
-) -> Result<String, ConsoleError> {
-    let listed = listed(engine, query).await?;
-    let rows: Vec<SessionRow> = match format {
-        ExportFormat::DataOnly => {
-            listed.rows.into_iter().filter(|row| row.status == SessionStatus::Active).collect()
-        }
-        ExportFormat::IncludeMetadata => listed.rows,
-    };
-    let decrypted: Vec<&str> =
-        rows.iter().filter(|row| row.status == SessionStatus::Active).map(|row| row.id.as_str()).collect();
-    let event = AuditEvent {
-        at_ms: engine.now_ms(),
-        actor: format!("user:{}", user.id),
-        action: "sessions.exported",
-        target: Some(format!("sessions:{}", query.to_url())),
-        reason: Some(format!(
-            "{}; payloads of {} sessions decrypted: {}",
-            format.file_label(),
-            decrypted.len(),
-            decrypted.join(", ")
-        )),
-        ip: client.ip.clone(),
-    };
-    engine.record_audit(&event).await?;
-
-    let size = i64::from(query.size);
-    let page = query.page - 1;
-    let total_pages = (listed.total + size - 1) / size;
-    let json = match format {
-        ExportFormat::DataOnly => {
-            let mut items = Vec::with_capacity(rows.len());
-            for row in rows {
-                let payload = engine.open_payload(&row).await?;
-                items.push(DataItem { app_id: row.app_slug, user_email: row.user_email, payload });
-            }
-            let file =
-                ExportFile { items, page, page_size: query.size, total_items: listed.total, total_pages };
-            serde_json::to_string_pretty(&file)
-        }
-        ExportFormat::IncludeMetadata => {
-            let mut items = Vec::with_capacity(rows.len());
-            for row in rows {
-                let payload = match row.status {
-                    SessionStatus::Active => Some(engine.open_payload(&row).await?),
-                    SessionStatus::Expired | SessionStatus::Revoked => None,
-                };
-                let revoked_by = revoked_by(engine, &row).await?;
-                items.push(metadata_item(row, revoked_by, payload));
-            }
-            let file =
-                ExportFile { items, page, page_size: query.size, total_items: listed.total, total_pages };
-            serde_json::to_string_pretty(&file)
-        }
-    };
-    json.map_err(internal)
-}
-
 #[async_trait]
 impl ExportBackend for Console {
     async fn export_page(
@@ -166,7 +103,64 @@ impl ExportBackend for Console {
         format: ExportFormat,
         client: &ClientInfo,
     ) -> Result<String, ConsoleError> {
-        export_page(&self.engine, user, query, format, client).await
+        let engine = &self.engine;
+        let listed = listed(engine, query).await?;
+        let rows: Vec<SessionRow> = match format {
+            ExportFormat::DataOnly => {
+                listed.rows.into_iter().filter(|row| row.status == SessionStatus::Active).collect()
+            }
+            ExportFormat::IncludeMetadata => listed.rows,
+        };
+        let decrypted: Vec<&str> = rows
+            .iter()
+            .filter(|row| row.status == SessionStatus::Active)
+            .map(|row| row.id.as_str())
+            .collect();
+        let event = AuditEvent {
+            at_ms: engine.now_ms(),
+            actor: format!("user:{}", user.id),
+            action: "sessions.exported",
+            target: Some(format!("sessions:{}", query.to_url())),
+            reason: Some(format!(
+                "{}; payloads of {} sessions decrypted: {}",
+                format.file_label(),
+                decrypted.len(),
+                decrypted.join(", ")
+            )),
+            ip: client.ip.clone(),
+        };
+        engine.record_audit(&event).await?;
+
+        let size = i64::from(query.size);
+        let page = query.page - 1;
+        let total_pages = (listed.total + size - 1) / size;
+        let json = match format {
+            ExportFormat::DataOnly => {
+                let mut items = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let payload = engine.open_payload(&row).await?;
+                    items.push(DataItem { app_id: row.app_slug, user_email: row.user_email, payload });
+                }
+                let file =
+                    ExportFile { items, page, page_size: query.size, total_items: listed.total, total_pages };
+                serde_json::to_string_pretty(&file)
+            }
+            ExportFormat::IncludeMetadata => {
+                let mut items = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let payload = match row.status {
+                        SessionStatus::Active => Some(engine.open_payload(&row).await?),
+                        SessionStatus::Expired | SessionStatus::Revoked => None,
+                    };
+                    let revoked_by = revoked_by(engine, &row).await?;
+                    items.push(metadata_item(row, revoked_by, payload));
+                }
+                let file =
+                    ExportFile { items, page, page_size: query.size, total_items: listed.total, total_pages };
+                serde_json::to_string_pretty(&file)
+            }
+        };
+        json.map_err(internal)
     }
 }
 

@@ -19,7 +19,7 @@ use crate::engine::{Actor, Engine};
 use app::model::CurrentUser;
 
 pub use errors::internal;
-pub use labels::{device_label, location};
+use labels::device_label;
 pub use sessions::page as sessions_page;
 pub use store::{token_hash, ConsoleSessionStore};
 

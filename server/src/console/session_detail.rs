@@ -49,73 +49,6 @@ async fn latest_expiry_ms(engine: &Engine, row: &SessionRow, now_ms: i64) -> Res
     Ok(now_ms + policy.lifetime_secs(row.remember_me != 0) * 1000)
 }
 
-async fn detail(
-    engine: &Engine,
-    user: &CurrentUser,
-    session_id: &str,
-) -> Result<SessionDetail, ConsoleError> {
-    let row = find(engine, session_id).await?;
-    let now_ms = engine.now_ms();
-    let ended_by = ended_by_label(engine, &row).await?;
-    Ok(SessionDetail {
-        user: session_user(&row),
-        revoked_by: ended_by.clone().filter(|_| row.status == SessionStatus::Revoked),
-        ended_by,
-        latest_expiry_ms: latest_expiry_ms(engine, &row, now_ms).await?,
-        can_manage: user.role.ends_any_session(),
-        now_ms,
-        id: row.id,
-        app_id: row.app_slug,
-        app_name: row.app_name,
-        user_external_id: row.user_external_id,
-        status: row.status,
-        kind: row.kind,
-        created_at_ms: row.created_at,
-        updated_at_ms: row.updated_at,
-        last_active_at_ms: row.last_active_at,
-        expires_at_ms: row.expires_at,
-        idle_timeout_secs: row.idle_timeout_secs,
-        remember_me: row.remember_me != 0,
-        ended_at_ms: row.ended_at,
-        end_reason: row.end_reason,
-        browser: row.browser,
-        browser_version: row.browser_version,
-        os: row.os,
-        os_version: row.os_version,
-        device_type: row.device,
-        ip: row.ip,
-        city: row.city,
-        country: row.country,
-        requests: row.validation_count,
-        last_request_at_ms: row.last_request_at,
-        attribute_count: row.payload_attribute_count,
-        payload_bytes: row.payload_bytes,
-        max_payload_bytes: row.app_max_payload_bytes,
-        payload_key_id: row.payload_key_id,
-    })
-}
-
-async fn reveal(
-    engine: &Engine,
-    user: &CurrentUser,
-    session_id: &str,
-    client: &ClientInfo,
-) -> Result<RevealedPayload, ConsoleError> {
-    let row = find(engine, session_id).await?;
-    let event = AuditEvent {
-        at_ms: engine.now_ms(),
-        actor: format!("user:{}", user.id),
-        action: "session.payload_revealed",
-        target: Some(format!("session:{session_id}")),
-        reason: Some(format!("{} properties", row.payload_attribute_count)),
-        ip: client.ip.clone(),
-    };
-    engine.record_audit(&event).await?;
-    let payload = engine.open_payload(&row).await?;
-    let json = serde_json::to_string_pretty(&payload).map_err(internal)?;
-    Ok(RevealedPayload { attribute_count: payload.len() as i64, json })
-}
-
 /// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, in UTC, as Unix milliseconds.
 fn parse_utc(text: &str) -> Option<i64> {
     let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
@@ -154,40 +87,6 @@ fn new_expiry(change: &TtlChange, now_ms: i64, latest_ms: i64) -> Result<Option<
     Ok(Some(at_ms))
 }
 
-async fn update_ttl(
-    engine: &Engine,
-    user: &CurrentUser,
-    session_id: &str,
-    change: &TtlChange,
-    client: &ClientInfo,
-) -> Result<Option<i64>, ConsoleError> {
-    let row = find(engine, session_id).await?;
-    if row.status != SessionStatus::Active {
-        return Err(ConsoleError::invalid(format!(
-            "Only an active session's expiry can change; this one has {}.",
-            row.status.as_str()
-        )));
-    }
-    let now_ms = engine.now_ms();
-    let expires_at_ms = new_expiry(change, now_ms, latest_expiry_ms(engine, &row, now_ms).await?)?;
-    let event = AuditEvent {
-        at_ms: now_ms,
-        actor: format!("user:{}", user.id),
-        action: "session.ttl_updated",
-        target: Some(format!("session:{session_id}")),
-        reason: Some(match expires_at_ms {
-            Some(at_ms) => format!("expires {}", utc_minutes(Some(at_ms))),
-            None => "unlimited".into(),
-        }),
-        ip: client.ip.clone(),
-    };
-    let changed = engine.set_session_expiry(session_id, expires_at_ms, &event).await?;
-    if !changed {
-        return Err(ConsoleError::invalid("The session ended meanwhile; its expiry can no longer change."));
-    }
-    Ok(expires_at_ms)
-}
-
 #[async_trait]
 impl SessionDetailBackend for Console {
     async fn session_detail(
@@ -195,7 +94,46 @@ impl SessionDetailBackend for Console {
         user: &CurrentUser,
         session_id: &str,
     ) -> Result<SessionDetail, ConsoleError> {
-        detail(&self.engine, user, session_id).await
+        let engine = &self.engine;
+        let row = find(engine, session_id).await?;
+        let now_ms = engine.now_ms();
+        let ended_by = ended_by_label(engine, &row).await?;
+        Ok(SessionDetail {
+            user: session_user(&row),
+            revoked_by: ended_by.clone().filter(|_| row.status == SessionStatus::Revoked),
+            ended_by,
+            latest_expiry_ms: latest_expiry_ms(engine, &row, now_ms).await?,
+            can_manage: user.role.ends_any_session(),
+            now_ms,
+            id: row.id,
+            app_id: row.app_slug,
+            app_name: row.app_name,
+            user_external_id: row.user_external_id,
+            status: row.status,
+            kind: row.kind,
+            created_at_ms: row.created_at,
+            updated_at_ms: row.updated_at,
+            last_active_at_ms: row.last_active_at,
+            expires_at_ms: row.expires_at,
+            idle_timeout_secs: row.idle_timeout_secs,
+            remember_me: row.remember_me != 0,
+            ended_at_ms: row.ended_at,
+            end_reason: row.end_reason,
+            browser: row.browser,
+            browser_version: row.browser_version,
+            os: row.os,
+            os_version: row.os_version,
+            device_type: row.device,
+            ip: row.ip,
+            city: row.city,
+            country: row.country,
+            requests: row.validation_count,
+            last_request_at_ms: row.last_request_at,
+            attribute_count: row.payload_attribute_count,
+            payload_bytes: row.payload_bytes,
+            max_payload_bytes: row.app_max_payload_bytes,
+            payload_key_id: row.payload_key_id,
+        })
     }
 
     async fn reveal_payload(
@@ -204,7 +142,20 @@ impl SessionDetailBackend for Console {
         session_id: &str,
         client: &ClientInfo,
     ) -> Result<RevealedPayload, ConsoleError> {
-        reveal(&self.engine, user, session_id, client).await
+        let engine = &self.engine;
+        let row = find(engine, session_id).await?;
+        let event = AuditEvent {
+            at_ms: engine.now_ms(),
+            actor: format!("user:{}", user.id),
+            action: "session.payload_revealed",
+            target: Some(format!("session:{session_id}")),
+            reason: Some(format!("{} properties", row.payload_attribute_count)),
+            ip: client.ip.clone(),
+        };
+        engine.record_audit(&event).await?;
+        let payload = engine.open_payload(&row).await?;
+        let json = serde_json::to_string_pretty(&payload).map_err(internal)?;
+        Ok(RevealedPayload { attribute_count: payload.len() as i64, json })
     }
 
     async fn update_ttl(
@@ -214,7 +165,34 @@ impl SessionDetailBackend for Console {
         change: &TtlChange,
         client: &ClientInfo,
     ) -> Result<Option<i64>, ConsoleError> {
-        update_ttl(&self.engine, user, session_id, change, client).await
+        let engine = &self.engine;
+        let row = find(engine, session_id).await?;
+        if row.status != SessionStatus::Active {
+            return Err(ConsoleError::invalid(format!(
+                "Only an active session's expiry can change; this one has {}.",
+                row.status.as_str()
+            )));
+        }
+        let now_ms = engine.now_ms();
+        let expires_at_ms = new_expiry(change, now_ms, latest_expiry_ms(engine, &row, now_ms).await?)?;
+        let event = AuditEvent {
+            at_ms: now_ms,
+            actor: format!("user:{}", user.id),
+            action: "session.ttl_updated",
+            target: Some(format!("session:{session_id}")),
+            reason: Some(match expires_at_ms {
+                Some(at_ms) => format!("expires {}", utc_minutes(Some(at_ms))),
+                None => "unlimited".into(),
+            }),
+            ip: client.ip.clone(),
+        };
+        let changed = engine.set_session_expiry(session_id, expires_at_ms, &event).await?;
+        if !changed {
+            return Err(ConsoleError::invalid(
+                "The session ended meanwhile; its expiry can no longer change.",
+            ));
+        }
+        Ok(expires_at_ms)
     }
 }
 

@@ -94,10 +94,9 @@ impl Engine {
     ) -> Result<bool, EngineError> {
         let changed =
             self.storage.set_session_expiry(session_id, expires_at_ms, self.now_ms(), audit).await?;
-        if changed {
-            let owner = self.storage.session_by_id(session_id).await?.and_then(|row| row.user_id);
-            self.events.publish(Event::sessions(Audience::owners([owner])));
+        if let Some(changed) = changed {
+            self.events.publish(Event::sessions(Audience::owners([changed.user_id])));
         }
-        Ok(changed)
+        Ok(changed.is_some())
     }
 }

@@ -3,6 +3,7 @@
 //! session event; a member only of events about their own sessions. The stream ends with the console session.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State};
@@ -13,7 +14,7 @@ use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use app::backend::{session_keys, ClientInfo, SignInBackend};
+use app::backend::{Call, ClientInfo};
 use app::live::Topic;
 use app::model::CurrentUser;
 use app::ConsoleError;
@@ -36,40 +37,27 @@ pub async fn stream(
     headers: HeaderMap,
     extensions: axum::http::Extensions,
 ) -> Response {
-    let peer = extensions.get::<ConnectInfo<std::net::SocketAddr>>();
-    let client = ClientInfo {
-        ip: peer.map(|ConnectInfo(address)| address.ip().to_string()),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    let peer = extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|ConnectInfo(address)| *address);
+    let call = Call {
+        sign_in: Arc::new(state.console.clone()),
+        session: Some(session),
+        client: ClientInfo::of(&headers, peer),
     };
-    match signed_in(&state.console, &session).await {
-        Ok(Some(user)) => {
-            let Some(session_id) = session.id() else {
-                return refuse(ConsoleError::NotSignedIn);
-            };
-            let watcher = Watcher {
-                engine: state.engine.clone(),
-                user,
-                console_token_hash: token_hash(&session_id),
-                receiver: state.engine.events.subscribe(),
-            };
-            Sse::new(watcher.into_stream()).keep_alive(KeepAlive::default()).into_response()
-        }
-        Ok(None) => {
-            if let Err(error) = state.console.record_refusal(None, "events", &client).await {
-                return refuse(error);
-            }
-            refuse(ConsoleError::NotSignedIn)
-        }
-        Err(error) => refuse(error),
-    }
-}
-
-async fn signed_in(console: &Console, session: &Session) -> Result<Option<CurrentUser>, ConsoleError> {
-    let user_id: Option<i64> = session.get(session_keys::USER_ID).await.map_err(|_| ConsoleError::Busy)?;
-    match user_id {
-        Some(id) => console.user(id).await,
-        None => Ok(None),
-    }
+    // Any signed-in role may listen; a refusal is audited as for every server function.
+    let user = match call.require("events", |_| true).await {
+        Ok(user) => user,
+        Err(error) => return refuse(error),
+    };
+    let Some(session_id) = call.session_id() else {
+        return refuse(ConsoleError::NotSignedIn);
+    };
+    let watcher = Watcher {
+        engine: state.engine.clone(),
+        user,
+        console_token_hash: token_hash(&session_id),
+        receiver: state.engine.events.subscribe(),
+    };
+    Sse::new(watcher.into_stream()).keep_alive(KeepAlive::default()).into_response()
 }
 
 fn refuse(error: ConsoleError) -> Response {
@@ -103,7 +91,12 @@ impl Watcher {
             tokio::select! {
                 received = self.receiver.recv() => match received {
                     Ok(event) if self.hears(&event) => {
-                        return self.still_signed_in().await.then_some(event.topic);
+                        // Only an event about this user's own sessions can have ended their console session;
+                        // the rest are forwarded without a lookup (the periodic check covers the remainder).
+                        if event.audience.includes(self.user.id) && !self.still_signed_in().await {
+                            return None;
+                        }
+                        return Some(event.topic);
                     }
                     Ok(_) => {}
                     // Fell behind: whatever it missed, the browser fetches everything again.

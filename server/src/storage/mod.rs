@@ -18,7 +18,7 @@ pub use apps::{AdminTokenRow, AppRow, NewApp};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
 pub use deadline::deadline;
-pub use session_end::{EndedSession, ExpiredBatch};
+pub use session_end::{ChangedSession, ExpiredBatch};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
 pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};

@@ -10,9 +10,9 @@ const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_
      updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
      payload_attribute_count = 0";
 
-/// A session that a write ended: whose it was, so the change can be announced to its owner.
+/// A session that a write ended or changed: whose it is, so the change can be announced to its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EndedSession {
+pub struct ChangedSession {
     pub user_id: Option<i64>,
 }
 
@@ -31,7 +31,7 @@ impl Storage {
         session_id: &str,
         end: &SessionEnd<'_>,
         audit: &AuditEvent,
-    ) -> Result<Option<EndedSession>, StorageError> {
+    ) -> Result<Option<ChangedSession>, StorageError> {
         let mut tx = self.begin_write().await?;
         let ended = self.end_in(&mut tx, session_id, end).await?;
         if ended.is_some() {
@@ -47,7 +47,7 @@ impl Storage {
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         session_id: &str,
         end: &SessionEnd<'_>,
-    ) -> Result<Option<EndedSession>, StorageError> {
+    ) -> Result<Option<ChangedSession>, StorageError> {
         let sql =
             format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active' RETURNING user_id");
         let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
@@ -59,7 +59,7 @@ impl Storage {
             .bind(session_id)
             .fetch_optional(&mut **tx)
             .await?;
-        Ok(owner.map(|(user_id,)| EndedSession { user_id }))
+        Ok(owner.map(|(user_id,)| ChangedSession { user_id }))
     }
 
     /// Ends every active session of a user, one audit record each, all in one transaction.

@@ -5,7 +5,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 
 use super::deadline::{deadline, deadline_sql};
 use super::session_owner::{self, SessionOwner};
-use super::{AuditEvent, DbKind, Storage, StorageError};
+use super::{AuditEvent, ChangedSession, DbKind, Storage, StorageError};
 
 /// A session as stored, without its ciphertext. `token_hash` never leaves the server.
 #[derive(Debug, Clone, FromRow)]
@@ -241,29 +241,28 @@ impl Storage {
     }
 
     /// Sets an active session's absolute expiry (`None`: no expiry; the idle timeout still applies) and moves
-    /// its deadline to match, with the audit record in the same transaction. False when it is not active.
+    /// its deadline to match, with the audit record in the same transaction. None when it is not active.
     pub async fn set_session_expiry(
         &self,
         id: &str,
         expires_at_ms: Option<i64>,
         now_ms: i64,
         audit: &AuditEvent,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<ChangedSession>, StorageError> {
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "UPDATE sessions SET expires_at = $1, payload_expires_at = $1, updated_at = $2,
-                 deadline_at = {} WHERE id = $3 AND status = 'active'",
+                 deadline_at = {} WHERE id = $3 AND status = 'active' RETURNING user_id",
             deadline_sql("$1", "last_active_at")
         );
-        let changed = sqlx::query(AssertSqlSafe(sql))
+        let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(expires_at_ms)
             .bind(now_ms)
             .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if changed {
+            .fetch_optional(&mut *tx)
+            .await?;
+        let changed = owner.map(|(user_id,)| ChangedSession { user_id });
+        if changed.is_some() {
             self.append_audit(&mut tx, audit).await?;
         }
         tx.commit().await?;

@@ -161,7 +161,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
         .unwrap();
     assert_eq!(
         ended,
-        Some(roster::storage::EndedSession { user_id: Some(owner) }),
+        Some(roster::storage::ChangedSession { user_id: Some(owner) }),
         "it names whose session ended"
     );
     let row =
