@@ -92,6 +92,27 @@ pub fn place(city: Option<&str>, country: Option<&str>) -> Option<String> {
     }
 }
 
+/// A fact the console does not know, named as DESIGN.md names it.
+#[derive(Clone, Copy)]
+pub enum Unknown {
+    Browser,
+    Location,
+    Ip,
+}
+
+/// The known value, or what the console says when it is not known ("Unknown Browser", "Unknown location").
+pub fn or_unknown(value: &Option<String>, what: Unknown) -> String {
+    match value {
+        Some(value) => value.clone(),
+        None => match what {
+            Unknown::Browser => "Unknown Browser",
+            Unknown::Location => "Unknown location",
+            Unknown::Ip => "Unknown IP",
+        }
+        .to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,10 +57,46 @@ impl Role {
     }
 }
 
-/// A session id is 32 lowercase hexadecimal characters (128 random bits); anything else names no session and
-/// is refused before the database is asked.
-pub fn is_session_id(text: &str) -> bool {
-    text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+/// A session id: 32 lowercase hexadecimal characters (128 random bits). Text from outside becomes one only
+/// through `parse`, so anything else names no session and is refused before the database is asked.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SessionId(String);
+
+impl SessionId {
+    pub fn parse(text: &str) -> Option<SessionId> {
+        let well_formed =
+            text.len() == 32 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        well_formed.then(|| SessionId(text.to_string()))
+    }
+
+    /// The id of 128 fresh random bits.
+    pub fn from_random(bytes: [u8; 16]) -> SessionId {
+        SessionId(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How the database hands an id over (`#[sqlx(try_from = "String")]` on the server's rows).
+impl TryFrom<String> for SessionId {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<SessionId, String> {
+        SessionId::parse(&text).ok_or_else(|| format!("malformed session id {text:?}"))
+    }
 }
 
 /// Where a session stands (DESIGN.md): `expired` when a time limit ended it, `revoked` when someone did.

@@ -3,6 +3,7 @@
 //! does not decrypt. Keys live in a key file (mode 0600) created on first start; rotation adds a key and
 //! makes it current while the old ones keep decrypting.
 
+use app::model::SessionId;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -170,21 +171,24 @@ impl PayloadKeys {
         self.ring.read().map(|ring| ring.current).unwrap_or(0)
     }
 
-    pub fn seal(&self, session_id: &str, plaintext: &[u8]) -> Sealed {
+    pub fn seal(&self, session_id: &SessionId, plaintext: &[u8]) -> Sealed {
         let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let cipher = &ring.ciphers[&ring.current];
         // Encryption with a valid key and in-memory buffers cannot fail.
         let ciphertext = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: session_id.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload { msg: plaintext, aad: session_id.as_str().as_bytes() },
+            )
             .unwrap_or_default();
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&ciphertext);
         Sealed { key_id: ring.current, bytes }
     }
 
-    pub fn open(&self, session_id: &str, key_id: i64, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    pub fn open(&self, session_id: &SessionId, key_id: i64, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let known = self.ring.read().map(|ring| ring.ciphers.contains_key(&key_id)).unwrap_or(false);
         if !known {
             // Another node may have rotated: read the file once before giving up.
@@ -197,7 +201,10 @@ impl PayloadKeys {
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
         cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: session_id.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload { msg: ciphertext, aad: session_id.as_str().as_bytes() },
+            )
             .map_err(|_| CryptoError::Undecryptable)
     }
 }
@@ -205,6 +212,10 @@ impl PayloadKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn session(digit: &str) -> SessionId {
+        SessionId::parse(&digit.repeat(32)).expect("32 hex digits")
+    }
 
     #[test]
     fn a_payload_opens_only_for_its_own_session_and_survives_rotation() {
@@ -216,21 +227,18 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
-        let sealed = keys.seal("session-a", br#"{"cart":3}"#);
-        assert_eq!(keys.open("session-a", sealed.key_id, &sealed.bytes).unwrap(), br#"{"cart":3}"#);
-        assert_eq!(keys.open("session-b", sealed.key_id, &sealed.bytes), Err(CryptoError::Undecryptable));
+        let (a, b) = (session("a"), session("b"));
+        let sealed = keys.seal(&a, br#"{"cart":3}"#);
+        assert_eq!(keys.open(&a, sealed.key_id, &sealed.bytes).unwrap(), br#"{"cart":3}"#);
+        assert_eq!(keys.open(&b, sealed.key_id, &sealed.bytes), Err(CryptoError::Undecryptable));
 
-        let again = keys.seal("session-a", br#"{"cart":3}"#);
+        let again = keys.seal(&a, br#"{"cart":3}"#);
         assert_ne!(again.bytes, sealed.bytes, "a fresh nonce per write");
 
         assert_eq!(keys.rotate().unwrap(), 2);
-        let newer = keys.seal("session-a", b"{}");
+        let newer = keys.seal(&a, b"{}");
         assert_eq!(newer.key_id, 2);
-        assert_eq!(
-            keys.open("session-a", 1, &sealed.bytes).unwrap(),
-            br#"{"cart":3}"#,
-            "old keys keep decrypting"
-        );
+        assert_eq!(keys.open(&a, 1, &sealed.bytes).unwrap(), br#"{"cart":3}"#, "old keys keep decrypting");
         let reopened = PayloadKeys::open_or_create(&path).unwrap();
         assert_eq!(reopened.current_key_id(), 2);
     }
@@ -238,11 +246,12 @@ mod tests {
     #[test]
     fn tampered_ciphertext_does_not_open() {
         let keys = PayloadKeys::from_configured(&STANDARD.encode([7u8; 32])).unwrap();
-        let mut sealed = keys.seal("s", b"{\"a\":1}");
+        let a = session("a");
+        let mut sealed = keys.seal(&a, b"{\"a\":1}");
         let last = sealed.bytes.len() - 1;
         sealed.bytes[last] ^= 1;
-        assert_eq!(keys.open("s", 1, &sealed.bytes), Err(CryptoError::Undecryptable));
-        assert_eq!(keys.open("s", 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
+        assert_eq!(keys.open(&a, 1, &sealed.bytes), Err(CryptoError::Undecryptable));
+        assert_eq!(keys.open(&a, 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
         assert!(matches!(keys.rotate(), Err(KeyError::ConfiguredKeyCannotRotate)));
     }
 }

@@ -1,13 +1,14 @@
 //! Random identifiers and the one-way forms of secrets. Secrets live in types that neither serialize nor print.
 
+use app::model::SessionId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 /// A public session id: 128 random bits as 32 lowercase hex characters.
-pub fn new_session_id() -> String {
+pub fn new_session_id() -> SessionId {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    SessionId::from_random(bytes)
 }
 
 /// A bearer secret: `prefix` and 256 random bits in URL-safe base64. Shown once; only its SHA-256 is kept.
@@ -42,9 +43,11 @@ mod tests {
     #[test]
     fn session_ids_are_32_hex_characters_and_differ() {
         let (a, b) = (new_session_id(), new_session_id());
-        assert_eq!(a.len(), 32);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(SessionId::parse(a.as_str()).as_ref(), Some(&a), "it reads back as itself");
+        assert_eq!(a.as_str().len(), 32);
         assert_ne!(a, b);
+        assert_eq!(SessionId::parse(&a.as_str().to_uppercase()), None, "upper case names no session");
+        assert_eq!(SessionId::parse(&a.as_str()[..31]), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use super::ClientInfo;
 use crate::error::ConsoleError;
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, SessionId};
 use crate::session_detail::{RevealedPayload, SessionDetail, TtlChange};
 
 /// One session in full: its facts, its payload (revealed with an audit record), its expiry.
@@ -12,14 +12,14 @@ pub trait SessionDetailBackend: Send + Sync + 'static {
     async fn session_detail(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
     ) -> Result<SessionDetail, ConsoleError>;
 
     /// Decrypts a session's payload, after writing the audit event that says who read it.
     async fn reveal_payload(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         client: &ClientInfo,
     ) -> Result<RevealedPayload, ConsoleError>;
 
@@ -27,7 +27,7 @@ pub trait SessionDetailBackend: Send + Sync + 'static {
     async fn update_ttl(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         change: &TtlChange,
         client: &ClientInfo,
     ) -> Result<Option<i64>, ConsoleError>;

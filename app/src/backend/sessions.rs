@@ -3,7 +3,7 @@ use tower_sessions::session::Id;
 
 use super::ClientInfo;
 use crate::error::ConsoleError;
-use crate::model::{CurrentUser, SessionPage};
+use crate::model::{CurrentUser, SessionId, SessionPage};
 use crate::session_query::SessionQuery;
 
 /// The Sessions console: every user's sessions, listed and ended.
@@ -21,7 +21,7 @@ pub trait SessionsBackend: Send + Sync + 'static {
     async fn revoke_session(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         client: &ClientInfo,
     ) -> Result<(), ConsoleError>;
 

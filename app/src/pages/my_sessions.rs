@@ -7,7 +7,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::api::my_sessions::list_my_sessions;
 use crate::components::live_events::use_live_events;
 use crate::components::require_user::RequireUser;
-use crate::format::utc_minutes;
+use crate::format::{or_unknown, utc_minutes, Unknown};
 use crate::model::OwnSessionView;
 use crate::routes;
 
@@ -70,9 +70,9 @@ fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
                             </div>
                             <dl>
                                 <dt>"Device"</dt>
-                                <dd>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</dd>
+                                <dd>{or_unknown(&session.device, Unknown::Browser)}</dd>
                                 <dt>"IP"</dt>
-                                <dd>{session.ip.clone().unwrap_or_else(|| "Unknown IP".into())}</dd>
+                                <dd>{or_unknown(&session.ip, Unknown::Ip)}</dd>
                                 <dt>"Signed in"</dt>
                                 <dd>{utc_minutes(Some(session.created_at_ms))}</dd>
                                 <dt>"Last active"</dt>

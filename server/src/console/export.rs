@@ -16,7 +16,7 @@ use super::sessions::listed;
 use super::{internal, Console};
 use crate::clock::rfc3339;
 use crate::engine::Engine;
-use crate::storage::{AuditEvent, SessionRow};
+use crate::storage::{AuditEvent, EndedBy, SessionRow};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,11 +63,11 @@ async fn revoked_by(engine: &Engine, row: &SessionRow) -> Result<Option<String>,
     if row.status != SessionStatus::Revoked {
         return Ok(None);
     }
-    Ok(match (row.ended_by.as_deref(), row.ended_by_user_id) {
-        (Some("user"), Some(id)) => {
+    Ok(match (row.ended_by, row.ended_by_user_id) {
+        (Some(EndedBy::User), Some(id)) => {
             Some(engine.user_by_id(id).await?.map_or(format!("user:{id}"), |u| u.email))
         }
-        (other, _) => other.map(str::to_string),
+        (other, _) => other.map(|kind| kind.as_str().to_string()),
     })
 }
 
@@ -90,7 +90,7 @@ fn metadata_item(
         updated_at: rfc3339(row.updated_at),
         attribute_count: row.payload_attribute_count,
         payload,
-        id: row.id,
+        id: row.id.into_string(),
     }
 }
 

@@ -23,7 +23,7 @@ impl MySessionsBackend for Console {
             .map(|row| OwnSessionView {
                 is_current: current_hash.as_deref() == Some(row.token_hash.as_slice()),
                 device: device_label(&row),
-                id: row.id,
+                id: row.id.into_string(),
                 app_id: row.app_slug,
                 ip: row.ip,
                 created_at_ms: row.created_at,

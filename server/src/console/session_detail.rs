@@ -1,5 +1,6 @@
 //! One session in the console: its detail, its payload revealed (audited first), and a new expiry.
 
+use app::model::SessionId;
 use time::macros::format_description;
 use time::PrimitiveDateTime;
 
@@ -14,9 +15,9 @@ use app::ConsoleError;
 use super::labels::session_user;
 use super::{internal, Console};
 use crate::engine::Engine;
-use crate::storage::{AuditEvent, SessionRow};
+use crate::storage::{AuditEvent, EndedBy, SessionRow};
 
-async fn find(engine: &Engine, session_id: &str) -> Result<SessionRow, ConsoleError> {
+async fn find(engine: &Engine, session_id: &SessionId) -> Result<SessionRow, ConsoleError> {
     engine
         .session_by_id(session_id)
         .await?
@@ -25,21 +26,20 @@ async fn find(engine: &Engine, session_id: &str) -> Result<SessionRow, ConsoleEr
 
 /// Who ended a session, as a person reads it.
 async fn ended_by_label(engine: &Engine, row: &SessionRow) -> Result<Option<String>, ConsoleError> {
-    let Some(ended_by) = row.ended_by.as_deref() else {
+    let Some(ended_by) = row.ended_by else {
         return Ok(None);
     };
     Ok(Some(match ended_by {
-        "user" => match row.ended_by_user_id {
+        EndedBy::User => match row.ended_by_user_id {
             Some(id) => match engine.user_by_id(id).await? {
                 Some(user) => format!("{} ({})", user.display_name, user.email),
                 None => format!("a deleted user (#{id})"),
             },
             None => "a console user".into(),
         },
-        "holder" => "the session's holder".into(),
-        "system" => "Roster (expiry)".into(),
-        "admin_token" => "an admin API token".into(),
-        other => other.into(),
+        EndedBy::Holder => "the session's holder".into(),
+        EndedBy::System => "Roster (expiry)".into(),
+        EndedBy::AdminToken => "an admin API token".into(),
     }))
 }
 
@@ -92,7 +92,7 @@ impl SessionDetailBackend for Console {
     async fn session_detail(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
     ) -> Result<SessionDetail, ConsoleError> {
         let engine = &self.engine;
         let row = find(engine, session_id).await?;
@@ -105,7 +105,7 @@ impl SessionDetailBackend for Console {
             latest_expiry_ms: latest_expiry_ms(engine, &row, now_ms).await?,
             can_manage: user.role.ends_any_session(),
             now_ms,
-            id: row.id,
+            id: row.id.into_string(),
             app_id: row.app_slug,
             app_name: row.app_name,
             user_external_id: row.user_external_id,
@@ -139,7 +139,7 @@ impl SessionDetailBackend for Console {
     async fn reveal_payload(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         client: &ClientInfo,
     ) -> Result<RevealedPayload, ConsoleError> {
         let engine = &self.engine;
@@ -161,7 +161,7 @@ impl SessionDetailBackend for Console {
     async fn update_ttl(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         change: &TtlChange,
         client: &ClientInfo,
     ) -> Result<Option<i64>, ConsoleError> {

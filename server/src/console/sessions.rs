@@ -1,6 +1,7 @@
 //! The Sessions console's reads and ends: the console's query becomes a storage query, each row a
 //! `SessionView`.
 
+use app::model::SessionId;
 use async_trait::async_trait;
 use tower_sessions::session::Id;
 
@@ -32,7 +33,7 @@ fn view(row: SessionRow, current_hash: Option<&[u8]>) -> SessionView {
         device: device_label(&row),
         location: location(&row),
         user,
-        id: row.id,
+        id: row.id.into_string(),
         app_id: row.app_slug,
         ip: row.ip,
         status: row.status,
@@ -108,7 +109,7 @@ impl SessionsBackend for Console {
     async fn revoke_session(
         &self,
         user: &CurrentUser,
-        session_id: &str,
+        session_id: &SessionId,
         client: &ClientInfo,
     ) -> Result<(), ConsoleError> {
         let actor = console_actor(user, client.ip.as_deref());

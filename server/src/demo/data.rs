@@ -1,5 +1,7 @@
 //! The names, apps, devices, places and reasons the demo data is drawn from.
 
+use crate::storage::EndedBy;
+
 pub const FIRST_NAMES: &[&str] = &[
     "Ada",
     "Grace",
@@ -142,10 +144,10 @@ pub const PAYLOAD_KEYS: &[&str] = &[
     "channel",
 ];
 
-pub const REVOKE_REASONS: &[(&str, &str)] = &[
-    ("holder", "signed out"),
-    ("holder", "signed out"),
-    ("user", "revoked by an admin"),
-    ("user", "suspicious activity"),
-    ("user", "password changed"),
+pub const REVOKE_REASONS: &[(EndedBy, &str)] = &[
+    (EndedBy::Holder, "signed out"),
+    (EndedBy::Holder, "signed out"),
+    (EndedBy::User, "revoked by an admin"),
+    (EndedBy::User, "suspicious activity"),
+    (EndedBy::User, "password changed"),
 ];

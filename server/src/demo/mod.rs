@@ -11,7 +11,7 @@ use crate::device::parse_user_agent;
 use crate::operator::{register_app, OperatorError};
 use crate::payload_keys::PayloadKeys;
 use crate::secrets::{new_session_id, sha256};
-use crate::storage::{deadline, AuditEvent, BulkSession, Storage};
+use crate::storage::{deadline, AuditEvent, BulkSession, EndedBy, Storage};
 
 mod data;
 
@@ -227,7 +227,7 @@ pub async fn seed(
                 let idle_end = session.last_active_at + idle_secs * 1000;
                 let ended = session.expires_at.map_or(idle_end, |expires| expires.min(idle_end));
                 session.ended_at = Some(ended);
-                session.ended_by = Some("system");
+                session.ended_by = Some(EndedBy::System);
                 session.end_reason = Some(if Some(ended) == session.expires_at {
                     "lifetime reached"
                 } else {

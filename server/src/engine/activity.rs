@@ -1,6 +1,7 @@
 //! Validations are counted in memory and written in batches: a busy session costs one write per flush, not
 //! one per request. Each node adds its own counts, so several nodes sum correctly.
 
+use app::model::SessionId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ impl ActivityRecorder {
         ActivityRecorder { pending: Arc::default(), storage, events, last_announced: Arc::default() }
     }
 
-    pub fn record(&self, session_id: &str, now_ms: i64) {
+    pub fn record(&self, session_id: &SessionId, now_ms: i64) {
         let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let entry = pending
             .entry(session_id.to_string())

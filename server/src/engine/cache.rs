@@ -4,8 +4,9 @@
 //! revocation therefore empties the cache for the very next request. With PostgreSQL other nodes write
 //! too, so the cache is off and every validation reads the database.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+
+use quick_cache::sync::Cache;
 
 use app::model::SessionStatus;
 
@@ -14,7 +15,7 @@ use crate::storage::{AppRow, SessionRow, Storage, StorageError};
 
 /// A cached entry is re-read after this long, so counters and last-active in replies stay fresh.
 const MAX_AGE_MS: i64 = 5_000;
-/// Past this many entries the cache starts over, bounding memory.
+/// At most this many sessions (and apps) are kept; past it the least used go first.
 const MAX_ENTRIES: usize = 200_000;
 
 struct Entry<T> {
@@ -23,7 +24,13 @@ struct Entry<T> {
     loaded_at_ms: i64,
 }
 
-type Table<T> = RwLock<HashMap<Vec<u8>, Entry<T>>>;
+impl<T> Clone for Entry<T> {
+    fn clone(&self) -> Self {
+        Entry { value: self.value.clone(), generation: self.generation, loaded_at_ms: self.loaded_at_ms }
+    }
+}
+
+type Table<T> = Cache<Vec<u8>, Entry<T>>;
 
 #[derive(Clone)]
 pub struct ValidationCache {
@@ -42,16 +49,11 @@ impl std::fmt::Debug for ValidationCache {
 }
 
 fn get<T>(table: &Table<T>, key: &[u8], generation: u64, now_ms: i64) -> Option<Arc<T>> {
-    let table = table.read().unwrap_or_else(|poisoned| poisoned.into_inner());
     let entry = table.get(key)?;
-    (entry.generation == generation && now_ms - entry.loaded_at_ms < MAX_AGE_MS).then(|| entry.value.clone())
+    (entry.generation == generation && now_ms - entry.loaded_at_ms < MAX_AGE_MS).then_some(entry.value)
 }
 
 fn put<T>(table: &Table<T>, key: Vec<u8>, value: Arc<T>, generation: u64, now_ms: i64) {
-    let mut table = table.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if table.len() >= MAX_ENTRIES {
-        table.clear();
-    }
     table.insert(key, Entry { value, generation, loaded_at_ms: now_ms });
 }
 
@@ -59,8 +61,8 @@ impl ValidationCache {
     pub fn for_storage(storage: &Storage) -> ValidationCache {
         ValidationCache {
             enabled: storage.kind() == crate::storage::DbKind::Sqlite,
-            sessions: Arc::default(),
-            apps: Arc::default(),
+            sessions: Arc::new(Cache::new(MAX_ENTRIES)),
+            apps: Arc::new(Cache::new(MAX_ENTRIES)),
             policy: Arc::default(),
         }
     }
@@ -130,5 +132,29 @@ impl ValidationCache {
             put(&self.apps, key_hash.to_vec(), app.clone(), generation, now_ms);
         }
         Ok(Some(app))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_serves_only_its_own_generation_and_only_while_fresh() {
+        let table: Table<&str> = Cache::new(8);
+        put(&table, b"token".to_vec(), Arc::new("session"), 7, 1_000);
+        assert_eq!(get(&table, b"token", 7, 1_000 + MAX_AGE_MS - 1).as_deref(), Some(&"session"));
+        assert_eq!(get(&table, b"token", 8, 1_001), None, "any end of a session since it was read voids it");
+        assert_eq!(get(&table, b"token", 7, 1_000 + MAX_AGE_MS), None, "too old: read it again");
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bound() {
+        let table: Table<u32> = Cache::new(100);
+        for n in 0..10_000u32 {
+            put(&table, n.to_be_bytes().to_vec(), Arc::new(n), 1, 0);
+        }
+        assert!(table.len() <= 100, "{} entries kept", table.len());
+        assert!(get(&table, &9_999u32.to_be_bytes(), 1, 0).is_some(), "the newest entry is kept");
     }
 }

@@ -11,6 +11,7 @@ use crate::geo::locate;
 use crate::secrets::{new_session_id, new_token, sha256, Secret};
 pub use crate::storage::SessionOwner;
 use crate::storage::{AuditEvent, NewSession, StorageError};
+use app::model::SessionId;
 
 /// How long a new session lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub struct CreateSession<'a> {
 
 #[derive(Debug)]
 pub struct Created {
-    pub id: String,
+    pub id: SessionId,
     /// None for a guest.
     pub user_id: Option<i64>,
     pub token: Option<Secret>,

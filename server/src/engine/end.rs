@@ -1,9 +1,10 @@
 //! Ending sessions: who ended it, why, and an audit record in the same transaction.
 
+use app::model::SessionId;
 use app::model::SessionStatus;
 
 use super::{Audience, Engine, EngineError, Event};
-use crate::storage::{AuditEvent, SessionEnd};
+use crate::storage::{AuditEvent, EndedBy, SessionEnd};
 
 /// Who acts on a session.
 #[derive(Debug, Clone)]
@@ -35,12 +36,12 @@ impl Actor {
         }
     }
 
-    fn ended_by(&self) -> &'static str {
+    fn ended_by(&self) -> EndedBy {
         match self {
-            Actor::User { .. } => "user",
-            Actor::Holder { .. } => "holder",
-            Actor::AdminToken { .. } => "admin_token",
-            Actor::System => "system",
+            Actor::User { .. } => EndedBy::User,
+            Actor::Holder { .. } => EndedBy::Holder,
+            Actor::AdminToken { .. } => EndedBy::AdminToken,
+            Actor::System => EndedBy::System,
         }
     }
 
@@ -80,7 +81,7 @@ impl Engine {
     /// Ends one session, as expired or revoked. False when it had already ended.
     pub async fn end_session(
         &self,
-        session_id: &str,
+        session_id: &SessionId,
         actor: Actor,
         status: SessionStatus,
         reason: &str,

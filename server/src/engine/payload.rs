@@ -1,5 +1,6 @@
 //! Payloads: JSON objects, sealed per write, opened only for their own session.
 
+use app::model::SessionId;
 use serde_json::{Map, Value};
 
 use super::{Audience, Engine, EngineError, Event};
@@ -27,7 +28,7 @@ impl SealedPayload {
 impl Engine {
     pub fn seal_payload(
         &self,
-        session_id: &str,
+        session_id: &SessionId,
         payload: &Map<String, Value>,
         limit: i64,
     ) -> Result<SealedPayload, EngineError> {
@@ -88,7 +89,7 @@ impl Engine {
     /// the session is not active.
     pub async fn set_session_expiry(
         &self,
-        session_id: &str,
+        session_id: &SessionId,
         expires_at_ms: Option<i64>,
         audit: &AuditEvent,
     ) -> Result<bool, EngineError> {

@@ -1,6 +1,7 @@
 //! What handlers and the console read, through the engine (the one owner of storage): sessions, users, apps,
 //! tokens and the audit log.
 
+use app::model::SessionId;
 use std::sync::Arc;
 
 use super::{Engine, EngineError};
@@ -10,7 +11,7 @@ use crate::storage::{
 };
 
 impl Engine {
-    pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, EngineError> {
+    pub async fn session_by_id(&self, id: &SessionId) -> Result<Option<SessionRow>, EngineError> {
         Ok(self.storage.session_by_id(id).await?)
     }
 

@@ -1,13 +1,14 @@
 //! Bulk inserts for `roster demo`: many rows per statement, many statements per transaction.
 
+use app::model::SessionId;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe};
 
-use super::{DbKind, Storage, StorageError};
+use super::{DbKind, EndedBy, Storage, StorageError};
 
 /// One demo session with every stored column the console shows.
 pub struct BulkSession {
-    pub id: String,
+    pub id: SessionId,
     pub token_hash: Vec<u8>,
     pub app_id: i64,
     pub user_id: Option<i64>,
@@ -29,7 +30,7 @@ pub struct BulkSession {
     pub deadline_at: Option<i64>,
     pub remember_me: bool,
     pub ended_at: Option<i64>,
-    pub ended_by: Option<&'static str>,
+    pub ended_by: Option<EndedBy>,
     pub end_reason: Option<&'static str>,
     pub payload: Option<(Vec<u8>, i64)>,
     pub payload_bytes: i64,
@@ -156,7 +157,7 @@ impl Storage {
                 );
                 let mut arguments = AnyArguments::default();
                 for s in chunk {
-                    add(&mut arguments, s.id.clone());
+                    add(&mut arguments, s.id.to_string());
                     add(&mut arguments, s.token_hash.clone());
                     add(&mut arguments, s.app_id);
                     add(&mut arguments, s.user_id);

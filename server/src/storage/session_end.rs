@@ -1,10 +1,11 @@
 //! Ending sessions: one, all of a user's, every active one (Kill All), and the expiry sweep's batches. Each
 //! destroys the payload and writes its audit record in the same transaction.
 
+use app::model::SessionId;
 use app::model::SessionStatus;
 use sqlx::AssertSqlSafe;
 
-use super::{AuditEvent, SessionEnd, Storage, StorageError};
+use super::{AuditEvent, EndedBy, SessionEnd, Storage, StorageError};
 
 const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
      updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
@@ -28,12 +29,12 @@ impl Storage {
     /// Returns None (and records nothing) when the session had already ended.
     pub async fn end_session(
         &self,
-        session_id: &str,
+        session_id: &SessionId,
         end: &SessionEnd<'_>,
         audit: &AuditEvent,
     ) -> Result<Option<ChangedSession>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let ended = self.end_in(&mut tx, session_id, end).await?;
+        let ended = self.end_in(&mut tx, session_id.as_str(), end).await?;
         if ended.is_some() {
             self.append_audit(&mut tx, audit).await?;
         }
@@ -166,7 +167,7 @@ impl Storage {
             };
             let end = SessionEnd {
                 status: SessionStatus::Expired,
-                ended_by: "system",
+                ended_by: EndedBy::System,
                 ended_by_user_id: None,
                 reason,
                 now_ms,

@@ -1,16 +1,17 @@
 //! Sessions of every app: create, look up, change the payload, end, sweep, list.
 
-use app::model::SessionStatus;
+use app::model::{SessionId, SessionStatus};
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::deadline::{deadline, deadline_sql};
 use super::session_owner::{self, SessionOwner};
-use super::{AuditEvent, ChangedSession, DbKind, Storage, StorageError};
+use super::{AuditEvent, ChangedSession, DbKind, EndedBy, Storage, StorageError};
 
 /// A session as stored, without its ciphertext. `token_hash` never leaves the server.
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: SessionId,
     pub token_hash: Vec<u8>,
     pub app_id: i64,
     pub app_slug: String,
@@ -42,7 +43,7 @@ pub struct SessionRow {
     pub deadline_at: Option<i64>,
     pub remember_me: i64,
     pub ended_at: Option<i64>,
-    pub ended_by: Option<String>,
+    pub ended_by: Option<EndedBy>,
     pub ended_by_user_id: Option<i64>,
     pub end_reason: Option<String>,
     pub payload_key_id: Option<i64>,
@@ -71,7 +72,7 @@ pub struct StoredPayload<'a> {
 }
 
 pub struct NewSession<'a> {
-    pub id: &'a str,
+    pub id: &'a SessionId,
     pub token_hash: &'a [u8],
     pub app_id: i64,
     pub owner: SessionOwner<'a>,
@@ -86,11 +87,10 @@ pub struct NewSession<'a> {
     pub payload: Option<StoredPayload<'a>>,
 }
 
-/// How a session ended: `status` is expired or revoked; `ended_by` is `user`, `holder`, `system` or
-/// `admin_token`.
+/// How a session ended: `status` is expired or revoked.
 pub struct SessionEnd<'a> {
     pub status: SessionStatus,
-    pub ended_by: &'static str,
+    pub ended_by: EndedBy,
     pub ended_by_user_id: Option<i64>,
     pub reason: &'a str,
     pub now_ms: i64,
@@ -146,7 +146,7 @@ impl Storage {
                  COALESCE((SELECT email_normalized FROM users WHERE id = $4), ''),
                  (SELECT slug FROM apps WHERE id = $3))",
         )
-        .bind(session.id)
+        .bind(session.id.as_str())
         .bind(session.token_hash)
         .bind(session.app_id)
         .bind(user_id)
@@ -192,17 +192,17 @@ impl Storage {
             .await?)
     }
 
-    pub async fn session_by_id(&self, id: &str) -> Result<Option<SessionRow>, StorageError> {
+    pub async fn session_by_id(&self, id: &SessionId) -> Result<Option<SessionRow>, StorageError> {
         let sql = format!("SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.id = $1");
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&self.pool).await?)
     }
 
     /// The ciphertext and key id of an active session's payload.
-    pub async fn payload_ciphertext(&self, id: &str) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
+    pub async fn payload_ciphertext(&self, id: &SessionId) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
         let found: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
             "SELECT payload_ciphertext, payload_key_id FROM sessions WHERE id = $1 AND status = 'active'",
         )
-        .bind(id)
+        .bind(id.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(found.and_then(|(bytes, key)| Some((bytes?, key?))))
@@ -211,7 +211,7 @@ impl Storage {
     /// Replaces the payload of an active session; false when the session is no longer active.
     pub async fn replace_payload(
         &self,
-        id: &str,
+        id: &SessionId,
         payload: Option<StoredPayload<'_>>,
         now_ms: i64,
         audit: &AuditEvent,
@@ -227,7 +227,7 @@ impl Storage {
         .bind(payload.as_ref().map_or(0, |p| p.plaintext_bytes))
         .bind(payload.as_ref().map_or(0, |p| p.attribute_count))
         .bind(now_ms)
-        .bind(id)
+        .bind(id.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -244,7 +244,7 @@ impl Storage {
     /// its deadline to match, with the audit record in the same transaction. None when it is not active.
     pub async fn set_session_expiry(
         &self,
-        id: &str,
+        id: &SessionId,
         expires_at_ms: Option<i64>,
         now_ms: i64,
         audit: &AuditEvent,
@@ -258,7 +258,7 @@ impl Storage {
         let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(expires_at_ms)
             .bind(now_ms)
-            .bind(id)
+            .bind(id.as_str())
             .fetch_optional(&mut *tx)
             .await?;
         let changed = owner.map(|(user_id,)| ChangedSession { user_id });
@@ -315,7 +315,7 @@ impl Storage {
             sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(seen.last_request_at)
                 .bind(seen.validations)
-                .bind(id)
+                .bind(id.as_str())
                 .bind(min_interval_ms)
                 .execute(&mut *tx)
                 .await?;

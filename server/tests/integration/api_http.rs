@@ -14,9 +14,9 @@ use roster::clock::ManualClock;
 use roster::engine::Engine;
 use roster::http::{router, ServerContext};
 use roster::secrets::sha256;
-use roster::storage::{AuditEvent, NewApp};
+use roster::storage::{AuditEvent, EndedBy, NewApp};
 
-use crate::support::{manual_clock, test_engine, TestDb, START_MS};
+use crate::support::{manual_clock, sid, test_engine, TestDb, START_MS};
 
 const APP_KEY: &str = "rk_test_key_for_my_meals_0123456789";
 const OTHER_APP_KEY: &str = "rk_test_key_for_ledger_0123456789";
@@ -189,8 +189,8 @@ pub async fn create_validate_revoke_then_the_next_validate_is_refused(db: &TestD
     let after = api.validate(&token).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.code(), "session_revoked");
-    let row = api.storage.session_by_id(&id).await.unwrap().unwrap();
-    assert_eq!((row.status.as_str(), row.ended_by.as_deref()), ("revoked", Some("admin_token")));
+    let row = api.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
+    assert_eq!((row.status.as_str(), row.ended_by), ("revoked", Some(EndedBy::AdminToken)));
     let audit = api.storage.recent_audit(5).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "session.revoked" && e.actor.starts_with("admin_token:")));
 }
@@ -399,7 +399,7 @@ pub async fn validations_are_counted_in_batches(db: &TestDb) {
         api.validate(&token).await;
     }
     api.engine.activity.flush(60_000).await.unwrap();
-    let row = api.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = api.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
     assert_eq!(row.validation_count, 5);
     assert_eq!(row.last_request_at, Some(START_MS));
 }

@@ -12,7 +12,7 @@ use roster::engine::{CreateSession, Lifetime};
 use roster::storage::{AuditEvent, NewApp, NewUser};
 
 use crate::console_http::{Reply, TestApp};
-use crate::support::START_MS;
+use crate::support::{sid, START_MS};
 
 const HOUR: i64 = 3_600_000;
 
@@ -47,7 +47,7 @@ pub async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value
         })
         .await
         .unwrap();
-    created.id
+    created.id.into_string()
 }
 
 pub async fn register_app(app: &TestApp) -> i64 {
@@ -136,7 +136,7 @@ async fn members_are_refused_every_detail_function_and_nothing_is_decrypted() {
         .iter()
         .any(|action| action == "session.payload_revealed" || action == "sessions.exported"));
     assert!(!actions.iter().any(|action| action == "session.ttl_updated"));
-    let row = app.db.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = app.db.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
     assert!(row.expires_at.is_some(), "the expiry is unchanged");
 
     // Billing managers see the detail but may not decrypt.
@@ -203,7 +203,7 @@ async fn a_new_expiry_is_audited_and_past_or_too_late_ones_change_nothing() {
     let reply = ttl(json!({ "kind": "seconds", "seconds": 7_200 })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(serde_json::from_str::<Option<i64>>(&reply.body).unwrap(), Some(START_MS + 2 * HOUR));
-    let row = app.db.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = app.db.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
     assert_eq!(row.expires_at, Some(START_MS + 2 * HOUR));
 
     let refused = [
@@ -219,12 +219,12 @@ async fn a_new_expiry_is_audited_and_past_or_too_late_ones_change_nothing() {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{change}: {}", reply.body);
         assert!(reply.error().to_string().contains(message), "{change}: {}", reply.error());
     }
-    let row = app.db.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = app.db.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
     assert_eq!(row.expires_at, Some(START_MS + 2 * HOUR), "refusals changed nothing");
 
     let reply = ttl(json!({ "kind": "unlimited" })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let row = app.db.storage.session_by_id(&id).await.unwrap().unwrap();
+    let row = app.db.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
     assert_eq!(row.expires_at, None);
     assert_eq!(row.deadline_at, Some(START_MS + HOUR), "the idle timeout still applies");
     let audit = app.db.storage.recent_audit(20).await.unwrap();
@@ -236,7 +236,7 @@ async fn a_new_expiry_is_audited_and_past_or_too_late_ones_change_nothing() {
     assert_eq!(reasons, ["unlimited", "expires 2026-09-21 16:13 UTC"], "newest first");
 
     app.engine
-        .end_session(&id, roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
+        .end_session(&sid(&id), roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
         .await
         .unwrap();
     let ended = ttl(json!({ "kind": "unlimited" })).await;
@@ -254,7 +254,7 @@ async fn the_export_holds_exactly_the_page_in_both_formats_and_is_audited() {
     }
     // user3's session is revoked: data only leaves it out, metadata shows it without a payload.
     app.engine
-        .end_session(&ids[3], roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
+        .end_session(&sid(&ids[3]), roster::engine::Actor::System, app::model::SessionStatus::Revoked, "test")
         .await
         .unwrap();
     let owner = app.signed_in_cookie("owner@example.com").await;
@@ -331,7 +331,7 @@ async fn the_export_holds_exactly_the_page_in_both_formats_and_is_audited() {
     let reason = exports[0].reason.clone().unwrap();
     assert!(reason.starts_with("metadata; payloads of 4 sessions decrypted"), "{reason}");
     assert!(reason.contains(&ids[0]) && !reason.contains(&ids[3]), "{reason}");
-    let row = app.db.storage.session_by_id(&ids[0]).await.unwrap().unwrap();
+    let row = app.db.storage.session_by_id(&sid(&ids[0])).await.unwrap().unwrap();
     assert_eq!(row.status, SessionStatus::Active, "export changes nothing");
 
     let bad = call_json(

@@ -15,9 +15,9 @@ use roster::clock::ManualClock;
 use roster::http::{router, ServerContext};
 use roster::passwords::hash_password;
 use roster::secrets::Secret;
-use roster::storage::{AuditEvent, NewUser, SessionEnd};
+use roster::storage::{AuditEvent, EndedBy, NewUser, SessionEnd};
 
-use crate::support::{manual_clock, test_engine, TestDb, START_MS};
+use crate::support::{manual_clock, sid, test_engine, TestDb, START_MS};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 const MINUTE: i64 = 60_000;
@@ -271,7 +271,7 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     let session_id = app.own_sessions(&cookie).await[0].id.clone();
     let end = SessionEnd {
         status: SessionStatus::Revoked,
-        ended_by: "user",
+        ended_by: EndedBy::User,
         ended_by_user_id: Some(app.owner_id),
         reason: "test",
         now_ms: START_MS,
@@ -284,7 +284,7 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
         reason: None,
         ip: None,
     };
-    assert!(app.db.storage.end_session(&session_id, &end, &audit).await.unwrap().is_some());
+    assert!(app.db.storage.end_session(&sid(&session_id), &end, &audit).await.unwrap().is_some());
     let reply = app.my_sessions(Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }

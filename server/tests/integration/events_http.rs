@@ -12,6 +12,7 @@ use roster::engine::Actor;
 
 use crate::console_detail_http::{register_app, session_for};
 use crate::console_http::TestApp;
+use crate::support::sid;
 
 /// How long a test waits for an event that should come, and for one that should not.
 const SHOULD_ARRIVE: Duration = Duration::from_secs(5);
@@ -83,7 +84,7 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
     );
 
     app.engine
-        .end_session(&someone_else, Actor::System, app::model::SessionStatus::Revoked, "test")
+        .end_session(&sid(&someone_else), Actor::System, app::model::SessionStatus::Revoked, "test")
         .await
         .unwrap();
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"), "ended, anyone's");
@@ -110,7 +111,7 @@ async fn validations_tell_the_admins_consoles_at_most_every_few_seconds_and_memb
     let mut owner = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
     let mut member = Stream::open(&app, &app.signed_in_cookie("member@example.com").await).await;
     let id = session_for(&app, app_id, "pat@example.com", json!({})).await;
-    let row = app.engine.session_by_id(&id).await.unwrap().unwrap();
+    let row = app.engine.session_by_id(&sid(&id)).await.unwrap().unwrap();
     while owner.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
     while member.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
 

@@ -5,7 +5,8 @@ use app::model::SessionStatus;
 use std::collections::{HashMap, HashSet};
 
 use roster::storage::{
-    AuditEvent, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError, SEARCH_COUNT_CAP,
+    AuditEvent, EndedBy, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError,
+    SEARCH_COUNT_CAP,
 };
 
 use crate::support::{TestDb, START_MS};
@@ -114,7 +115,7 @@ fn matches(row: &SessionRow, term: &str, app_names: &HashMap<String, String>) ->
         && term.chars().any(|c| c.is_ascii_digit() || c == ':');
     text_match(&row.user_email)
         || text_match(&row.user_name)
-        || (hex && term.len() >= 4 && row.id.starts_with(&term))
+        || (hex && term.len() >= 4 && row.id.as_str().starts_with(&term))
         || (ip_like && row.ip.as_ref().is_some_and(|ip| ip.starts_with(&term)))
         || row.app_slug.contains(&term)
         || app_names.get(&row.app_slug).is_some_and(|name| name.to_lowercase().contains(&term))
@@ -135,7 +136,7 @@ pub async fn search_matches_emails_names_ids_ips_apps_and_status(db: &TestDb) {
     let middle: String = some_user.chars().skip(2).take(5).collect();
     let with_ip = all.iter().find_map(|row| row.ip.clone().filter(|ip| ip.contains('.'))).unwrap();
     let ip_prefix: String = with_ip.chars().take(with_ip.find('.').unwrap() + 1).collect();
-    let id_prefix: String = all[17].id.chars().take(8).collect();
+    let id_prefix: String = all[17].id.as_str().chars().take(8).collect();
     let terms = [
         middle.as_str(),
         &some_user[..2],
@@ -196,7 +197,7 @@ async fn first_kept(
         let page = storage.list_page(&q).await.unwrap();
         assert!(!page.rows.is_empty(), "ran out of sessions");
         q.offset += page.rows.len() as i64;
-        kept.extend(page.rows.iter().filter(|row| keep(row)).map(|row| row.id.clone()));
+        kept.extend(page.rows.iter().filter(|row| keep(row)).map(|row| row.id.to_string()));
     }
     kept.truncate(count);
     kept
@@ -229,7 +230,7 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
         q.limit = 40;
         q.offset = 40;
         let page = db.storage.list_page(&q).await.unwrap();
-        let found: Vec<String> = page.rows.iter().map(|row| row.id.clone()).collect();
+        let found: Vec<String> = page.rows.iter().map(|row| row.id.to_string()).collect();
         let expected = first_kept(&db.storage, sort, descending, status, 80, keep).await;
         assert_eq!(
             found,
@@ -261,7 +262,7 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     let keep = all.iter().find(|row| row.status == SessionStatus::Active).unwrap();
     let end = SessionEnd {
         status: SessionStatus::Revoked,
-        ended_by: "user",
+        ended_by: EndedBy::User,
         ended_by_user_id: None,
         reason: "Kill All from the console",
         now_ms: START_MS + 1,
@@ -297,10 +298,24 @@ pub async fn every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_wind
     from_end.offset = total / 2 + 1;
     let mut from_start = query(SortColumn::Created, false);
     from_start.offset = total - from_end.offset - from_end.limit;
-    let mut deep: Vec<String> =
-        db.storage.list_page(&from_end).await.unwrap().rows.into_iter().map(|row| row.id).collect();
-    let forwards: Vec<String> =
-        db.storage.list_page(&from_start).await.unwrap().rows.into_iter().map(|row| row.id).collect();
+    let mut deep: Vec<String> = db
+        .storage
+        .list_page(&from_end)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|row| row.id.into_string())
+        .collect();
+    let forwards: Vec<String> = db
+        .storage
+        .list_page(&from_start)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|row| row.id.into_string())
+        .collect();
     assert_eq!(deep.len(), 100, "a page in the middle of the list");
     deep.reverse();
     assert_eq!(deep, forwards, "the middle page is the same rows from either end");

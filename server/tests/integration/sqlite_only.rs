@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::api_http::Api;
-use crate::support::{manual_clock, test_engine, TestDb};
+use crate::support::{manual_clock, sid, test_engine, TestDb};
 
 fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -50,7 +50,7 @@ async fn a_ciphertext_copied_onto_another_session_does_not_decrypt() {
     .execute(&raw)
     .await
     .unwrap();
-    let session = api.storage.session_by_id(b.body["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let session = api.storage.session_by_id(&sid(b.body["id"].as_str().unwrap())).await.unwrap().unwrap();
     let opened = api.engine.open_payload(&session).await;
     assert!(matches!(opened, Err(roster::engine::EngineError::Crypto(_))), "got {opened:?}");
     let over_http = api

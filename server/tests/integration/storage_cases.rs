@@ -3,10 +3,10 @@
 use app::model::SessionStatus;
 use roster::device::Device;
 use roster::geo::Location;
-use roster::storage::{AuditEvent, NewSession, NewUser, SessionEnd, Storage, StorageError};
+use roster::storage::{AuditEvent, EndedBy, NewSession, NewUser, SessionEnd, Storage, StorageError};
 use secrecy::ExposeSecret;
 
-use crate::support::{TestDb, START_MS};
+use crate::support::{sid, TestDb, START_MS};
 
 async fn user(storage: &Storage, email: &str, role: &str) -> i64 {
     storage
@@ -37,7 +37,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
     storage
         .insert_session(
             &NewSession {
-                id,
+                id: &sid(id),
                 token_hash: &roster::secrets::sha256(token),
                 app_id: console.id,
                 owner: roster::storage::SessionOwner::User(user_id),
@@ -61,7 +61,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
 fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
     SessionEnd {
         status: SessionStatus::Revoked,
-        ended_by: "user",
+        ended_by: EndedBy::User,
         ended_by_user_id: Some(1),
         reason: "support ticket",
         now_ms,
@@ -156,7 +156,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
     let audit_before = db.storage.recent_audit(100).await.unwrap().len();
     let ended = db
         .storage
-        .end_session(id, &revoke_by_user(START_MS + 5), &event("session.revoked", id))
+        .end_session(&sid(id), &revoke_by_user(START_MS + 5), &event("session.revoked", id))
         .await
         .unwrap();
     assert_eq!(
@@ -186,7 +186,7 @@ pub async fn ending_a_session_records_who_and_why_with_an_audit_event(db: &TestD
 
     let again = db
         .storage
-        .end_session(id, &revoke_by_user(START_MS + 9), &event("session.revoked", id))
+        .end_session(&sid(id), &revoke_by_user(START_MS + 9), &event("session.revoked", id))
         .await
         .unwrap();
     assert!(again.is_none(), "an ended session does not end twice");
@@ -209,7 +209,7 @@ pub async fn a_users_own_sessions_exclude_ended_expired_and_other_users(db: &Tes
         .await;
     db.storage
         .end_session(
-            "33333333333333333333333333333333",
+            &sid("33333333333333333333333333333333"),
             &revoke_by_user(START_MS),
             &event("session.revoked", "3"),
         )

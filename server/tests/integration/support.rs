@@ -75,3 +75,8 @@ pub fn manual_clock() -> (Arc<ManualClock>, SharedClock) {
     let clock = ManualClock::starting_at(START_MS);
     (clock.clone(), clock)
 }
+
+/// A session id the test names as text (the storage and engine take only well-formed ids).
+pub fn sid(text: &str) -> app::model::SessionId {
+    app::model::SessionId::parse(text).expect("a well-formed session id")
+}

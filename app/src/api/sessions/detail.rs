@@ -10,6 +10,6 @@ pub async fn load_session_detail(session_id: String) -> Result<SessionDetail, Co
 
     let call = Call::current().await?;
     let user = call.require("session_detail", |role| role.sees_all_sessions()).await?;
-    super::check_session_id(&session_id)?;
+    let session_id = super::check_session_id(&session_id)?;
     capability::<dyn SessionDetailBackend>()?.session_detail(&user, &session_id).await
 }

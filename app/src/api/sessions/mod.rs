@@ -13,9 +13,7 @@ pub mod ttl;
 use crate::error::ConsoleError;
 
 /// A session id is 32 lowercase hexadecimal characters; anything else is refused before the database is asked.
-pub fn check_session_id(session_id: &str) -> Result<(), ConsoleError> {
-    if !crate::model::is_session_id(session_id) {
-        return Err(ConsoleError::invalid("A session id is 32 lowercase hexadecimal characters."));
-    }
-    Ok(())
+pub fn check_session_id(session_id: &str) -> Result<crate::model::SessionId, ConsoleError> {
+    crate::model::SessionId::parse(session_id)
+        .ok_or_else(|| ConsoleError::invalid("A session id is 32 lowercase hexadecimal characters."))
 }

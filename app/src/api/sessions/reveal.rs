@@ -11,6 +11,6 @@ pub async fn reveal_session_payload(session_id: String) -> Result<RevealedPayloa
 
     let call = Call::current().await?;
     let user = call.require("reveal_session_payload", |role| role.reads_payloads()).await?;
-    super::check_session_id(&session_id)?;
+    let session_id = super::check_session_id(&session_id)?;
     capability::<dyn SessionDetailBackend>()?.reveal_payload(&user, &session_id, &call.client).await
 }

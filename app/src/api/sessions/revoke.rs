@@ -10,6 +10,6 @@ pub async fn revoke_session(session_id: String) -> Result<(), ConsoleError> {
 
     let call = Call::current().await?;
     let user = call.require("revoke_session", |role| role.ends_any_session()).await?;
-    super::check_session_id(&session_id)?;
+    let session_id = super::check_session_id(&session_id)?;
     capability::<dyn SessionsBackend>()?.revoke_session(&user, &session_id, &call.client).await
 }

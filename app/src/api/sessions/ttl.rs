@@ -12,6 +12,6 @@ pub async fn update_session_ttl(session_id: String, change: TtlChange) -> Result
 
     let call = Call::current().await?;
     let user = call.require("update_session_ttl", |role| role.ends_any_session()).await?;
-    super::check_session_id(&session_id)?;
+    let session_id = super::check_session_id(&session_id)?;
     capability::<dyn SessionDetailBackend>()?.update_ttl(&user, &session_id, &change, &call.client).await
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::state::use_console;
 use crate::api::sessions::kill_all::KillAllSessions;
 use crate::api::sessions::revoke::RevokeSession;
-use crate::format::{thousands, time_ago};
+use crate::format::{or_unknown, thousands, time_ago, Unknown};
 
 /// Opens `dialog` as a modal while `open` is true; closing it any way (Escape, Cancel) makes `open` false.
 pub fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + Send + Sync + 'static) {
@@ -46,9 +46,9 @@ pub fn RevokeDialog() -> impl IntoView {
                 <p>"This signs " {who} " out of " <strong>{session.app_id.clone()}</strong> " at once."</p>
                 <dl class="confirm-facts">
                     <dt>"Device"</dt>
-                    <dd>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</dd>
+                    <dd>{or_unknown(&session.device, Unknown::Browser)}</dd>
                     <dt>"Location"</dt>
-                    <dd>{session.location.clone().unwrap_or_else(|| "Unknown location".into())}</dd>
+                    <dd>{or_unknown(&session.location, Unknown::Location)}</dd>
                     <dt>"Last active"</dt>
                     <dd>{time_ago(state.now_ms.get_untracked(), session.last_active_at_ms)}</dd>
                 </dl>

@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 
 use super::cells::{IpCell, LastActive, RevokeButton, StatusCell, UserCell, ViewButton};
 use super::state::{use_console, Layout};
-use crate::format::utc_minutes;
+use crate::format::{or_unknown, utc_minutes, Unknown};
 use crate::model::{SessionPage, SessionView};
 use crate::session_query::{Direction, SortKey};
 
@@ -90,9 +90,9 @@ fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
         <tr class=format!("status-{}", session.status.as_str()) data-session-id=session.id.clone()>
             <td><UserCell session=session.clone()/></td>
             <td>{session.app_id.clone()}</td>
-            <td>{session.device.clone().unwrap_or_else(|| "Unknown Browser".into())}</td>
+            <td>{or_unknown(&session.device, Unknown::Browser)}</td>
             <td><IpCell session_id=session.id.clone() ip=session.ip.clone()/></td>
-            <td>{session.location.clone().unwrap_or_else(|| "Unknown location".into())}</td>
+            <td>{or_unknown(&session.location, Unknown::Location)}</td>
             <td><StatusCell status=session.status kind=session.kind.clone()/></td>
             <td><time>{utc_minutes(Some(session.created_at_ms))}</time></td>
             <td><LastActive now_ms at_ms=session.last_active_at_ms/></td>

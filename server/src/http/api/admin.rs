@@ -1,5 +1,6 @@
 //! The admin API, for automation holding an admin token: list sessions, revoke one, revoke a user's.
 
+use app::model::SessionId;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -83,9 +84,8 @@ pub async fn list_sessions(
     })))
 }
 
-fn session_id(text: &str) -> Result<&str, ApiError> {
-    app::model::is_session_id(text)
-        .then_some(text)
+fn session_id(text: &str) -> Result<SessionId, ApiError> {
+    SessionId::parse(text)
         .ok_or_else(|| ApiError::invalid("a session id is 32 lowercase hexadecimal characters"))
 }
 
@@ -95,7 +95,7 @@ pub async fn revoke_session(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = session_id(&id)?;
-    let Some(session) = engine.session_by_id(id).await? else {
+    let Some(session) = engine.session_by_id(&id).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
     let revoked = engine

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 pub use crate::clock::rfc3339;
-use crate::storage::SessionRow;
+use crate::storage::{EndedBy, SessionRow};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +44,7 @@ pub struct SessionJson {
     pub expires_at: Option<String>,
     pub remember_me: bool,
     pub ended_at: Option<String>,
-    pub ended_by: Option<String>,
+    pub ended_by: Option<EndedBy>,
     pub end_reason: Option<String>,
     pub payload_bytes: i64,
     pub attribute_count: i64,
@@ -55,7 +55,7 @@ pub struct SessionJson {
 impl From<&SessionRow> for SessionJson {
     fn from(row: &SessionRow) -> SessionJson {
         SessionJson {
-            id: row.id.clone(),
+            id: row.id.to_string(),
             app_id: row.app_slug.clone(),
             user_id: row.user_id,
             user_email: row.user_email.clone(),
@@ -82,7 +82,7 @@ impl From<&SessionRow> for SessionJson {
             expires_at: row.expires_at.map(rfc3339),
             remember_me: row.remember_me != 0,
             ended_at: row.ended_at.map(rfc3339),
-            ended_by: row.ended_by.clone(),
+            ended_by: row.ended_by,
             end_reason: row.end_reason.clone(),
             payload_bytes: row.payload_bytes,
             attribute_count: row.payload_attribute_count,

@@ -16,8 +16,8 @@ fn named_version(name: &Option<String>, version: &Option<String>, unknown: &str)
 }
 
 fn location(detail: &SessionDetail) -> String {
-    crate::format::place(detail.city.as_deref(), detail.country.as_deref())
-        .unwrap_or_else(|| "Unknown location".into())
+    let place = crate::format::place(detail.city.as_deref(), detail.country.as_deref());
+    crate::format::or_unknown(&place, crate::format::Unknown::Location)
 }
 
 /// A `dt`/`dd` pair.
