@@ -53,11 +53,25 @@ impl ConsoleError {
 
 impl ConsoleError {
     /// The error a plain form post was redirected back with (`?__err=`), so pages can show it before the
-    /// WASM has loaded.
+    /// WASM has loaded. Anyone can write such a link, so only our own wording is shown: an error that carries
+    /// free text (or a number or reference that Roster would never send) becomes one fixed message.
     pub fn from_url_param(encoded: &str) -> Option<ConsoleError> {
         use base64::Engine;
         let bytes = base64::engine::general_purpose::URL_SAFE.decode(encoded).ok()?;
-        crate::api::codec::from_json_bytes(&bytes).ok()
+        let error: ConsoleError = crate::api::codec::from_json_bytes(&bytes).ok()?;
+        let ours = match &error {
+            Self::InvalidInput(_) | Self::Transport(_) => false,
+            Self::LockedOut { minutes } => (1..=24 * 60).contains(minutes),
+            Self::Internal { reference } => {
+                reference.len() == 8 && reference.bytes().all(|b| b.is_ascii_hexdigit())
+            }
+            _ => true,
+        };
+        Some(if ours {
+            error
+        } else {
+            Self::invalid("The form was not accepted. Check what you typed and try again.")
+        })
     }
 }
 
@@ -75,5 +89,40 @@ impl FromServerFnError for ConsoleError {
             }
             other => Self::Transport(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConsoleError;
+    use base64::Engine;
+
+    fn link(json: &str) -> String {
+        base64::engine::general_purpose::URL_SAFE.encode(json)
+    }
+
+    #[test]
+    fn a_link_cannot_put_its_own_words_on_the_sign_in_page() {
+        for forged in [
+            r#"{"InvalidInput":"Your account is suspended. Call +1 555 0100 to restore it."}"#,
+            r#"{"Transport":"Visit evil.example to sign in"}"#,
+            r#"{"LockedOut":{"minutes":99999999}}"#,
+            r#"{"Internal":{"reference":"call 555 0100"}}"#,
+        ] {
+            let shown =
+                ConsoleError::from_url_param(&link(forged)).expect("an error is still shown").to_string();
+            assert_eq!(shown, "The form was not accepted. Check what you typed and try again.", "{forged}");
+        }
+    }
+
+    #[test]
+    fn roster_s_own_errors_still_read_as_sent() {
+        let locked = ConsoleError::from_url_param(&link(r#"{"LockedOut":{"minutes":15}}"#));
+        assert_eq!(locked, Some(ConsoleError::LockedOut { minutes: 15 }));
+        let wrong = ConsoleError::from_url_param(&link(r#""InvalidCredentials""#));
+        assert_eq!(wrong, Some(ConsoleError::InvalidCredentials));
+        let internal = ConsoleError::from_url_param(&link(r#"{"Internal":{"reference":"0a1b2c3d"}}"#));
+        assert_eq!(internal, Some(ConsoleError::Internal { reference: "0a1b2c3d".into() }));
+        assert_eq!(ConsoleError::from_url_param("%%%not base64"), None);
     }
 }

@@ -8,12 +8,12 @@ test('search narrows the rows as you type, in the URL', async ({ page, request }
   await openConsole(page, testInfo);
   expect(await rows(page).count()).toBeGreaterThan(1);
   const box = page.getByRole('searchbox', { name: 'Search sessions' });
-  await box.pressSequentially(name.slice(0, 12), { delay: 20 });
+  await box.pressSequentially(name, { delay: 20 });
   // The typed text shows at once, whatever the server is doing.
-  await expect(box).toHaveValue(name.slice(0, 12));
+  await expect(box).toHaveValue(name);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page)).toContainText(email);
-  await expect(page).toHaveURL(new RegExp(`q=${name.slice(0, 12)}`));
+  await expect(page).toHaveURL(new RegExp(`q=${name}`));
   await page.reload();
   await hydrated(page);
   await expect(rows(page)).toHaveCount(1);

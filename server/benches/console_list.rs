@@ -17,9 +17,10 @@ use base64::Engine as _;
 use app::model::{CurrentUser, Role};
 use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 use roster::clock::SystemClock;
+use roster::data_folder::sqlite_database;
 use roster::engine::Engine;
 use roster::payload_keys::PayloadKeys;
-use roster::storage::{sqlite_url_for, Storage};
+use roster::storage::Storage;
 
 const PAGE: u32 = 50;
 
@@ -30,7 +31,7 @@ fn setting(name: &str, default: u64) -> u64 {
 async fn open_or_seed(dir: &Path, sessions: usize, keys: &PayloadKeys) -> Storage {
     std::fs::create_dir_all(dir).expect("bench data folder");
     let marker = dir.join("seeded");
-    let storage = Storage::connect(&sqlite_url_for(dir)).await.expect("database");
+    let storage = Storage::connect(&sqlite_database(dir).expect("data folder")).await.expect("database");
     if !marker.exists() {
         eprintln!("seeding {sessions} demo sessions into {} (once; later runs reuse it)", dir.display());
         let started = Instant::now();

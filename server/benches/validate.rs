@@ -12,10 +12,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use roster::clock::SystemClock;
+use roster::data_folder::sqlite_database;
 use roster::engine::{CreateSession, Engine, Lifetime};
 use roster::http::{router, ServerContext};
 use roster::payload_keys::PayloadKeys;
-use roster::storage::{sqlite_url_for, AuditEvent, Storage};
+use roster::storage::{AuditEvent, Storage};
 
 const APP_KEY: &str = "rk_bench_key_0123456789abcdef";
 
@@ -141,7 +142,7 @@ fn main() {
         let session_count = setting("BENCH_SESSIONS", 1000) as usize;
 
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let storage = Storage::connect(&sqlite_url_for(dir.path())).await.expect("storage");
+        let storage = Storage::connect(&sqlite_database(dir.path()).expect("data folder")).await.expect("storage");
         let key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
         let keys = PayloadKeys::from_configured(&key).expect("a key");
         let engine = Engine::new(storage.clone(), keys, None, Arc::new(SystemClock));

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::engine::FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE;
+
 #[derive(Debug, Parser)]
 #[command(name = "roster", version, about = "Roster: a session authority with an operator console")]
 pub struct Cli {
@@ -101,6 +103,10 @@ pub struct ServeOptions {
     /// A MaxMind-format city database (GeoLite2-City.mmdb or compatible) for session locations.
     #[arg(long, env = "ROSTER_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
+    /// Wrong console passwords one client address may try per minute, over all emails. Behind a reverse proxy
+    /// every client has the proxy's address: raise this to what all your users together may mistype.
+    #[arg(long, env = "ROSTER_SIGN_IN_FAILURES_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE)]
+    pub sign_in_failures_per_minute: u32,
 }
 
 impl Default for ServeOptions {
@@ -110,6 +116,7 @@ impl Default for ServeOptions {
             site_root: "target/site".into(),
             secure_cookies: CookieSecurity::Auto,
             geoip_db: None,
+            sign_in_failures_per_minute: FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE,
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod clock;
 pub mod console;
+pub mod data_folder;
 pub mod demo;
 pub mod device;
 pub mod engine;

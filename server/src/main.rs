@@ -8,9 +8,10 @@ use app::model::Role;
 use roster::cli::{
     AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions, UsersCommand,
 };
+use roster::data_folder;
 use roster::operator::{self, read_password, NewAccount};
 use roster::payload_keys::PayloadKeys;
-use roster::storage::{sqlite_url_for, Storage};
+use roster::storage::Storage;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -54,30 +55,35 @@ async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> anyhow:
     Ok(message)
 }
 
-/// The payload key ring: the configured key, or the key file in the data folder (created when missing).
-fn payload_keys(options: &StorageOptions) -> anyhow::Result<PayloadKeys> {
+/// The payload key ring: the configured key, or the key file in the data folder (created when missing and no
+/// stored payload needs a key). Refused when stored payloads need keys the ring does not hold.
+async fn payload_keys(storage: &Storage, options: &StorageOptions) -> anyhow::Result<PayloadKeys> {
+    let in_use = storage.payload_key_ids_in_use().await?;
     match &options.payload_key {
-        Some(key) => PayloadKeys::from_configured(key),
-        None => PayloadKeys::open_or_create(&options.data_dir.join("payload-keys.json")),
+        Some(key) => PayloadKeys::configured_for(key, &in_use),
+        None => PayloadKeys::open_for(&options.data_dir.join("payload-keys.json"), &in_use),
     }
     .context("cannot load the payload keys")
 }
 
 async fn run(cli: Cli) -> anyhow::Result<String> {
+    // The folder holds the key file on PostgreSQL too.
+    data_folder::prepare(&cli.storage.data_dir)?;
     let url = match &cli.storage.database_url {
         Some(url) => url.clone(),
-        None => {
-            std::fs::create_dir_all(&cli.storage.data_dir)
-                .with_context(|| format!("cannot create {}", cli.storage.data_dir.display()))?;
-            sqlite_url_for(&cli.storage.data_dir)
-        }
+        None => data_folder::sqlite_database(&cli.storage.data_dir)?,
+    };
+    // One server per SQLite database: its validation cache trusts that every revocation passes through it.
+    let _serve_lock = match (&cli.command, url.starts_with("sqlite:")) {
+        (None | Some(Command::Serve(_)), true) => Some(data_folder::lock_for_serving(&cli.storage.data_dir)?),
+        _ => None,
     };
     let storage = Storage::connect(&url).await?;
-    let keys = || payload_keys(&cli.storage);
+    let keys = || payload_keys(&storage, &cli.storage);
     let stdin = || read_password(std::io::stdin().lock());
     let result = match cli.command.unwrap_or(Command::Serve(Default::default())) {
         Command::Serve(options) => {
-            roster::serve::serve(storage.clone(), keys()?, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
+            roster::serve::serve(storage.clone(), keys().await?, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
         }
         Command::Apps(AppsCommand::Create(options)) => {
             operator::register_app(&storage, &options.id, &options.name, options.max_payload_bytes, None)
@@ -101,12 +107,12 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 )
             })
             .map_err(anyhow::Error::from),
-        Command::Demo { sessions } => demo(&storage, &keys()?, sessions).await,
-        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&keys()?)
+        Command::Demo { sessions } => demo(&storage, &keys().await?, sessions).await,
+        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&keys().await?)
             .map(|id| {
                 format!(
-                    "Payload key {id} is now current; older keys keep decrypting. Restart the other nodes, or they \
-                     load it when they first meet it."
+                    "Payload key {id} is now current; older keys keep decrypting. A server running on this key file \
+                     seals new payloads with it within 5 s; copy the file to nodes that keep their own."
                 )
             })
             .map_err(anyhow::Error::from),

@@ -38,6 +38,64 @@ pub fn hash_password(password: &Secret) -> Result<String, PasswordError> {
         .map_err(|error| PasswordError::Hashing(error.to_string()))
 }
 
+/// Too many password checks are already waiting: the caller should answer "busy, try again".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks are waiting")]
+pub struct PasswordChecksBusy;
+
+/// Each check holds ~19 MiB and tens of milliseconds of a core: as many run at once as there are cores, and
+/// at most this many per core wait; the rest are refused at once rather than queued without bound.
+const WAITING_PER_CORE: usize = 4;
+
+/// The server's password checks: as many run at once as there are cores, a few wait, the rest are refused.
+#[derive(Clone)]
+pub struct PasswordChecks {
+    running: std::sync::Arc<tokio::sync::Semaphore>,
+    waiting_limit: usize,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl std::fmt::Debug for PasswordChecks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChecks").field("waiting_limit", &self.waiting_limit).finish_non_exhaustive()
+    }
+}
+
+impl Default for PasswordChecks {
+    fn default() -> Self {
+        PasswordChecks::new(std::thread::available_parallelism().map_or(2, usize::from))
+    }
+}
+
+impl PasswordChecks {
+    pub fn new(cores: usize) -> PasswordChecks {
+        PasswordChecks {
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
+            waiting_limit: cores * WAITING_PER_CORE,
+            waiting: Default::default(),
+        }
+    }
+
+    /// True when `password` matches `stored` (see `verify_password`), or busy when too many checks wait.
+    pub async fn verify(
+        &self,
+        stored: Option<Secret>,
+        password: &Secret,
+    ) -> Result<bool, PasswordChecksBusy> {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.waiting_limit {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(PasswordChecksBusy);
+        }
+        let permit = self.running.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let Ok(_permit) = permit else {
+            return Err(PasswordChecksBusy);
+        };
+        Ok(verify_password(stored, password).await)
+    }
+}
+
 /// True when `password` matches `stored`. With no stored hash (unknown email, no console password) a fixed
 /// dummy hash is checked instead, so the answer takes as long as a real check and timing reveals nothing.
 pub async fn verify_password(stored: Option<Secret>, password: &Secret) -> bool {
@@ -74,11 +132,23 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hash = hash_password(&Secret::from("correct horse battery")).unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(
-            verify_password(Some(Secret::from(hash.clone())), &Secret::from("correct horse battery")).await
-        );
-        assert!(!verify_password(Some(Secret::from(hash)), &Secret::from("correct horse battery!")).await);
+        let (right, wrong) = (Secret::from("correct horse battery"), Secret::from("correct horse battery!"));
+        assert!(verify_password(Some(Secret::from(hash.clone())), &right).await);
+        assert!(!verify_password(Some(Secret::from(hash)), &wrong).await);
         assert!(!verify_password(None, &Secret::from("roster-dummy-password-for-timing")).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_checks_is_refused_instead_of_queued_without_bound() {
+        let hash = hash_password(&Secret::from("correct horse battery")).unwrap();
+        let checks = PasswordChecks::new(2);
+        let guess = Secret::from("wrong guess!");
+        let flood = (0..200).map(|_| checks.verify(Some(Secret::from(hash.clone())), &guess));
+        let outcomes = futures::future::join_all(flood).await;
+        let admitted = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+        // The running and the waiting checks get through; every other one is refused at once.
+        assert_eq!(admitted, 2 + 2 * WAITING_PER_CORE, "{admitted} checks admitted");
+        assert!(outcomes.iter().all(|outcome| *outcome != Ok(true)));
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub enum KeyError {
     BadConfiguredKey,
     #[error("the payload key is given by ROSTER_PAYLOAD_KEY; rotate by changing it to a key file instead")]
     ConfiguredKeyCannotRotate,
+    /// Stored payloads need keys this ring does not hold: starting anyway would answer every read of them
+    /// with an error, and a new key file would hide that the old one is lost.
+    #[error(
+        "stored payloads are encrypted with payload key(s) {missing:?}, which {source_name} does not hold; restore          the key file from a backup (or set ROSTER_PAYLOAD_KEY to the key in use) before starting Roster"
+    )]
+    KeysMissing { missing: Vec<i64>, source_name: String },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -54,6 +60,8 @@ struct Ring {
 pub struct PayloadKeys {
     ring: Arc<RwLock<Ring>>,
     file: Option<PathBuf>,
+    /// The key file's modification time when it was last read.
+    loaded: Arc<RwLock<Option<std::time::SystemTime>>>,
 }
 
 impl std::fmt::Debug for PayloadKeys {
@@ -101,25 +109,58 @@ fn read_file(path: &Path) -> Result<Ring, KeyError> {
     Ok(Ring { current: file.current, ciphers })
 }
 
-/// Writes the whole file to a temporary name with mode 0600, then renames it into place.
+/// Writes the whole file to a fresh temporary file beside it (a random name, created exclusively with mode 0600,
+/// so nothing planted at a known name is followed or reused), then renames it into place.
 fn write_file(path: &Path, file: &KeyFile) -> Result<(), KeyError> {
+    use std::io::Write;
     let text = serde_json::to_string_pretty(file)
         .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let temporary = path.with_extension("tmp");
-    {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut out = options.open(&temporary).map_err(io(&temporary))?;
-        out.write_all(text.as_bytes()).map_err(io(&temporary))?;
-        out.sync_all().map_err(io(&temporary))?;
-    }
-    std::fs::rename(&temporary, path).map_err(io(path))
+    let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(io(folder))?;
+    temporary.write_all(text.as_bytes()).map_err(io(temporary.path()))?;
+    temporary.as_file().sync_all().map_err(io(path))?;
+    temporary
+        .persist(path)
+        .map_err(|error| KeyError::Io { path: path.to_path_buf(), source: error.error })?;
+    Ok(())
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok()
 }
 
 impl PayloadKeys {
+    /// The key file at `path`, created with one new key when missing and no stored payload needs a key
+    /// (`in_use`: the key ids the database's payloads were sealed with).
+    pub fn open_for(path: &Path, in_use: &[i64]) -> Result<PayloadKeys, KeyError> {
+        if !path.exists() && !in_use.is_empty() {
+            return Err(KeyError::KeysMissing {
+                missing: in_use.to_vec(),
+                source_name: format!("the missing key file {}", path.display()),
+            });
+        }
+        let keys = PayloadKeys::open_or_create(path)?;
+        keys.check_holds(in_use, &format!("the key file {}", path.display()))?;
+        Ok(keys)
+    }
+
+    /// The configured key (`ROSTER_PAYLOAD_KEY`), refused when stored payloads need other keys.
+    pub fn configured_for(encoded: &str, in_use: &[i64]) -> Result<PayloadKeys, KeyError> {
+        let keys = PayloadKeys::from_configured(encoded)?;
+        keys.check_holds(in_use, "ROSTER_PAYLOAD_KEY")?;
+        Ok(keys)
+    }
+
+    fn check_holds(&self, in_use: &[i64], source_name: &str) -> Result<(), KeyError> {
+        let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let missing: Vec<i64> = in_use.iter().copied().filter(|id| !ring.ciphers.contains_key(id)).collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(KeyError::KeysMissing { missing, source_name: source_name.to_string() })
+        }
+    }
+
     /// The key file at `path`, created with one new key when missing.
     pub fn open_or_create(path: &Path) -> Result<PayloadKeys, KeyError> {
         if !path.exists() {
@@ -128,8 +169,13 @@ impl PayloadKeys {
             write_file(path, &KeyFile { current: 1, keys })?;
             tracing::info!(path = %path.display(), "created a new payload key file (mode 0600)");
         }
+        let loaded = modified(path);
         let ring = read_file(path)?;
-        Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: Some(path.to_path_buf()) })
+        Ok(PayloadKeys {
+            ring: Arc::new(RwLock::new(ring)),
+            file: Some(path.to_path_buf()),
+            loaded: Arc::new(RwLock::new(loaded)),
+        })
     }
 
     /// One key given by configuration (base64 of 32 bytes), as key id 1.
@@ -140,7 +186,7 @@ impl PayloadKeys {
             .and_then(|bytes| cipher(&bytes))
             .ok_or(KeyError::BadConfiguredKey)?;
         let ring = Ring { current: 1, ciphers: BTreeMap::from([(1, key)]) };
-        Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: None })
+        Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: None, loaded: Arc::default() })
     }
 
     /// Adds a new key to the file and makes it current; returns its id.
@@ -159,12 +205,52 @@ impl PayloadKeys {
 
     fn reload(&self) -> Result<(), KeyError> {
         if let Some(path) = &self.file {
+            let loaded = modified(path);
             let ring = read_file(path)?;
             if let Ok(mut current) = self.ring.write() {
                 *current = ring;
             }
+            if let Ok(mut at) = self.loaded.write() {
+                *at = loaded;
+            }
         }
         Ok(())
+    }
+
+    /// Reads the key file again when it changed since it was read (`roster keys rotate` ran in another
+    /// process): new payloads are then sealed with the new current key. True when it did.
+    pub fn reload_if_changed(&self) -> Result<bool, KeyError> {
+        let Some(path) = &self.file else {
+            return Ok(false);
+        };
+        let loaded = *self.loaded.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if modified(path) == loaded {
+            return Ok(false);
+        }
+        self.reload()?;
+        Ok(true)
+    }
+
+    /// Checks the key file every `every` while the server runs.
+    pub fn spawn_watch(&self, every: std::time::Duration) {
+        if self.file.is_none() {
+            return;
+        }
+        let keys = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            loop {
+                ticks.tick().await;
+                match keys.reload_if_changed() {
+                    Ok(true) => {
+                        tracing::info!(current = keys.current_key_id(), "payload key file changed: reloaded")
+                    }
+                    Ok(false) => {}
+                    // A half-written or broken file: keep the keys in memory and say so.
+                    Err(error) => tracing::warn!(%error, "payload key file changed but could not be read"),
+                }
+            }
+        });
     }
 
     pub fn current_key_id(&self) -> i64 {
@@ -253,5 +339,49 @@ mod tests {
         assert_eq!(keys.open(&a, 1, &sealed.bytes), Err(CryptoError::Undecryptable));
         assert_eq!(keys.open(&a, 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
         assert!(matches!(keys.rotate(), Err(KeyError::ConfiguredKeyCannotRotate)));
+    }
+
+    #[test]
+    fn a_missing_key_file_is_not_replaced_while_payloads_need_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("payload-keys.json");
+        let refused = PayloadKeys::open_for(&path, &[1]).unwrap_err();
+        assert!(matches!(refused, KeyError::KeysMissing { ref missing, .. } if missing == &[1]), "{refused}");
+        assert!(!path.exists(), "no new key file takes the old one's place");
+        PayloadKeys::open_for(&path, &[]).expect("a fresh workspace gets a key file");
+        let short = PayloadKeys::open_for(&path, &[1, 3]).unwrap_err();
+        assert!(short.to_string().contains("[3]"), "{short}");
+        let configured = PayloadKeys::configured_for(&STANDARD.encode([7u8; 32]), &[2]).unwrap_err();
+        assert!(configured.to_string().contains("ROSTER_PAYLOAD_KEY"), "{configured}");
+    }
+
+    #[test]
+    fn the_key_file_is_never_written_through_a_planted_name() {
+        let folder = tempfile::tempdir().unwrap();
+        let victim = folder.path().join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        std::os::unix::fs::symlink(&victim, folder.path().join("payload-keys.tmp")).unwrap();
+        let path = folder.path().join("payload-keys.json");
+        let keys = PayloadKeys::open_or_create(&path).unwrap();
+        keys.rotate().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert!(!std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+        let names: Vec<_> =
+            std::fs::read_dir(folder.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 3, "no temporary file left behind: {names:?}");
+    }
+
+    #[test]
+    fn a_running_server_picks_up_a_rotation_made_by_another_process() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("payload-keys.json");
+        let serving = PayloadKeys::open_or_create(&path).unwrap();
+        assert!(!serving.reload_if_changed().unwrap(), "nothing changed yet");
+        let operator = PayloadKeys::open_or_create(&path).unwrap();
+        // File times can be coarse: make sure the rotation lands on a later tick.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(operator.rotate().unwrap(), 2);
+        assert!(serving.reload_if_changed().unwrap());
+        assert_eq!(serving.seal(&session("c"), b"{}").key_id, 2, "new payloads use the new key");
     }
 }

@@ -10,7 +10,7 @@ use app::model::Role;
 
 use crate::cli::ServeOptions;
 use crate::clock::SystemClock;
-use crate::engine::{spawn_expiry_sweep, Engine};
+use crate::engine::{spawn_expiry_sweep, Engine, SignInThrottle};
 use crate::geo::GeoDatabase;
 use crate::http::{router, ServerContext};
 use crate::payload_keys::PayloadKeys;
@@ -20,6 +20,10 @@ use crate::storage::Storage;
 /// expiry within 2 s; a sweep with nothing due is one empty index range scan.
 const ACTIVITY_FLUSH: Duration = Duration::from_secs(1);
 const EXPIRY_SWEEP: Duration = Duration::from_secs(1);
+/// How often the refused anonymous calls of finished minutes are written to the audit log.
+const REFUSAL_FLUSH: Duration = Duration::from_secs(20);
+/// How soon a running server seals new payloads with a key `roster keys rotate` made.
+const KEY_FILE_CHECK: Duration = Duration::from_secs(5);
 
 pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
     LeptosOptions::builder()
@@ -41,10 +45,13 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
         Some(path) => Some(Arc::new(GeoDatabase::open(path).map_err(|error| error.to_string())?)),
         None => None,
     };
-    let engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
+    keys.spawn_watch(KEY_FILE_CHECK);
+    let mut engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
+    engine.sign_in_throttle = SignInThrottle::new(options.sign_in_failures_per_minute);
     let policy = engine.policy().await.map_err(|error| error.to_string())?;
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
+    engine.spawn_refusal_flusher(REFUSAL_FLUSH);
     let context = ServerContext {
         engine: engine.clone(),
         leptos_options: leptos_options(&options),
@@ -65,8 +72,9 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
         })
         .await
         .map_err(|error| format!("the server stopped: {error}"))?;
-    // Counted validations are not lost on a clean stop.
+    // Counted validations and refusals are not lost on a clean stop.
     let _ = engine.activity.flush(policy.touch_interval_secs * 1000).await;
+    let _ = engine.flush_anonymous_refusals(true).await;
     Ok(())
 }
 

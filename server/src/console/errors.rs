@@ -28,6 +28,10 @@ impl From<EngineError> for ConsoleError {
     fn from(error: EngineError) -> ConsoleError {
         match error {
             EngineError::Storage(error) => error.into(),
+            EngineError::Busy(cause) => {
+                tracing::warn!("refused as busy: {cause}");
+                ConsoleError::Busy
+            }
             error => internal(error),
         }
     }

@@ -15,7 +15,7 @@ use app::ConsoleError;
 use super::labels::session_user;
 use super::{internal, Console};
 use crate::engine::Engine;
-use crate::storage::{AuditEvent, EndedBy, SessionRow};
+use crate::storage::{AuditEvent, EndedBy, SessionRow, CONSOLE_APP};
 
 async fn find(engine: &Engine, session_id: &SessionId) -> Result<SessionRow, ConsoleError> {
     engine
@@ -61,8 +61,19 @@ fn parse_utc(text: &str) -> Option<i64> {
 }
 
 /// The new expiry a change asks for, checked against the clock and the policy.
-fn new_expiry(change: &TtlChange, now_ms: i64, latest_ms: i64) -> Result<Option<i64>, ConsoleError> {
+fn new_expiry(
+    change: &TtlChange,
+    now_ms: i64,
+    latest_ms: i64,
+    is_console: bool,
+) -> Result<Option<i64>, ConsoleError> {
     let at_ms = match change {
+        // A console session opens the console itself: it always keeps a time limit.
+        TtlChange::Unlimited if is_console => {
+            return Err(ConsoleError::invalid(
+                "A console session always has an expiry. Choose a date and time or a duration.",
+            ))
+        }
         TtlChange::Unlimited => return Ok(None),
         TtlChange::At { utc } => parse_utc(utc).ok_or_else(|| {
             ConsoleError::invalid("Give the new expiry as a date and time, YYYY-MM-DDTHH:MM (UTC).")
@@ -174,7 +185,8 @@ impl SessionDetailBackend for Console {
             )));
         }
         let now_ms = engine.now_ms();
-        let expires_at_ms = new_expiry(change, now_ms, latest_expiry_ms(engine, &row, now_ms).await?)?;
+        let latest_ms = latest_expiry_ms(engine, &row, now_ms).await?;
+        let expires_at_ms = new_expiry(change, now_ms, latest_ms, row.app_slug == CONSOLE_APP)?;
         let event = AuditEvent {
             at_ms: now_ms,
             actor: format!("user:{}", user.id),
@@ -216,17 +228,27 @@ mod tests {
     fn a_new_expiry_must_lie_between_now_and_the_policy_limit() {
         let latest = NOW + DAY;
         let seconds = |seconds| TtlChange::Seconds { seconds };
-        assert_eq!(new_expiry(&seconds(3600), NOW, latest), Ok(Some(NOW + 3_600_000)));
-        assert_eq!(new_expiry(&TtlChange::Unlimited, NOW, latest), Ok(None));
+        assert_eq!(new_expiry(&seconds(3600), NOW, latest, false), Ok(Some(NOW + 3_600_000)));
+        assert_eq!(new_expiry(&TtlChange::Unlimited, NOW, latest, false), Ok(None));
         assert_eq!(
-            new_expiry(&TtlChange::At { utc: "2026-09-22T14:13".into() }, NOW, latest),
+            new_expiry(&TtlChange::At { utc: "2026-09-22T14:13".into() }, NOW, latest, false),
             Ok(Some(NOW + DAY - 20_000))
         );
-        let past = new_expiry(&TtlChange::At { utc: "2026-09-21T14:00".into() }, NOW, latest).unwrap_err();
+        let past =
+            new_expiry(&TtlChange::At { utc: "2026-09-21T14:00".into() }, NOW, latest, false).unwrap_err();
         assert_eq!(past.to_string(), "2026-09-21 14:00 UTC has already passed. Choose a time in the future.");
-        let beyond = new_expiry(&seconds(2 * 86_400), NOW, latest).unwrap_err();
+        let beyond = new_expiry(&seconds(2 * 86_400), NOW, latest, false).unwrap_err();
         assert!(beyond.to_string().contains("allows an expiry up to 2026-09-22 14:13 UTC"), "{beyond}");
-        assert!(new_expiry(&seconds(0), NOW, latest).is_err());
-        assert!(new_expiry(&seconds(i64::MAX), NOW, latest).is_err(), "no overflow");
+        assert!(new_expiry(&seconds(0), NOW, latest, false).is_err());
+        assert!(new_expiry(&seconds(i64::MAX), NOW, latest, false).is_err(), "no overflow");
+    }
+
+    #[test]
+    fn a_console_session_cannot_be_made_unlimited() {
+        let latest = NOW + DAY;
+        let refused = new_expiry(&TtlChange::Unlimited, NOW, latest, true).unwrap_err();
+        assert!(refused.to_string().contains("always has an expiry"), "{refused}");
+        let sooner = new_expiry(&TtlChange::Seconds { seconds: 600 }, NOW, latest, true);
+        assert_eq!(sooner, Ok(Some(NOW + 600_000)), "a shorter limit is fine");
     }
 }

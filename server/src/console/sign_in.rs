@@ -35,7 +35,8 @@ impl SignInBackend for Console {
         let password = Secret::from(password.to_owned());
         match self.engine.check_console_password(email, &password, client.ip.as_deref()).await? {
             Ok(user) => Ok(current_user(&user)),
-            Err(SignInRefusal::LockedOut { until_ms }) => {
+            // The same words for both: the reply does not tell an attacker which limit they met.
+            Err(SignInRefusal::LockedOut { until_ms } | SignInRefusal::Throttled { until_ms }) => {
                 Err(ConsoleError::LockedOut { minutes: minutes_until(self.engine.now_ms(), until_ms) })
             }
             Err(SignInRefusal::Disabled) => Err(ConsoleError::AccountDisabled),
@@ -54,10 +55,13 @@ impl SignInBackend for Console {
         action: &str,
         client: &ClientInfo,
     ) -> Result<(), ConsoleError> {
-        let actor = user.map_or_else(|| "anonymous".to_string(), |user| format!("user:{}", user.id));
+        let Some(user) = user else {
+            self.engine.anonymous_refusals.note(client.ip.as_deref(), action, self.engine.now_ms());
+            return Ok(());
+        };
         let event = AuditEvent {
             at_ms: self.engine.now_ms(),
-            actor,
+            actor: format!("user:{}", user.id),
             action: "access.refused",
             target: Some(action.to_string()),
             reason: None,

@@ -13,7 +13,7 @@ use app::backend::session_keys;
 use app::model::SessionStatus;
 
 use crate::engine::{Actor, CreateSession, Engine, EngineError, Lifetime, SessionOwner};
-use crate::storage::SessionRow;
+use crate::storage::{SessionRow, CONSOLE_APP};
 
 #[derive(Debug, Clone)]
 pub struct ConsoleSessionStore {
@@ -41,7 +41,7 @@ impl ConsoleSessionStore {
     async fn console_app_id(&self) -> StoreResult<i64> {
         self.console_app_id
             .get_or_try_init(|| async {
-                match self.engine.app_by_slug("console").await {
+                match self.engine.app_by_slug(CONSOLE_APP).await {
                     Ok(Some(app)) => Ok(app.id),
                     Ok(None) => Err(backend_error("the console app is missing from the database")),
                     Err(error) => Err(backend_error(error)),

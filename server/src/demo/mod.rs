@@ -11,7 +11,7 @@ use crate::device::parse_user_agent;
 use crate::operator::{register_app, OperatorError};
 use crate::payload_keys::PayloadKeys;
 use crate::secrets::{new_session_id, sha256};
-use crate::storage::{deadline, AuditEvent, BulkSession, EndedBy, Storage};
+use crate::storage::{deadline, AuditEvent, BulkSession, EndedBy, Storage, CONSOLE_APP};
 
 mod data;
 
@@ -71,7 +71,7 @@ async fn demo_apps(storage: &Storage) -> Result<(Vec<(i64, String)>, Vec<(String
             ids.push((app.id, app.slug));
         }
     }
-    if let Some(console) = storage.app_by_slug("console").await? {
+    if let Some(console) = storage.app_by_slug(CONSOLE_APP).await? {
         ids.push((console.id, console.slug));
     }
     Ok((ids, keys))

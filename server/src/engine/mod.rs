@@ -8,8 +8,10 @@ mod end;
 mod events;
 mod payload;
 mod reads;
+mod refusals;
 mod sign_in;
 mod sweep;
+mod throttle;
 mod validate;
 
 use std::sync::Arc;
@@ -19,11 +21,14 @@ pub use cache::ValidationCache;
 pub use create::{CreateSession, Created, Lifetime, SessionOwner};
 pub use end::Actor;
 pub use events::{Audience, Event, EventBus};
+pub use refusals::AnonymousRefusals;
 pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;
+pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
 
 use crate::clock::SharedClock;
 use crate::geo::GeoDatabase;
+use crate::passwords::PasswordChecks;
 use crate::payload_keys::{CryptoError, PayloadKeys};
 use crate::policy::SessionPolicy;
 use crate::storage::{Storage, StorageError};
@@ -42,6 +47,9 @@ pub enum EngineError {
     TooManySessions(i64),
     #[error("this user is disabled in Roster")]
     UserDisabled,
+    /// Roster is at capacity for this kind of work: nothing was changed, and a retry soon usually succeeds.
+    #[error("busy: {0}")]
+    Busy(String),
     #[error("{0}")]
     Storage(#[from] StorageError),
     #[error("{0}")]
@@ -50,7 +58,7 @@ pub enum EngineError {
 
 impl EngineError {
     pub fn is_busy(&self) -> bool {
-        matches!(self, EngineError::Storage(error) if error.is_busy())
+        matches!(self, EngineError::Busy(_)) || matches!(self, EngineError::Storage(error) if error.is_busy())
     }
 
     pub fn invalid(message: impl Into<String>) -> EngineError {
@@ -68,6 +76,9 @@ pub struct Engine {
     pub activity: ActivityRecorder,
     pub cache: ValidationCache,
     pub events: EventBus,
+    pub sign_in_throttle: SignInThrottle,
+    pub password_checks: PasswordChecks,
+    pub anonymous_refusals: AnonymousRefusals,
 }
 
 impl Engine {
@@ -80,7 +91,18 @@ impl Engine {
         let events = EventBus::default();
         let activity = ActivityRecorder::new(storage.clone(), events.clone());
         let cache = ValidationCache::for_storage(&storage);
-        Engine { storage, keys, geo, clock, activity, cache, events }
+        Engine {
+            storage,
+            keys,
+            geo,
+            clock,
+            activity,
+            cache,
+            events,
+            sign_in_throttle: SignInThrottle::default(),
+            password_checks: PasswordChecks::default(),
+            anonymous_refusals: AnonymousRefusals::default(),
+        }
     }
 
     pub fn now_ms(&self) -> i64 {

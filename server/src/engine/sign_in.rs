@@ -1,16 +1,17 @@
 //! Console passwords under the lock-out policy: every attempt is audited (the typed email, never the password).
 
 use super::{Engine, EngineError};
-use crate::passwords::verify_password;
 use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
 use crate::secrets::Secret;
-use crate::storage::{AuditEvent, UserRow};
+use crate::storage::{AuditEvent, SignInAttempt, UserRow};
 
 /// Why a sign-in was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInRefusal {
     /// Too many failures in a row; no password is checked until then.
     LockedOut { until_ms: i64 },
+    /// Too many attempts from this address, whatever emails they named; no password is checked until then.
+    Throttled { until_ms: i64 },
     /// The password was right, but the account is disabled.
     Disabled,
     /// Unknown email or wrong password (the reply does not say which).
@@ -29,7 +30,8 @@ impl Engine {
         }
     }
 
-    /// Checks a console password; the user on success.
+    /// Checks a console password; the user on success. The attempt is counted before the password is checked,
+    /// so however many arrive at once, at most `SIGN_IN_FAILURES_BEFORE_LOCK` passwords are checked per lock.
     pub async fn check_console_password(
         &self,
         email: &str,
@@ -37,35 +39,54 @@ impl Engine {
         ip: Option<&str>,
     ) -> Result<Result<UserRow, SignInRefusal>, EngineError> {
         let now_ms = self.now_ms();
-        let failures = self.storage.sign_in_failures(email).await?;
         let actor = format!("email:{}", email.trim().to_lowercase());
-        if let Some(until_ms) = failures.locked_until.filter(|until| *until > now_ms) {
-            self.storage.record_audit(&self.sign_in_event(actor, "sign_in.locked_out", ip)).await?;
-            return Ok(Err(SignInRefusal::LockedOut { until_ms }));
-        }
+        let place = match self.sign_in_throttle.take(ip, now_ms) {
+            Ok(place) => place,
+            Err(until_ms) => {
+                self.storage.record_audit(&self.sign_in_event(actor, "sign_in.throttled", ip)).await?;
+                return Ok(Err(SignInRefusal::Throttled { until_ms }));
+            }
+        };
+        let lock_until = now_ms + LOCK_MINUTES * 60_000;
+        let attempt = self
+            .storage
+            .claim_sign_in_attempt(email, SIGN_IN_FAILURES_BEFORE_LOCK, now_ms, lock_until)
+            .await?;
+        let (failures, locks_at) = match attempt {
+            SignInAttempt::Locked { until_ms } => {
+                self.storage.record_audit(&self.sign_in_event(actor, "sign_in.locked_out", ip)).await?;
+                return Ok(Err(SignInRefusal::LockedOut { until_ms }));
+            }
+            SignInAttempt::Allowed { failures, locks_at } => (failures, locks_at),
+        };
         let user = self.storage.user_by_email(email).await?;
         let stored_hash = user.as_ref().and_then(|user| user.password_hash.0.clone());
-        let matched = verify_password(stored_hash, password).await;
+        let matched = match self.password_checks.verify(stored_hash, password).await {
+            Ok(matched) => matched,
+            Err(busy) => {
+                // Counted towards the lock all the same: a flood is what fills the queue.
+                self.sign_in_throttle.give_back(place);
+                return Err(EngineError::Busy(busy.to_string()));
+            }
+        };
         // A match needs a stored hash, so it always comes with its user.
         if let Some(user) = user.filter(|_| matched) {
+            self.sign_in_throttle.give_back(place);
+            self.storage.clear_sign_in_failures(email).await?;
             let actor = format!("user:{}", user.id);
             if user.disabled != 0 {
                 self.storage.record_audit(&self.sign_in_event(actor, "sign_in.disabled", ip)).await?;
                 return Ok(Err(SignInRefusal::Disabled));
             }
-            self.storage.clear_sign_in_failures(email).await?;
             self.storage.record_audit(&self.sign_in_event(actor, "sign_in", ip)).await?;
             return Ok(Ok(user));
         }
-        let lock_until = now_ms + LOCK_MINUTES * 60_000;
-        let counted =
-            self.storage.record_sign_in_failure(email, SIGN_IN_FAILURES_BEFORE_LOCK, lock_until).await?;
         let mut event = self.sign_in_event(actor, "sign_in.failed", ip);
-        event.reason = Some(format!("failure {} in a row", counted.failures));
+        event.reason = Some(format!("failure {failures} in a row"));
         self.storage.record_audit(&event).await?;
-        Ok(Err(match counted.locked_until {
-            Some(until_ms) if until_ms > now_ms => SignInRefusal::LockedOut { until_ms },
-            _ => SignInRefusal::InvalidCredentials,
+        Ok(Err(match locks_at {
+            Some(until_ms) => SignInRefusal::LockedOut { until_ms },
+            None => SignInRefusal::InvalidCredentials,
         }))
     }
 }

@@ -26,6 +26,14 @@ pub async fn status_from_console_error(request: Request, next: Next) -> Response
         if let Ok(status) = StatusCode::from_u16(error.status()) {
             parts.status = status;
         }
+        let retry_after_secs = match error {
+            ConsoleError::Busy => Some(1),
+            ConsoleError::LockedOut { minutes } => Some(minutes.max(1) * 60),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after_secs {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

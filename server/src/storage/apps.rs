@@ -4,6 +4,9 @@ use sqlx::FromRow;
 
 use super::{AuditEvent, Storage, StorageError};
 
+/// The app the console's own sign-ins belong to, made by the first migration.
+pub const CONSOLE_APP: &str = "console";
+
 #[derive(Debug, Clone, FromRow)]
 pub struct AppRow {
     pub id: i64,
@@ -122,14 +125,15 @@ impl Storage {
     }
 
     pub async fn put_setting(&self, name: &str, value: i64) -> Result<(), StorageError> {
-        sqlx::query(
+        let written = sqlx::query(
             "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2",
         )
         .bind(name)
         .bind(value)
         .execute(&self.pool)
-        .await?;
+        .await;
         self.bump_generation();
+        written?;
         Ok(())
     }
 }

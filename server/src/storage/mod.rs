@@ -15,7 +15,7 @@ mod sessions;
 mod sql_builder;
 mod users;
 
-pub use apps::{AdminTokenRow, AppRow, NewApp};
+pub use apps::{AdminTokenRow, AppRow, NewApp, CONSOLE_APP};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use bulk::BulkSession;
 pub use deadline::deadline;
@@ -24,7 +24,7 @@ pub use session_end::{ChangedSession, ExpiredBatch};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
 pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
-pub use users::{normalize_email, NewUser, SignInFailures, StoredPasswordHash, UserRow};
+pub use users::{normalize_email, NewUser, SignInAttempt, StoredPasswordHash, UserRow};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -116,6 +116,9 @@ impl Storage {
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // An ended session's payload is destroyed: its ciphertext is overwritten with zeros
+                            // in the file, not left in free space for a copy of the file to give away.
+                            conn.execute("PRAGMA secure_delete = ON").await?;
                             // 32 MB per connection instead of 2 MB: the sort indexes of a million sessions are
                             // hundreds of MB, and every expiry or revocation touches a page of each.
                             conn.execute("PRAGMA cache_size = -32768").await?;
@@ -161,6 +164,15 @@ impl Storage {
         self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
+    /// Commits a write that ends or changes sessions. The generation moves even when the commit reports an
+    /// error: the write may have reached the database all the same, and a cache that forgets too much costs
+    /// only a read, while one that remembers too much accepts a revoked token.
+    async fn commit_and_forget(&self, tx: Transaction<'static, Any>) -> Result<(), StorageError> {
+        let committed = tx.commit().await;
+        self.bump_generation();
+        Ok(committed?)
+    }
+
     /// A transaction that holds the write lock from its first statement. On SQLite a deferred transaction
     /// that reads and then writes fails at once with SQLITE_BUSY instead of waiting out the busy timeout.
     async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
@@ -173,9 +185,4 @@ impl Storage {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// The SQLite URL for a data folder, creating the file when missing.
-pub fn sqlite_url_for(data_dir: &std::path::Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("roster.db").display())
 }

@@ -38,8 +38,7 @@ impl Storage {
         if ended.is_some() {
             self.append_audit(&mut tx, audit).await?;
         }
-        tx.commit().await?;
-        self.bump_generation();
+        self.commit_and_forget(tx).await?;
         Ok(ended)
     }
 
@@ -84,8 +83,7 @@ impl Storage {
                 ended.push(id);
             }
         }
-        tx.commit().await?;
-        self.bump_generation();
+        self.commit_and_forget(tx).await?;
         Ok(ended)
     }
 
@@ -126,8 +124,7 @@ impl Storage {
                 };
                 self.append_audit(&mut tx, &event).await?;
             }
-            tx.commit().await?;
-            self.bump_generation();
+            self.commit_and_forget(tx).await?;
             ended += batch;
             if batch < BATCH as u64 {
                 return Ok(ended);
@@ -185,9 +182,10 @@ impl Storage {
             }
             owners.push(*owner);
         }
-        tx.commit().await?;
-        if !owners.is_empty() {
-            self.bump_generation();
+        if owners.is_empty() {
+            tx.commit().await?;
+        } else {
+            self.commit_and_forget(tx).await?;
         }
         let more_due = owners.len() < due.len() || due.len() as i64 == batch;
         Ok(ExpiredBatch { owners, more_due })

@@ -198,6 +198,16 @@ impl Storage {
     }
 
     /// The ciphertext and key id of an active session's payload.
+    /// The payload keys stored payloads were sealed with (a scan, run once at start).
+    pub async fn payload_key_ids_in_use(&self) -> Result<Vec<i64>, StorageError> {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT payload_key_id FROM sessions WHERE payload_key_id IS NOT NULL ORDER BY payload_key_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
     pub async fn payload_ciphertext(&self, id: &SessionId) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
         let found: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
             "SELECT payload_ciphertext, payload_key_id FROM sessions WHERE id = $1 AND status = 'active'",
@@ -235,8 +245,7 @@ impl Storage {
         if changed {
             self.append_audit(&mut tx, audit).await?;
         }
-        tx.commit().await?;
-        self.bump_generation();
+        self.commit_and_forget(tx).await?;
         Ok(changed)
     }
 
@@ -265,9 +274,8 @@ impl Storage {
         if changed.is_some() {
             self.append_audit(&mut tx, audit).await?;
         }
-        tx.commit().await?;
         // Validations cache a session's deadline.
-        self.bump_generation();
+        self.commit_and_forget(tx).await?;
         Ok(changed)
     }
 

@@ -38,9 +38,19 @@ pub struct NewUser<'a> {
 }
 
 #[derive(Debug, Clone, Copy, Default, FromRow)]
-pub struct SignInFailures {
-    pub failures: i64,
-    pub locked_until: Option<i64>,
+struct SignInFailures {
+    failures: i64,
+    locked_until: Option<i64>,
+}
+
+/// What counting a sign-in attempt decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInAttempt {
+    /// Check the password: this is failure number `failures` if it is wrong; `locks_at` is set when this
+    /// attempt reached the limit (a wrong password is then answered with the lock).
+    Allowed { failures: i64, locks_at: Option<i64> },
+    /// Locked until then: no password is checked.
+    Locked { until_ms: i64 },
 }
 
 /// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
@@ -97,45 +107,40 @@ impl Storage {
         Ok(())
     }
 
-    pub async fn sign_in_failures(&self, email: &str) -> Result<SignInFailures, StorageError> {
-        let found: Option<SignInFailures> =
-            sqlx::query_as("SELECT failures, locked_until FROM sign_in_failures WHERE email_normalized = $1")
-                .bind(normalize_email(email))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(found.unwrap_or_default())
-    }
-
-    /// Counts one more failure; at `lock_after` failures in a row the email is locked until `lock_until_ms`.
-    pub async fn record_sign_in_failure(
+    /// Counts a sign-in attempt before its password is checked, in one statement, so attempts racing each other
+    /// cannot all slip under the limit. The attempt that reaches `limit` sets the lock (until `lock_until_ms`);
+    /// attempts counted past it are refused without a password check. A lock that has run out starts the count
+    /// again. A correct password then clears the count (`clear_sign_in_failures`).
+    pub async fn claim_sign_in_attempt(
         &self,
         email: &str,
-        lock_after: i64,
+        limit: i64,
+        now_ms: i64,
         lock_until_ms: i64,
-    ) -> Result<SignInFailures, StorageError> {
-        let mut tx = self.begin_write().await?;
+    ) -> Result<SignInAttempt, StorageError> {
         let counted: SignInFailures = sqlx::query_as(
-            "INSERT INTO sign_in_failures (email_normalized, failures, locked_until) VALUES ($1, 1, NULL)
-             ON CONFLICT (email_normalized) DO UPDATE SET failures = sign_in_failures.failures + 1
+            "INSERT INTO sign_in_failures (email_normalized, failures, locked_until)
+             VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $4 END)
+             ON CONFLICT (email_normalized) DO UPDATE SET
+               failures = CASE WHEN sign_in_failures.locked_until <= $3 THEN 1
+                               ELSE sign_in_failures.failures + 1 END,
+               locked_until = CASE
+                 WHEN sign_in_failures.locked_until <= $3 THEN CASE WHEN 1 >= $2 THEN $4 END
+                 WHEN sign_in_failures.locked_until IS NOT NULL THEN sign_in_failures.locked_until
+                 WHEN sign_in_failures.failures + 1 >= $2 THEN $4
+               END
              RETURNING failures, locked_until",
         )
         .bind(normalize_email(email))
-        .fetch_one(&mut *tx)
+        .bind(limit)
+        .bind(now_ms)
+        .bind(lock_until_ms)
+        .fetch_one(&self.pool)
         .await?;
-        let result = if counted.failures >= lock_after {
-            sqlx::query(
-                "UPDATE sign_in_failures SET failures = 0, locked_until = $1 WHERE email_normalized = $2",
-            )
-            .bind(lock_until_ms)
-            .bind(normalize_email(email))
-            .execute(&mut *tx)
-            .await?;
-            SignInFailures { failures: counted.failures, locked_until: Some(lock_until_ms) }
-        } else {
-            counted
-        };
-        tx.commit().await?;
-        Ok(result)
+        Ok(match counted.locked_until {
+            Some(until_ms) if counted.failures > limit => SignInAttempt::Locked { until_ms },
+            locks_at => SignInAttempt::Allowed { failures: counted.failures, locks_at },
+        })
     }
 
     pub async fn clear_sign_in_failures(&self, email: &str) -> Result<(), StorageError> {

@@ -59,6 +59,7 @@ async fn without_a_console_session_the_stream_is_refused_and_the_refusal_audited
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.send(forged).await.status, StatusCode::UNAUTHORIZED);
+    app.engine.flush_anonymous_refusals(true).await.unwrap();
     let audit = app.db.storage.recent_audit(5).await.unwrap();
     assert!(audit
         .iter()

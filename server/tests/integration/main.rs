@@ -7,6 +7,7 @@ mod console_http;
 mod events_http;
 mod session_list_cases;
 mod sessions_page_http;
+mod sign_in_cases;
 mod sqlite_only;
 mod storage_cases;
 mod support;
@@ -63,6 +64,7 @@ on_both_databases!(
     users_are_found_by_email_in_any_case_and_emails_are_unique,
     sql_metacharacters_are_stored_as_plain_text,
     failed_sign_ins_lock_after_the_limit_and_clear_on_success,
+    racing_sign_in_attempts_never_slip_past_the_limit,
     a_console_session_is_found_by_its_token_hash_only,
     last_active_is_written_at_most_once_per_interval,
     ending_a_session_records_who_and_why_with_an_audit_event,
@@ -81,4 +83,10 @@ on_both_databases!(
     a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
+);
+
+on_both_databases!(
+    sign_in = sign_in_cases:
+    parallel_wrong_passwords_get_at_most_the_limit_of_checks,
+    one_address_trying_many_accounts_is_throttled,
 );

@@ -36,6 +36,45 @@ async fn a_payload_leaves_no_trace_in_the_database_file() {
 }
 
 #[tokio::test]
+async fn an_ended_session_s_ciphertext_is_overwritten_in_the_file() {
+    let db = TestDb::sqlite().await;
+    let api = Api::start(&db).await;
+    let note = "x".repeat(200);
+    // Neighbours on the same database page: the ended row's old bytes are not simply compacted away.
+    let mut ids = Vec::new();
+    for n in 0..7 {
+        let created = api
+            .create(json!({ "userEmail": format!("s{n}@example.com"), "payload": { "note": note } }))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        ids.push(sid(created.body["id"].as_str().unwrap()));
+    }
+    let id = ids[3].clone();
+    let raw = db.raw_pool().await;
+    let (ciphertext,): (Vec<u8>,) = sqlx::query_as("SELECT payload_ciphertext FROM sessions WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    let ended = api.engine.end_session(
+        &id,
+        roster::engine::Actor::System,
+        app::model::SessionStatus::Revoked,
+        "test",
+    );
+    assert!(ended.await.unwrap());
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&raw).await.unwrap();
+    let dir =
+        std::path::PathBuf::from(db.url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf();
+    let bytes = database_bytes(&dir);
+    let piece = &ciphertext[60..124];
+    assert!(
+        !bytes.windows(piece.len()).any(|window| window == piece),
+        "the destroyed payload's ciphertext is still readable in the database file"
+    );
+}
+
+#[tokio::test]
 async fn a_ciphertext_copied_onto_another_session_does_not_decrypt() {
     let db = TestDb::sqlite().await;
     let api = Api::start(&db).await;

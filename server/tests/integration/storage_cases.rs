@@ -3,7 +3,9 @@
 use app::model::SessionStatus;
 use roster::device::Device;
 use roster::geo::Location;
-use roster::storage::{AuditEvent, EndedBy, NewSession, NewUser, SessionEnd, Storage, StorageError};
+use roster::storage::{
+    AuditEvent, EndedBy, NewSession, NewUser, SessionEnd, SignInAttempt, Storage, StorageError,
+};
 use secrecy::ExposeSecret;
 
 use crate::support::{sid, TestDb, START_MS};
@@ -98,17 +100,41 @@ pub async fn sql_metacharacters_are_stored_as_plain_text(db: &TestDb) {
 
 pub async fn failed_sign_ins_lock_after_the_limit_and_clear_on_success(db: &TestDb) {
     let email = "someone@example.com";
-    for expected in 1..=2 {
-        let counted = db.storage.record_sign_in_failure(email, 3, START_MS + 900_000).await.unwrap();
-        assert_eq!((counted.failures, counted.locked_until), (expected, None));
+    let lock_until = START_MS + 900_000;
+    let claim =
+        |email: &'static str, now_ms: i64| db.storage.claim_sign_in_attempt(email, 3, now_ms, lock_until);
+    for failures in 1..=2 {
+        assert_eq!(
+            claim(email, START_MS).await.unwrap(),
+            SignInAttempt::Allowed { failures, locks_at: None }
+        );
     }
-    let locked =
-        db.storage.record_sign_in_failure("SOMEONE@example.com", 3, START_MS + 900_000).await.unwrap();
-    assert_eq!(locked.locked_until, Some(START_MS + 900_000), "the third failure in any case locks");
-    assert_eq!(db.storage.sign_in_failures(email).await.unwrap().locked_until, Some(START_MS + 900_000));
+    assert_eq!(
+        claim("SOMEONE@example.com", START_MS).await.unwrap(),
+        SignInAttempt::Allowed { failures: 3, locks_at: Some(lock_until) },
+        "the third attempt in any case is still checked, and locks if wrong"
+    );
+    assert_eq!(claim(email, START_MS + 1).await.unwrap(), SignInAttempt::Locked { until_ms: lock_until });
+    assert_eq!(
+        claim(email, lock_until).await.unwrap(),
+        SignInAttempt::Allowed { failures: 1, locks_at: None },
+        "a lock that ran out starts the count again"
+    );
     db.storage.clear_sign_in_failures(email).await.unwrap();
-    let cleared = db.storage.sign_in_failures(email).await.unwrap();
-    assert_eq!((cleared.failures, cleared.locked_until), (0, None));
+    assert_eq!(
+        claim(email, lock_until).await.unwrap(),
+        SignInAttempt::Allowed { failures: 1, locks_at: None }
+    );
+}
+
+pub async fn racing_sign_in_attempts_never_slip_past_the_limit(db: &TestDb) {
+    let attempts =
+        (0..200).map(|_| db.storage.claim_sign_in_attempt("racer@example.com", 10, START_MS, START_MS + 1));
+    let outcomes = futures::future::join_all(attempts).await;
+    let allowed =
+        outcomes.iter().filter(|outcome| matches!(outcome, Ok(SignInAttempt::Allowed { .. }))).count();
+    assert_eq!(allowed, 10, "exactly the limit gets a password check");
+    assert!(outcomes.iter().all(Result::is_ok), "no attempt fails on a busy database");
 }
 
 pub async fn a_console_session_is_found_by_its_token_hash_only(db: &TestDb) {

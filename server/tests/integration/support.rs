@@ -5,7 +5,8 @@ use std::sync::Arc;
 use sqlx::{AnyPool, Connection, Executor, PgConnection};
 
 use roster::clock::{ManualClock, SharedClock};
-use roster::storage::{sqlite_url_for, Storage};
+use roster::data_folder::sqlite_database;
+use roster::storage::Storage;
 
 pub const POSTGRES_URL_VARIABLE: &str = "ROSTER_TEST_POSTGRES_URL";
 
@@ -19,7 +20,7 @@ pub struct TestDb {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = sqlite_url_for(dir.path());
+        let url = sqlite_database(dir.path()).expect("data folder");
         let storage = Storage::connect(&url).await.expect("SQLite storage connects and migrates");
         TestDb { storage, url, postgres: None, _dir: Some(dir) }
     }
