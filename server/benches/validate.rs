@@ -184,6 +184,7 @@ fn main() {
         engine.activity.spawn_flusher(Duration::from_secs(1), 60_000);
 
         let app = router(ServerContext {
+            public_url: None,
             engine: engine.clone(),
             leptos_options: roster::serve::leptos_options(&Default::default()),
             secure_cookies: false,

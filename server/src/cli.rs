@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE;
+use crate::public_url::PublicUrl;
 
 #[derive(Debug, Parser)]
 #[command(name = "roster", version, about = "Roster: a session authority with an operator console")]
@@ -97,7 +98,11 @@ pub struct ServeOptions {
     /// The built site (wasm, scripts, stylesheet), as cargo-leptos writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
-    /// Secure (`__Host-`) cookies: `auto` turns them on unless Roster listens on a loopback address.
+    /// The address people reach Roster at, e.g. https://roster.example.com behind a TLS proxy: with https, the
+    /// cookies are `__Host-` and Secure and HSTS is sent; browsers' state-changing requests must come from it.
+    #[arg(long, env = "ROSTER_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+    /// Secure (`__Host-`) cookies: `auto` follows --public-url, else is on unless Roster listens on loopback.
     #[arg(long, env = "ROSTER_SECURE_COOKIES", value_enum, default_value_t = CookieSecurity::Auto)]
     pub secure_cookies: CookieSecurity,
     /// A MaxMind-format city database (GeoLite2-City.mmdb or compatible) for session locations.
@@ -116,6 +121,7 @@ impl Default for ServeOptions {
             site_root: "target/site".into(),
             secure_cookies: CookieSecurity::Auto,
             geoip_db: None,
+            public_url: None,
             sign_in_failures_per_minute: FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE,
         }
     }
@@ -133,7 +139,10 @@ impl ServeOptions {
         match self.secure_cookies {
             CookieSecurity::Always => true,
             CookieSecurity::Never => false,
-            CookieSecurity::Auto => !self.listen.ip().is_loopback(),
+            CookieSecurity::Auto => match &self.public_url {
+                Some(url) => url.is_https(),
+                None => !self.listen.ip().is_loopback(),
+            },
         }
     }
 }

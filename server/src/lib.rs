@@ -16,6 +16,7 @@ pub mod operator;
 pub mod passwords;
 pub mod payload_keys;
 pub mod policy;
+pub mod public_url;
 pub mod secrets;
 pub mod serve;
 pub mod storage;

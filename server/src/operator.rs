@@ -106,6 +106,13 @@ pub async fn create_user(storage: &Storage, account: NewAccount<'_>) -> Result<C
             now_ms: SystemClock.now_ms(),
         })
         .await?;
+    let event = operator_event(
+        "user.created",
+        format!("user:{id}"),
+        Some(account.role.as_str()),
+        SystemClock.now_ms(),
+    );
+    storage.record_audit(&event).await?;
     Ok(CreatedUser { id, email: email.to_owned(), role: account.role })
 }
 

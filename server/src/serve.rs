@@ -56,6 +56,7 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
         engine: engine.clone(),
         leptos_options: leptos_options(&options),
         secure_cookies: options.secure_cookies(),
+        public_url: options.public_url.clone(),
     };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await

@@ -20,10 +20,12 @@ struct Tally {
     actions: BTreeSet<String>,
 }
 
+/// One minute's tallies, per address (None: no address, or past the per-minute bound).
+type MinuteTallies = HashMap<Option<String>, Tally>;
+
 #[derive(Clone, Default)]
 pub struct AnonymousRefusals {
-    /// Per minute, per address (None: no address, or past the per-minute bound).
-    minutes: Arc<Mutex<HashMap<i64, HashMap<Option<String>, Tally>>>>,
+    minutes: Arc<Mutex<HashMap<i64, MinuteTallies>>>,
 }
 
 impl std::fmt::Debug for AnonymousRefusals {

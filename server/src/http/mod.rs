@@ -6,9 +6,11 @@ mod error_status;
 mod events;
 mod request_trace;
 
+use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::SessionManagerLayer;
 
@@ -16,8 +18,9 @@ use app::{shell, App};
 
 use crate::console::{Console, ConsoleSessionStore};
 use crate::engine::Engine;
+use crate::public_url::PublicUrl;
 
-pub use cross_site::refuse_cross_site;
+pub use cross_site::{refuse_cross_site, AllowedOrigin};
 pub use error_status::status_from_console_error;
 
 /// Everything the router needs, built once at start-up (or per test).
@@ -27,6 +30,8 @@ pub struct ServerContext {
     pub leptos_options: LeptosOptions,
     /// Secure cookies with the `__Host-` prefix; off only for plain local http.
     pub secure_cookies: bool,
+    /// Where people reach Roster, when configured (`ROSTER_PUBLIC_URL`).
+    pub public_url: Option<PublicUrl>,
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -63,12 +68,23 @@ pub fn router(context: ServerContext) -> Router {
         .merge(live)
         .route_layer(sessions)
         .route_layer(axum::middleware::from_fn(status_from_console_error))
-        .route_layer(axum::middleware::from_fn(refuse_cross_site))
+        .route_layer(axum::middleware::from_fn_with_state(
+            AllowedOrigin(context.public_url.as_ref().map(|url| url.origin().to_owned())),
+            refuse_cross_site,
+        ))
         .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
         .with_state(options)
         .merge(api::routes(engine))
         .route("/healthz", axum::routing::get(|| async { "ok" }));
-    request_trace::traced(router)
+    let router = request_trace::traced(router);
+    match &context.public_url {
+        // Browsers that have seen Roster over https refuse plain http to it for a year.
+        Some(url) if url.is_https() => router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )),
+        _ => router,
+    }
 }
 
 #[cfg(test)]

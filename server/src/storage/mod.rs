@@ -71,8 +71,11 @@ impl StorageError {
         match self {
             StorageError::Database(sqlx::Error::PoolTimedOut) => true,
             StorageError::Database(error) => error.as_database_error().and_then(|db| db.code()).is_some_and(
-                // SQLITE_BUSY and SQLITE_LOCKED with their extended codes; PostgreSQL's lock_not_available.
-                |code| matches!(code.as_ref(), "5" | "6" | "261" | "517" | "262" | "55P03"),
+                // SQLITE_BUSY and SQLITE_LOCKED with their extended codes; PostgreSQL's lock_not_available,
+                // deadlock_detected and serialization_failure (the transaction was rolled back: a retry is safe).
+                |code| {
+                    matches!(code.as_ref(), "5" | "6" | "261" | "517" | "262" | "55P03" | "40P01" | "40001")
+                },
             ),
             _ => false,
         }
@@ -175,10 +178,18 @@ impl Storage {
 
     /// A transaction that holds the write lock from its first statement. On SQLite a deferred transaction
     /// that reads and then writes fails at once with SQLITE_BUSY instead of waiting out the busy timeout.
+    ///
+    /// On PostgreSQL every write transaction takes the audit log's lock first, before any row lock: one lock
+    /// order for all of them. When single-row writers locked their row and then the audit log while the sweep
+    /// held the audit log and wanted their row, PostgreSQL broke the deadlock by failing one of them.
     async fn begin_write(&self) -> Result<Transaction<'static, Any>, StorageError> {
         Ok(match self.kind {
             DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            DbKind::Postgres => self.pool.begin().await?,
+            DbKind::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("LOCK TABLE audit_events IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+                tx
+            }
         })
     }
 

@@ -29,15 +29,28 @@ async fn user_where(
     Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(value).fetch_optional(&mut **tx).await?)
 }
 
+/// Who owns a new session, once resolved.
+pub(super) struct ResolvedOwner {
+    pub user_id: Option<i64>,
+    /// The user was registered by this session's creation.
+    pub registered: bool,
+}
+
+impl ResolvedOwner {
+    fn existing(user_id: Option<i64>) -> ResolvedOwner {
+        ResolvedOwner { user_id, registered: false }
+    }
+}
+
 /// The owner's user id (None for a guest), registering or completing a named user as needed.
 pub(super) async fn resolve_in(
     tx: &mut Transaction<'static, Any>,
     owner: SessionOwner<'_>,
     now_ms: i64,
-) -> Result<Option<i64>, StorageError> {
+) -> Result<ResolvedOwner, StorageError> {
     let (email, external_id, name) = match owner {
-        SessionOwner::Guest => return Ok(None),
-        SessionOwner::User(id) => return Ok(Some(id)),
+        SessionOwner::Guest => return Ok(ResolvedOwner::existing(None)),
+        SessionOwner::User(id) => return Ok(ResolvedOwner::existing(Some(id))),
         SessionOwner::Named { email, external_id, name } => (email, external_id, name),
     };
     let mut found = match external_id {
@@ -63,7 +76,7 @@ pub(super) async fn resolve_in(
                 .await
                 .map_err(|error| StorageError::from_insert(error, "a user with this external id"))?;
             }
-            Ok(Some(user.id))
+            Ok(ResolvedOwner::existing(Some(user.id)))
         }
         None => {
             let email = email.ok_or(StorageError::UnknownUser)?;
@@ -80,7 +93,7 @@ pub(super) async fn resolve_in(
             .fetch_one(&mut **tx)
             .await
             .map_err(|error| StorageError::from_insert(error, "a user with this email or external id"))?;
-            Ok(Some(id))
+            Ok(ResolvedOwner { user_id: Some(id), registered: true })
         }
     }
 }

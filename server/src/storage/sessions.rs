@@ -114,7 +114,17 @@ impl Storage {
         audit: &AuditEvent,
     ) -> Result<Option<i64>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let user_id = session_owner::resolve_in(&mut tx, session.owner, session.now_ms).await?;
+        let owner = session_owner::resolve_in(&mut tx, session.owner, session.now_ms).await?;
+        let user_id = owner.user_id;
+        if let Some(id) = user_id.filter(|_| owner.registered) {
+            let registered = AuditEvent {
+                action: "user.created",
+                target: Some(format!("user:{id}")),
+                reason: Some("first seen in a session an app created".into()),
+                ..audit.clone()
+            };
+            self.append_audit(&mut tx, &registered).await?;
+        }
         if let (Some(user_id), Some(limit)) = (user_id, max_active_per_user) {
             if self.kind == DbKind::Postgres {
                 // Serializes session creation per user across nodes.

@@ -75,6 +75,7 @@ impl Api {
             .await
             .unwrap();
         let router = router(ServerContext {
+            public_url: None,
             engine: engine.clone(),
             leptos_options: roster::serve::leptos_options(&Default::default()),
             secure_cookies: false,
@@ -334,6 +335,11 @@ pub async fn a_refused_create_registers_no_user_and_a_disabled_user_is_refused(d
 
     let (_, _) = api.create_for("leaver@example.com").await;
     let leaver = db.storage.user_by_email("leaver@example.com").await.unwrap().unwrap();
+    let audit = db.storage.recent_audit(10).await.unwrap();
+    let registered =
+        audit.iter().find(|record| record.action == "user.created").expect("registering is audited");
+    assert_eq!(registered.target, Some(format!("user:{}", leaver.id)));
+    assert_eq!(registered.actor, "app:my_meals", "by the app that named the user");
     db.storage.set_user_disabled(leaver.id, true, START_MS).await.unwrap();
     let before = api.session_count().await;
     let disabled = api.create(json!({ "userEmail": "LEAVER@example.com" })).await;

@@ -14,6 +14,7 @@ use app::ConsoleError;
 use roster::clock::ManualClock;
 use roster::http::{router, ServerContext};
 use roster::passwords::hash_password;
+use roster::public_url::PublicUrl;
 use roster::secrets::Secret;
 use roster::storage::{AuditEvent, EndedBy, NewUser, SessionEnd};
 
@@ -59,10 +60,10 @@ impl Reply {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        TestApp::start_with(false).await
+        TestApp::start_with(false, None).await
     }
 
-    async fn start_with(secure_cookies: bool) -> TestApp {
+    async fn start_with(secure_cookies: bool, public_url: Option<PublicUrl>) -> TestApp {
         let db = TestDb::sqlite().await;
         let (clock, shared) = manual_clock();
         let hash = hash_password(&Secret::from(PASSWORD)).unwrap();
@@ -87,8 +88,12 @@ impl TestApp {
         }
         let options = roster::serve::leptos_options(&Default::default());
         let engine = test_engine(&db, shared);
-        let router =
-            router(ServerContext { engine: engine.clone(), leptos_options: options, secure_cookies });
+        let router = router(ServerContext {
+            engine: engine.clone(),
+            leptos_options: options,
+            secure_cookies,
+            public_url,
+        });
         TestApp { router, db, clock, engine, owner_id: ids[0] }
     }
 
@@ -207,11 +212,44 @@ async fn remember_me_gives_a_30_day_session_and_a_lasting_cookie() {
 
 #[tokio::test]
 async fn secure_cookies_carry_the_host_prefix() {
-    let app = TestApp::start_with(true).await;
+    let app = TestApp::start_with(true, None).await;
     let reply = app.sign_in("owner@example.com", PASSWORD).await;
     let set_cookie = reply.set_cookie_header();
     assert!(set_cookie.starts_with("__Host-roster_session="), "{set_cookie}");
     assert!(set_cookie.contains("Secure") && set_cookie.contains("Path=/"), "{set_cookie}");
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_the_public_url_decides_cookies_hsts_and_origin() {
+    let public = PublicUrl::parse("https://roster.example.com").unwrap();
+    // Roster listens on loopback behind the proxy: the public URL, not the listen address, makes cookies secure.
+    let options = roster::cli::ServeOptions { public_url: Some(public.clone()), ..Default::default() };
+    assert!(options.listen.ip().is_loopback() && options.secure_cookies());
+    let app = TestApp::start_with(options.secure_cookies(), Some(public)).await;
+    let form = format!("email={}&password={}", urlencode("owner@example.com"), urlencode(PASSWORD));
+    let through_proxy = app
+        .post(
+            "/api/login",
+            &form,
+            None,
+            &[("origin", "https://roster.example.com"), ("host", "127.0.0.1:3000")],
+        )
+        .await;
+    assert_eq!(through_proxy.status, StatusCode::OK, "{}", through_proxy.body);
+    assert!(through_proxy.set_cookie_header().starts_with("__Host-roster_session="));
+    assert!(through_proxy.set_cookie_header().contains("Secure"));
+    assert_eq!(through_proxy.headers.get("strict-transport-security").unwrap(), "max-age=31536000");
+    // A rebound DNS name: the browser thinks attacker.example is same-site with itself.
+    let rebound = app
+        .post(
+            "/api/login",
+            &form,
+            None,
+            &[("origin", "http://attacker.example"), ("host", "attacker.example")],
+        )
+        .await;
+    assert_eq!(rebound.status, StatusCode::FORBIDDEN);
+    assert_eq!(rebound.error(), ConsoleError::CrossSiteRequest);
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod sign_in_cases;
 mod sqlite_only;
 mod storage_cases;
 mod support;
+mod write_order_cases;
 
 /// Declares each storage case twice: `sqlite::case` and `postgres::case`. The test command skips the
 /// `postgres::` half, saying so, when no PostgreSQL server answers.
@@ -89,4 +90,9 @@ on_both_databases!(
     sign_in = sign_in_cases:
     parallel_wrong_passwords_get_at_most_the_limit_of_checks,
     one_address_trying_many_accounts_is_throttled,
+);
+
+on_both_databases!(
+    write_order = write_order_cases:
+    the_sweep_and_validations_ending_the_same_sessions_never_fail,
 );
