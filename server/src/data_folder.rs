@@ -34,9 +34,8 @@ pub fn prepare(folder: &Path) -> Result<(), DataFolderError> {
     Ok(())
 }
 
-/// The SQLite URL of the folder's database, creating the file (0600) when missing.
+/// The SQLite URL of the database in a prepared folder, creating the file (0600) when missing.
 pub fn sqlite_database(folder: &Path) -> Result<String, DataFolderError> {
-    prepare(folder)?;
     let path = folder.join(DATABASE_FILE);
     OpenOptions::new().append(true).create(true).mode(0o600).open(&path).map_err(io(&path))?;
     Ok(format!("sqlite://{}", path.display()))
@@ -49,9 +48,8 @@ pub struct ServeLock {
     _file: File,
 }
 
-/// Takes the folder's serve lock, or says which process holds it.
+/// Takes a prepared folder's serve lock, or says which process holds it.
 pub fn lock_for_serving(folder: &Path) -> Result<ServeLock, DataFolderError> {
-    prepare(folder)?;
     let path = folder.join(SERVE_LOCK_FILE);
     let mut file = OpenOptions::new()
         .read(true)
@@ -90,6 +88,7 @@ mod tests {
     fn a_new_folder_and_database_are_private_to_their_owner() {
         let parent = tempfile::tempdir().unwrap();
         let folder = parent.path().join("data");
+        prepare(&folder).unwrap();
         let url = sqlite_database(&folder).unwrap();
         assert!(url.ends_with("/data/roster.db"), "{url}");
         assert_eq!(mode(&folder), 0o700);

@@ -15,6 +15,7 @@ pub mod http;
 pub mod operator;
 pub mod passwords;
 pub mod payload_keys;
+pub mod periodic;
 pub mod policy;
 pub mod public_url;
 pub mod secrets;

@@ -237,19 +237,16 @@ impl PayloadKeys {
             return;
         }
         let keys = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            loop {
-                ticks.tick().await;
-                match keys.reload_if_changed() {
-                    Ok(true) => {
-                        tracing::info!(current = keys.current_key_id(), "payload key file changed: reloaded")
-                    }
-                    Ok(false) => {}
-                    // A half-written or broken file: keep the keys in memory and say so.
-                    Err(error) => tracing::warn!(%error, "payload key file changed but could not be read"),
+        crate::periodic::every(every, move || {
+            match keys.reload_if_changed() {
+                Ok(true) => {
+                    tracing::info!(current = keys.current_key_id(), "payload key file changed: reloaded")
                 }
+                Ok(false) => {}
+                // A half-written or broken file: keep the keys in memory and say so.
+                Err(error) => tracing::warn!(%error, "payload key file changed but could not be read"),
             }
+            std::future::ready(())
         });
     }
 

@@ -60,10 +60,9 @@ impl ActivityRecorder {
     /// Flushes every `period` until the process ends.
     pub fn spawn_flusher(&self, period: Duration, touch_interval_ms: i64) -> tokio::task::JoinHandle<()> {
         let recorder = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(period);
-            loop {
-                ticks.tick().await;
+        crate::periodic::every(period, move || {
+            let recorder = recorder.clone();
+            async move {
                 if let Err(error) = recorder.flush(touch_interval_ms).await {
                     tracing::warn!("could not write session activity: {error}");
                 }

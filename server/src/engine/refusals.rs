@@ -91,10 +91,9 @@ impl Engine {
     /// Flushes finished minutes every `every`.
     pub fn spawn_refusal_flusher(&self, every: std::time::Duration) {
         let engine = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            loop {
-                ticks.tick().await;
+        crate::periodic::every(every, move || {
+            let engine = engine.clone();
+            async move {
                 if let Err(error) = engine.flush_anonymous_refusals(false).await {
                     tracing::warn!(%error, "could not write the refused anonymous calls to the audit log");
                 }

@@ -43,12 +43,9 @@ impl Engine {
 }
 
 pub fn spawn_expiry_sweep(engine: Engine, period: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(period);
-        // After a long sweep, carry on from now rather than firing every missed tick at once.
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
+    crate::periodic::every(period, move || {
+        let engine = engine.clone();
+        async move {
             match engine.expire_due().await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!("expired {count} sessions"),

@@ -123,8 +123,12 @@ impl TestApp {
     }
 
     async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.sign_in_with_headers(email, password, &[]).await
+    }
+
+    async fn sign_in_with_headers(&self, email: &str, password: &str, headers: &[(&str, &str)]) -> Reply {
         let form = format!("email={}&password={}", urlencode(email), urlencode(password));
-        self.post("/api/login", &form, None, &[]).await
+        self.post("/api/login", &form, None, headers).await
     }
 
     pub async fn signed_in_cookie(&self, email: &str) -> String {
@@ -226,28 +230,15 @@ async fn behind_a_tls_proxy_the_public_url_decides_cookies_hsts_and_origin() {
     let options = roster::cli::ServeOptions { public_url: Some(public.clone()), ..Default::default() };
     assert!(options.listen.ip().is_loopback() && options.secure_cookies());
     let app = TestApp::start_with(options.secure_cookies(), Some(public)).await;
-    let form = format!("email={}&password={}", urlencode("owner@example.com"), urlencode(PASSWORD));
-    let through_proxy = app
-        .post(
-            "/api/login",
-            &form,
-            None,
-            &[("origin", "https://roster.example.com"), ("host", "127.0.0.1:3000")],
-        )
-        .await;
+    let proxied = [("origin", "https://roster.example.com"), ("host", "127.0.0.1:3000")];
+    let through_proxy = app.sign_in_with_headers("owner@example.com", PASSWORD, &proxied).await;
     assert_eq!(through_proxy.status, StatusCode::OK, "{}", through_proxy.body);
     assert!(through_proxy.set_cookie_header().starts_with("__Host-roster_session="));
     assert!(through_proxy.set_cookie_header().contains("Secure"));
     assert_eq!(through_proxy.headers.get("strict-transport-security").unwrap(), "max-age=31536000");
     // A rebound DNS name: the browser thinks attacker.example is same-site with itself.
-    let rebound = app
-        .post(
-            "/api/login",
-            &form,
-            None,
-            &[("origin", "http://attacker.example"), ("host", "attacker.example")],
-        )
-        .await;
+    let rebound_headers = [("origin", "http://attacker.example"), ("host", "attacker.example")];
+    let rebound = app.sign_in_with_headers("owner@example.com", PASSWORD, &rebound_headers).await;
     assert_eq!(rebound.status, StatusCode::FORBIDDEN);
     assert_eq!(rebound.error(), ConsoleError::CrossSiteRequest);
 }

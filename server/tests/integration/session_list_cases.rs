@@ -5,7 +5,7 @@ use app::model::SessionStatus;
 use std::collections::{HashMap, HashSet};
 
 use roster::storage::{
-    AuditEvent, EndedBy, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError,
+    AuditEvent, EndedBy, ListPage, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError,
     SEARCH_COUNT_CAP,
 };
 
@@ -298,24 +298,9 @@ pub async fn every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_wind
     from_end.offset = total / 2 + 1;
     let mut from_start = query(SortColumn::Created, false);
     from_start.offset = total - from_end.offset - from_end.limit;
-    let mut deep: Vec<String> = db
-        .storage
-        .list_page(&from_end)
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|row| row.id.into_string())
-        .collect();
-    let forwards: Vec<String> = db
-        .storage
-        .list_page(&from_start)
-        .await
-        .unwrap()
-        .rows
-        .into_iter()
-        .map(|row| row.id.into_string())
-        .collect();
+    let ids = |page: ListPage| page.rows.into_iter().map(|row| row.id.into_string()).collect::<Vec<_>>();
+    let mut deep = ids(db.storage.list_page(&from_end).await.unwrap());
+    let forwards = ids(db.storage.list_page(&from_start).await.unwrap());
     assert_eq!(deep.len(), 100, "a page in the middle of the list");
     deep.reverse();
     assert_eq!(deep, forwards, "the middle page is the same rows from either end");
