@@ -8,7 +8,7 @@ export PATH
 # sets it too and the test and site builds share one target/ without rebuilding each other.
 export LEPTOS_OUTPUT_NAME := roster
 
-.PHONY: run test tools build-release build-debug owner bench bench-console demo
+.PHONY: run test tools build-release build-debug owner bench bench-flood bench-console demo
 
 ## make run: install what is missing, build in release mode and serve the console at http://127.0.0.1:3000
 run: tools build-release
@@ -33,6 +33,10 @@ build-debug:
 ## make bench: validate requests per second next to a hello-world route, same server, same run
 bench:
 	cargo bench -p server --bench validate
+
+## make bench-flood: admin revocations while wrong sign-ins and anonymous calls flood the server, p50/p95
+bench-flood:
+	cargo bench -p server --bench flood
 
 ## make bench-console: the Sessions list at 1,000,000 sessions (seeded once into target/bench-data), p50/p95
 ## over every sort, filter and search, and the same pages written by hand and timed in sqlite3

@@ -53,12 +53,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
     provide_live_events();
-    // Effects run only in the browser: end-to-end tests wait for this before they click.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/roster.css"/>

@@ -43,11 +43,12 @@ pub fn hash_password(password: &Secret) -> Result<String, PasswordError> {
 #[error("too many password checks are waiting")]
 pub struct PasswordChecksBusy;
 
-/// Each check holds ~19 MiB and tens of milliseconds of a core: as many run at once as there are cores, and
-/// at most this many per core wait; the rest are refused at once rather than queued without bound.
-const WAITING_PER_CORE: usize = 4;
+/// Each check holds ~19 MiB and tens of milliseconds of a core: a bounded number run at once, and at most
+/// this many per running check wait; the rest are refused at once rather than queued without bound.
+const WAITING_PER_CHECK: usize = 4;
 
-/// The server's password checks: as many run at once as there are cores, a few wait, the rest are refused.
+/// The server's password checks: a few run at once (one core fewer than the machine has), a few wait, the rest
+/// are refused.
 #[derive(Clone)]
 pub struct PasswordChecks {
     running: std::sync::Arc<tokio::sync::Semaphore>,
@@ -62,16 +63,19 @@ impl std::fmt::Debug for PasswordChecks {
 }
 
 impl Default for PasswordChecks {
+    /// One core is always left to everything else: with every core hashing, a flood of wrong passwords slowed
+    /// revocations from 8 ms to 116 ms (p95, `make bench-flood`, 2 cores).
     fn default() -> Self {
-        PasswordChecks::new(std::thread::available_parallelism().map_or(2, usize::from))
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        PasswordChecks::new(cores.saturating_sub(1).max(1))
     }
 }
 
 impl PasswordChecks {
-    pub fn new(cores: usize) -> PasswordChecks {
+    pub fn new(at_once: usize) -> PasswordChecks {
         PasswordChecks {
-            running: std::sync::Arc::new(tokio::sync::Semaphore::new(cores)),
-            waiting_limit: cores * WAITING_PER_CORE,
+            running: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once)),
+            waiting_limit: at_once * WAITING_PER_CHECK,
             waiting: Default::default(),
         }
     }
@@ -147,7 +151,7 @@ mod tests {
         let outcomes = futures::future::join_all(flood).await;
         let admitted = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
         // The running and the waiting checks get through; every other one is refused at once.
-        assert_eq!(admitted, 2 + 2 * WAITING_PER_CORE, "{admitted} checks admitted");
+        assert_eq!(admitted, 2 + 2 * WAITING_PER_CHECK, "{admitted} checks admitted");
         assert!(outcomes.iter().all(|outcome| *outcome != Ok(true)));
     }
 

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod header;
+pub mod hydration_mark;
 pub mod later;
 pub mod live_events;
 pub mod require_user;

@@ -9,6 +9,7 @@ use leptos_router::components::Redirect;
 use leptos_meta::Title;
 
 use super::auth::{use_auth, AuthState};
+use super::hydration_mark::mark_hydrated;
 use crate::model::CurrentUser;
 use crate::routes::Page;
 
@@ -25,9 +26,11 @@ where
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
+                    let state = auth.state().await;
+                    mark_hydrated();
                     // `EitherOf3`, not `into_any()`: erasing a whole page would bring every render path of it
                     // into the WASM, used or not.
-                    match auth.state().await {
+                    match state {
                         AuthState::SignedIn(user) if page.allowed(user.role) => EitherOf3::A(children(user)),
                         AuthState::SignedIn(user) => EitherOf3::B(view! { <Redirect path=user.role.landing_page()/> }),
                         AuthState::Anonymous => EitherOf3::B(view! { <Redirect path="/login"/> }),

@@ -11,6 +11,7 @@ use server_fn::ServerFn;
 
 use crate::api::auth::Login;
 use crate::components::auth::{use_auth, AuthState};
+use crate::components::hydration_mark::mark_hydrated;
 use crate::error::ConsoleError;
 
 /// The route: its code is a chunk of its own (`cargo leptos build --split`), fetched only by whoever signs in.
@@ -29,6 +30,7 @@ impl LazyRoute for LoginRoute {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    mark_hydrated();
     let auth = use_auth();
     let login = auth.login;
     let (email, password, remember) =

@@ -1,5 +1,5 @@
-//! Refused calls without a console session (an expired cookie, a script probing the server functions) are
-//! audited per address and minute, not one chained record each: a flood then costs the audit log one record
+//! Refused calls without a console session (an expired cookie, a script probing the server functions) and
+//! sign-in attempts refused before any password check (locked out, throttled) are audited per address and minute, not one chained record each: a flood then costs the audit log one record
 //! per address and minute instead of a write under the global audit lock per request.
 
 use std::collections::{BTreeSet, HashMap};
@@ -65,10 +65,7 @@ impl AnonymousRefusals {
                     actor: "anonymous".into(),
                     action: "access.refused",
                     target: Some(actions),
-                    reason: Some(format!(
-                        "{} refused calls without a console session in this minute",
-                        tally.count
-                    )),
+                    reason: Some(format!("{} refused anonymous calls in this minute", tally.count)),
                     ip,
                 });
             }

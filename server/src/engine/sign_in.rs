@@ -1,4 +1,6 @@
-//! Console passwords under the lock-out policy: every attempt is audited (the typed email, never the password).
+//! Console passwords under the lock-out policy. Every password checked is audited (the typed email, never the
+//! password); attempts refused without a check, during a lock-out or over the address's allowance, are tallied
+//! per address and minute like other anonymous refusals, so a flood cannot grow the audit chain per request.
 
 use super::{Engine, EngineError};
 use crate::policy::{LOCK_MINUTES, SIGN_IN_FAILURES_BEFORE_LOCK};
@@ -43,7 +45,7 @@ impl Engine {
         let place = match self.sign_in_throttle.take(ip, now_ms) {
             Ok(place) => place,
             Err(until_ms) => {
-                self.storage.record_audit(&self.sign_in_event(actor, "sign_in.throttled", ip)).await?;
+                self.anonymous_refusals.note(ip, "sign_in.throttled", now_ms);
                 return Ok(Err(SignInRefusal::Throttled { until_ms }));
             }
         };
@@ -54,7 +56,7 @@ impl Engine {
             .await?;
         let (failures, locks_at) = match attempt {
             SignInAttempt::Locked { until_ms } => {
-                self.storage.record_audit(&self.sign_in_event(actor, "sign_in.locked_out", ip)).await?;
+                self.anonymous_refusals.note(ip, "sign_in.locked_out", now_ms);
                 return Ok(Err(SignInRefusal::LockedOut { until_ms }));
             }
             SignInAttempt::Allowed { failures, locks_at } => (failures, locks_at),
@@ -82,7 +84,10 @@ impl Engine {
             return Ok(Ok(user));
         }
         let mut event = self.sign_in_event(actor, "sign_in.failed", ip);
-        event.reason = Some(format!("failure {failures} in a row"));
+        event.reason = Some(match locks_at {
+            Some(_) => format!("failure {failures} in a row: locked for {LOCK_MINUTES} minutes"),
+            None => format!("failure {failures} in a row"),
+        });
         self.storage.record_audit(&event).await?;
         Ok(Err(match locks_at {
             Some(until_ms) => SignInRefusal::LockedOut { until_ms },

@@ -11,8 +11,8 @@ pub enum SessionOwner<'a> {
     Guest,
     /// A user Roster knows by id (the console's own sign-ins).
     User(i64),
-    /// A user an app names by external id and/or email: found (external id first), or registered as a member
-    /// without a console password on first sight, which needs the email.
+    /// A user an app names by its own external id and/or email: found (the app's external id first), or
+    /// registered as a member without a console password on first sight, which needs the email.
     Named {
         email: Option<&'a str>,
         external_id: Option<&'a str>,
@@ -20,13 +20,49 @@ pub enum SessionOwner<'a> {
     },
 }
 
-async fn user_where(
+async fn user_by_email(
     tx: &mut Transaction<'static, Any>,
-    column: &str,
-    value: &str,
+    email: &str,
 ) -> Result<Option<UserRow>, StorageError> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
-    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(value).fetch_optional(&mut **tx).await?)
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1");
+    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(normalize_email(email)).fetch_optional(&mut **tx).await?)
+}
+
+/// The user this app knows by this id: another app's ids never match.
+async fn user_by_external_id(
+    tx: &mut Transaction<'static, Any>,
+    app_id: i64,
+    external_id: &str,
+) -> Result<Option<UserRow>, StorageError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id =
+         (SELECT user_id FROM user_external_ids WHERE app_id = $1 AND external_id = $2)"
+    );
+    Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(app_id).bind(external_id).fetch_optional(&mut **tx).await?)
+}
+
+/// Binds the app's id for a user it names by email too. A user already bound to another id in this app is a
+/// conflict the app must hear about: quietly keeping either id would let the other one stop working later.
+async fn bind_external_id(
+    tx: &mut Transaction<'static, Any>,
+    app_id: i64,
+    external_id: &str,
+    user_id: i64,
+    now_ms: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO user_external_ids (app_id, external_id, user_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(app_id)
+    .bind(external_id)
+    .bind(user_id)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(|error| {
+        StorageError::from_insert(error, "another external id in this app for the user with this email")
+    })?;
+    Ok(())
 }
 
 /// Who owns a new session, once resolved.
@@ -42,10 +78,11 @@ impl ResolvedOwner {
     }
 }
 
-/// The owner's user id (None for a guest), registering or completing a named user as needed.
+/// The owner's user id (None for a guest), registering a named user or binding the app's id for them as needed.
 pub(super) async fn resolve_in(
     tx: &mut Transaction<'static, Any>,
     owner: SessionOwner<'_>,
+    app_id: i64,
     now_ms: i64,
 ) -> Result<ResolvedOwner, StorageError> {
     let (email, external_id, name) = match owner {
@@ -54,27 +91,20 @@ pub(super) async fn resolve_in(
         SessionOwner::Named { email, external_id, name } => (email, external_id, name),
     };
     let mut found = match external_id {
-        Some(external) => user_where(tx, "external_id", external).await?,
+        Some(external) => user_by_external_id(tx, app_id, external).await?,
         None => None,
     };
+    let found_by_external_id = found.is_some();
     if found.is_none() {
         if let Some(email) = email {
-            found = user_where(tx, "email_normalized", &normalize_email(email)).await?;
+            found = user_by_email(tx, email).await?;
         }
     }
     match found {
         Some(user) if user.disabled != 0 => Err(StorageError::UserDisabled),
         Some(user) => {
-            if let (Some(external), None) = (external_id, &user.external_id) {
-                sqlx::query(
-                    "UPDATE users SET external_id = $1, updated_at = $2 WHERE id = $3 AND external_id IS NULL",
-                )
-                .bind(external)
-                .bind(now_ms)
-                .bind(user.id)
-                .execute(&mut **tx)
-                .await
-                .map_err(|error| StorageError::from_insert(error, "a user with this external id"))?;
+            if let (Some(external), false) = (external_id, found_by_external_id) {
+                bind_external_id(tx, app_id, external, user.id, now_ms).await?;
             }
             Ok(ResolvedOwner::existing(Some(user.id)))
         }
@@ -82,17 +112,19 @@ pub(super) async fn resolve_in(
             let email = email.ok_or(StorageError::UnknownUser)?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(email));
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO users (email, email_normalized, display_name, role, external_id, created_at, updated_at)
-                 VALUES ($1, $2, $3, 'member', $4, $5, $5) RETURNING id",
+                "INSERT INTO users (email, email_normalized, display_name, role, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'member', $4, $4) RETURNING id",
             )
             .bind(email.trim())
             .bind(normalize_email(email))
             .bind(name)
-            .bind(external_id)
             .bind(now_ms)
             .fetch_one(&mut **tx)
             .await
-            .map_err(|error| StorageError::from_insert(error, "a user with this email or external id"))?;
+            .map_err(|error| StorageError::from_insert(error, "a user with this email"))?;
+            if let Some(external) = external_id {
+                bind_external_id(tx, app_id, external, id, now_ms).await?;
+            }
             Ok(ResolvedOwner { user_id: Some(id), registered: true })
         }
     }

@@ -56,12 +56,13 @@ pub struct SessionRow {
 /// Spliced into queries as constants, never with caller input (hence `AssertSqlSafe`).
 pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS app_slug, a.name AS app_name,
      a.max_payload_bytes AS app_max_payload_bytes, s.user_id,
-     u.email AS user_email, u.display_name AS user_name, u.role AS user_role, u.external_id AS user_external_id,
+     u.email AS user_email, u.display_name AS user_name, u.role AS user_role, x.external_id AS user_external_id,
      s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
      s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
      s.idle_timeout_secs, s.deadline_at, s.remember_me, s.ended_at, s.ended_by, s.ended_by_user_id, s.end_reason,
      s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at";
-pub(super) const SESSION_JOINS: &str = "JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id";
+pub(super) const SESSION_JOINS: &str = "JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
+     LEFT JOIN user_external_ids x ON x.app_id = s.app_id AND x.user_id = s.user_id";
 
 /// An encrypted payload with what the console shows about it.
 pub struct StoredPayload<'a> {
@@ -114,7 +115,7 @@ impl Storage {
         audit: &AuditEvent,
     ) -> Result<Option<i64>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let owner = session_owner::resolve_in(&mut tx, session.owner, session.now_ms).await?;
+        let owner = session_owner::resolve_in(&mut tx, session.owner, session.app_id, session.now_ms).await?;
         let user_id = owner.user_id;
         if let Some(id) = user_id.filter(|_| owner.registered) {
             let registered = AuditEvent {

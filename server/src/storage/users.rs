@@ -16,7 +16,6 @@ pub struct UserRow {
     pub disabled: i64,
     #[sqlx(try_from = "Option<String>")]
     pub password_hash: StoredPasswordHash,
-    pub external_id: Option<String>,
 }
 
 /// A console password's argon2 hash as the database holds it; None for a user without console access.
@@ -54,7 +53,7 @@ pub enum SignInAttempt {
 }
 
 /// Spliced into queries as a constant, never with caller input (hence `AssertSqlSafe`).
-pub(super) const USER_COLUMNS: &str = "id, email, display_name, role, disabled, password_hash, external_id";
+pub(super) const USER_COLUMNS: &str = "id, email, display_name, role, disabled, password_hash";
 
 /// Emails compare case-insensitively (DESIGN.md); the typed form is kept for display.
 pub fn normalize_email(email: &str) -> String {
@@ -118,6 +117,17 @@ impl Storage {
         now_ms: i64,
         lock_until_ms: i64,
     ) -> Result<SignInAttempt, StorageError> {
+        // A lock that holds only ends early through a right password, which it keeps from being checked, so a
+        // read that sees it is final: attempts during a lock-out cost no write.
+        let locked: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT locked_until FROM sign_in_failures WHERE email_normalized = $1")
+                .bind(normalize_email(email))
+                .fetch_optional(&self.pool)
+                .await?;
+        match locked {
+            Some((Some(until_ms),)) if until_ms > now_ms => return Ok(SignInAttempt::Locked { until_ms }),
+            _ => {}
+        }
         let counted: SignInFailures = sqlx::query_as(
             "INSERT INTO sign_in_failures (email_normalized, failures, locked_until)
              VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $4 END)
@@ -166,7 +176,6 @@ mod tests {
             role: Role::Owner,
             disabled: 0,
             password_hash: StoredPasswordHash::from(Some(hash.to_string())),
-            external_id: None,
         };
         let printed = format!("{row:?}");
         assert!(!printed.contains("argon2id"), "{printed}");

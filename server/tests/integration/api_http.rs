@@ -347,6 +347,52 @@ pub async fn a_refused_create_registers_no_user_and_a_disabled_user_is_refused(d
     assert_eq!(api.session_count().await, before, "nothing written");
 }
 
+pub async fn external_ids_belong_to_the_app_that_gave_them(db: &TestDb) {
+    let api = Api::start(db).await;
+    let create_in = |key: &'static str, body: Value| {
+        let api = &api;
+        async move { api.call(Method::POST, "/api/v1/sessions", Some(key), Some(body.to_string()), &[]).await }
+    };
+    let first = create_in(APP_KEY, json!({ "userEmail": "ada@example.com", "userExternalId": "u-1" })).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let ada = db.storage.user_by_email("ada@example.com").await.unwrap().unwrap();
+    let again = create_in(APP_KEY, json!({ "userExternalId": "u-1" })).await;
+    assert_eq!(again.status, StatusCode::CREATED, "the app finds its user by its id alone: {}", again.body);
+    assert_eq!(again.body["userId"], json!(ada.id));
+
+    // Another app's "u-1" is somebody else, and naming it does not reach Ada.
+    let foreign = create_in(OTHER_APP_KEY, json!({ "userExternalId": "u-1" })).await;
+    assert_eq!(foreign.status, StatusCode::BAD_REQUEST, "unknown in this app: {}", foreign.body);
+    let grace =
+        create_in(OTHER_APP_KEY, json!({ "userEmail": "grace@example.com", "userExternalId": "u-1" })).await;
+    assert_eq!(grace.status, StatusCode::CREATED, "{}", grace.body);
+    assert_ne!(grace.body["userId"], json!(ada.id));
+
+    // Ada known to the second app by its own id; an app that names her by a second id of its own is told.
+    let ada_in_ledger =
+        create_in(OTHER_APP_KEY, json!({ "userEmail": "ada@example.com", "userExternalId": "L-9" })).await;
+    assert_eq!(ada_in_ledger.body["userId"], json!(ada.id), "{}", ada_in_ledger.body);
+    let before = api.session_count().await;
+    let second_id =
+        create_in(APP_KEY, json!({ "userEmail": "ada@example.com", "userExternalId": "u-2" })).await;
+    assert_eq!(
+        (second_id.status, second_id.code()),
+        (StatusCode::CONFLICT, "conflict"),
+        "{}",
+        second_id.body
+    );
+    assert_eq!(api.session_count().await, before, "nothing written");
+    // Each session shows the id its own app gave.
+    let validate_in = |key: &'static str, created: &Reply| {
+        let body = json!({ "token": created.body["token"] }).to_string();
+        let api = &api;
+        async move { api.call(Method::POST, "/api/v1/sessions/validate", Some(key), Some(body), &[]).await }
+    };
+    assert_eq!(validate_in(APP_KEY, &first).await.body["userExternalId"], json!("u-1"));
+    assert_eq!(validate_in(OTHER_APP_KEY, &ada_in_ledger).await.body["userExternalId"], json!("L-9"));
+    assert_eq!(validate_in(OTHER_APP_KEY, &grace).await.body["userEmail"], json!("grace@example.com"));
+}
+
 pub async fn revoking_deletes_the_payload_ciphertext(db: &TestDb) {
     let api = Api::start(db).await;
     let created = api.create(json!({ "userEmail": "p@example.com", "payload": { "secret": "value" } })).await;

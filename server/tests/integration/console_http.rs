@@ -298,7 +298,7 @@ async fn anonymous_and_forged_cookies_are_refused_and_audited() {
     assert_eq!(audit.len(), before + 1);
     let record = &audit[0];
     assert_eq!((record.action.as_str(), record.actor.as_str()), ("access.refused", "anonymous"));
-    assert_eq!(record.reason.as_deref(), Some("4 refused calls without a console session in this minute"));
+    assert_eq!(record.reason.as_deref(), Some("4 refused anonymous calls in this minute"));
 }
 
 #[tokio::test]

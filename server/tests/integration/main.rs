@@ -50,6 +50,7 @@ on_both_databases!(
     the_eleventh_session_of_a_user_is_refused,
     payloads_round_trip_and_respect_the_size_limit,
     a_refused_create_registers_no_user_and_a_disabled_user_is_refused,
+    external_ids_belong_to_the_app_that_gave_them,
     revoking_deletes_the_payload_ciphertext,
     the_holder_signs_out_and_apps_cannot_touch_each_others_sessions,
     validations_are_counted_in_batches,

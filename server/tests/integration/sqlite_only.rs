@@ -169,3 +169,50 @@ async fn locations_come_from_a_maxmind_format_database() {
     let row = db.storage.session_by_id(&created.id).await.unwrap().unwrap();
     assert_eq!((row.city.as_deref(), row.country_code.as_deref()), (Some("London"), Some("GB")));
 }
+
+/// A database written before external ids had an app keeps working: each id moves to the apps its user had
+/// sessions in.
+#[tokio::test]
+async fn external_ids_from_before_the_per_app_table_stay_with_their_apps() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let url = roster::data_folder::sqlite_database(dir.path()).unwrap();
+    let mut before = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let mut migrator = sqlx::migrate!("migrations/sqlite");
+    migrator.migrations =
+        migrator.migrations.iter().filter(|migration| migration.version < 5).cloned().collect();
+    migrator.run(&mut before).await.unwrap();
+    for statement in [
+        "INSERT INTO apps (slug, name, max_payload_bytes, created_at) VALUES ('my_meals', 'My Meals', 256, 0)",
+        "INSERT INTO users (email, email_normalized, display_name, role, external_id, created_at, updated_at)
+         VALUES ('ada@example.com', 'ada@example.com', 'Ada', 'member', 'fb-1', 0, 0)",
+        "INSERT INTO sessions (id, token_hash, app_id, user_id, kind, status, created_at, updated_at, last_active_at)
+         VALUES ('00000000000000000000000000000001', x'01', (SELECT id FROM apps WHERE slug = 'my_meals'),
+                 (SELECT id FROM users WHERE email = 'ada@example.com'), 'authenticated', 'active', 0, 0, 0)",
+    ] {
+        sqlx::query(statement).execute(&mut before).await.unwrap();
+    }
+    before.close().await.unwrap();
+
+    let db = TestDb::sqlite_in(dir).await;
+    let app = db.storage.app_by_slug("my_meals").await.unwrap().unwrap();
+    let engine = test_engine(&db, manual_clock().1);
+    let created = engine
+        .create_session(roster::engine::CreateSession {
+            app_id: app.id,
+            max_payload_bytes: app.max_payload_bytes,
+            owner: roster::engine::SessionOwner::Named { email: None, external_id: Some("fb-1"), name: None },
+            ip: None,
+            user_agent: None,
+            lifetime: roster::engine::Lifetime::Policy,
+            remember_me: false,
+            payload: None,
+            actor: "test".into(),
+            token_hash: None,
+            enforce_session_limit: true,
+        })
+        .await
+        .expect("the app still finds Ada by her id");
+    let ada = db.storage.user_by_email("ada@example.com").await.unwrap().unwrap();
+    assert_eq!(created.user_id, Some(ada.id));
+}

@@ -19,7 +19,11 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        TestDb::sqlite_in(tempfile::tempdir().expect("a temporary folder")).await
+    }
+
+    /// Roster's database in this folder, as `roster serve` opens it: made, or migrated from what is there.
+    pub async fn sqlite_in(dir: tempfile::TempDir) -> TestDb {
         let url = sqlite_database(dir.path()).expect("data folder");
         let storage = Storage::connect(&url).await.expect("SQLite storage connects and migrates");
         TestDb { storage, url, postgres: None, _dir: Some(dir) }
