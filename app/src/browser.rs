@@ -1,5 +1,5 @@
-//! What only a browser can do for the console: the clipboard and file downloads. On the server, where event
-//! handlers never run, they say so instead of doing nothing silently.
+//! What only a browser can do for the console: the clipboard, file downloads and the viewer's time zone. On
+//! the server, where event handlers never run, they say so instead of doing nothing silently.
 
 /// Puts `text` on the clipboard.
 pub async fn copy_text(text: String) -> Result<(), String> {
@@ -40,5 +40,35 @@ pub fn download_json(filename: &str, json: &str) -> Result<(), String> {
     {
         let _ = (filename, json);
         Err("Downloading needs the browser.".into())
+    }
+}
+
+/// The browser's time zone as IANA names it (`Europe/Madrid`), if it says.
+#[cfg(feature = "hydrate")]
+pub fn time_zone_name() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into()).ok()?.as_string()
+}
+
+/// How far the browser's wall clock is ahead of UTC at `ms`, in minutes (60 in Madrid in winter, 120 in
+/// summer): asked per moment, so summer time is right on both sides of the change.
+#[cfg(feature = "hydrate")]
+pub fn time_zone_offset_minutes(ms: i64) -> i64 {
+    -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset() as i64)
+}
+
+/// The moment a `datetime-local` value (`2026-12-02T17:58`) names on the browser's wall clock, in Unix
+/// milliseconds; None when it is not a date and time.
+pub fn local_input_ms(text: &str) -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        // ECMAScript reads a date-time without an offset as local time.
+        let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text)).get_time();
+        (!ms.is_nan() && text.len() >= 16).then_some(ms as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        None
     }
 }

@@ -21,30 +21,74 @@ fn utc_fields(ms: i64) -> (i64, u32, u32, u32, u32) {
 
 /// `2026-11-22 10:31 UTC`, or "-" for no time (a durable session never expires).
 pub fn utc_minutes(ms: Option<i64>) -> String {
-    let Some(ms) = ms else {
-        return "-".into();
-    };
-    let (year, month, day, hour, minute) = utc_fields(ms);
-    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+    match ms {
+        Some(ms) => format!("{} UTC", wall_minutes(ms, 0)),
+        None => "-".into(),
+    }
 }
 
-/// `2026-11-22T10:31`: what a `datetime-local` input holds, here always in UTC.
-pub fn utc_input(ms: i64) -> String {
-    let (year, month, day, hour, minute) = utc_fields(ms);
+/// `2026-11-22 11:31`: the wall-clock time at `ms` where the clock is `offset_minutes` ahead of UTC.
+pub fn wall_minutes(ms: i64, offset_minutes: i64) -> String {
+    let (year, month, day, hour, minute) = utc_fields(ms + offset_minutes * 60_000);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
+}
+
+/// `2026-11-22T11:31`: what a `datetime-local` input holds, in the zone `offset_minutes` ahead of UTC.
+pub fn wall_input(ms: i64, offset_minutes: i64) -> String {
+    let (year, month, day, hour, minute) = utc_fields(ms + offset_minutes * 60_000);
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}")
+}
+
+/// `2026-11-22T10:31`: a `datetime-local` value in UTC.
+pub fn utc_input(ms: i64) -> String {
+    wall_input(ms, 0)
+}
+
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A time for a table cell, short enough not to wrap: within a day of `now_ms` relative ("just now",
+/// "5 minutes ago", "in 3 hours"), otherwise the date and time on the wall clock `offset_minutes` ahead of UTC
+/// ("2 Dec 17:58"), with the year instead of the time when it is not this year's ("2 Dec 2025").
+pub fn compact_moment(now_ms: i64, at_ms: i64, offset_minutes: i64) -> String {
+    let minutes = (at_ms - now_ms) / 60_000;
+    let span = match minutes.abs() {
+        0 => return "just now".into(),
+        n @ 1..=59 => count_of(n, "minute"),
+        n @ 60..=1439 => count_of(n / 60, "hour"),
+        _ => {
+            let (year, month, day, hour, minute) = utc_fields(at_ms + offset_minutes * 60_000);
+            let month = MONTHS[month as usize - 1];
+            return if year == utc_fields(now_ms + offset_minutes * 60_000).0 {
+                format!("{day} {month} {hour:02}:{minute:02}")
+            } else {
+                format!("{day} {month} {year}")
+            };
+        }
+    };
+    if minutes > 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// "1 minute", "5 minutes".
+fn count_of(n: i64, unit: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
 }
 
 /// "Active now", "5 minutes ago", "2 hours ago", "3 days ago": how long since `at_ms`, as of `now_ms`.
 pub fn time_ago(now_ms: i64, at_ms: i64) -> String {
     let minutes = (now_ms - at_ms).max(0) / 60_000;
-    let plural =
-        |n: i64, unit: &str| if n == 1 { format!("1 {unit} ago") } else { format!("{n} {unit}s ago") };
-    match minutes {
-        0..=1 => "Active now".into(),
-        2..=59 => plural(minutes, "minute"),
-        60..=2879 => plural(minutes / 60, "hour"),
-        _ => plural(minutes / 1440, "day"),
-    }
+    let span = match minutes {
+        0..=1 => return "Active now".into(),
+        2..=59 => count_of(minutes, "minute"),
+        60..=2879 => count_of(minutes / 60, "hour"),
+        _ => count_of(minutes / 1440, "day"),
+    };
+    format!("{span} ago")
 }
 
 /// `5d6be86d…7f6683ab`: a session id short enough for a table, long enough to tell two apart.
@@ -126,6 +170,33 @@ mod tests {
         assert_eq!(utc_minutes(Some(1_790_000_000_000)), "2026-09-21 14:13 UTC");
         assert_eq!(utc_minutes(Some(-60_000)), "1969-12-31 23:59 UTC");
         assert_eq!(utc_input(4_102_444_800_000), "2100-01-01T00:00");
+    }
+
+    #[test]
+    fn wall_clock_times_move_by_the_zone_offset() {
+        // 2026-12-02 16:58 UTC is 17:58 in Madrid (UTC+1 in winter) and 11:58 in New York (UTC-5).
+        let at = 1_796_230_680_000;
+        assert_eq!(wall_minutes(at, 0), "2026-12-02 16:58");
+        assert_eq!(wall_minutes(at, 60), "2026-12-02 17:58");
+        assert_eq!(wall_minutes(at, -300), "2026-12-02 11:58");
+        assert_eq!(wall_input(at, 330), "2026-12-02T22:28", "half-hour zones (India)");
+        assert_eq!(wall_minutes(1_796_255_880_000, 60), "2026-12-03 00:58", "the offset can change the date");
+    }
+
+    #[test]
+    fn compact_times_are_relative_within_a_day_and_dates_beyond() {
+        let now = 1_796_230_680_000; // 2026-12-02 16:58 UTC
+        assert_eq!(compact_moment(now, now - 20_000, 0), "just now");
+        assert_eq!(compact_moment(now, now - 60_000, 0), "1 minute ago");
+        assert_eq!(compact_moment(now, now - 5 * 60_000, 0), "5 minutes ago");
+        assert_eq!(compact_moment(now, now + 3 * 3_600_000, 0), "in 3 hours");
+        assert_eq!(compact_moment(now, now - 23 * 3_600_000, 0), "23 hours ago");
+        assert_eq!(compact_moment(now, now - 2 * 86_400_000, 60), "30 Nov 17:58");
+        assert_eq!(
+            compact_moment(now, now + 30 * 86_400_000, 60),
+            "1 Jan 2027",
+            "another year shows the year"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod routes;
 pub mod session_detail;
 pub mod session_query;
+pub mod time_zone;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

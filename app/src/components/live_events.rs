@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::live::Topic;
+use crate::time_zone::ViewerZone;
 
 /// Where the stream stands. While it is `Down`, the connection marks everything stale every 10 seconds and
 /// the header says so.
@@ -20,6 +21,9 @@ pub struct LiveEvents {
     /// Bumped when sessions were created, ended or changed (and on a resync).
     pub sessions: RwSignal<u64>,
     pub state: RwSignal<StreamState>,
+    /// The viewer's time zone, learnt once the page is hydrated. It rides here, not in a context of its own:
+    /// each context type costs the WASM its own lookup code.
+    pub zone: ViewerZone,
 }
 
 impl LiveEvents {
@@ -32,7 +36,11 @@ impl LiveEvents {
 }
 
 pub fn provide_live_events() {
-    provide_context(LiveEvents { sessions: RwSignal::new(0), state: RwSignal::new(StreamState::Connecting) });
+    provide_context(LiveEvents {
+        sessions: RwSignal::new(0),
+        state: RwSignal::new(StreamState::Connecting),
+        zone: ViewerZone::default(),
+    });
 }
 
 pub fn use_live_events() -> LiveEvents {

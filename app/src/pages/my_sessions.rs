@@ -7,9 +7,10 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::api::my_sessions::list_my_sessions;
 use crate::components::live_events::use_live_events;
 use crate::components::require_user::RequireUser;
-use crate::format::{or_unknown, utc_minutes, Unknown};
+use crate::format::{or_unknown, Unknown};
 use crate::model::OwnSessionView;
 use crate::routes;
+use crate::time_zone::{use_viewer_zone, ZoneNote};
 
 /// The route: its code is a chunk of its own, so the Sessions console does not carry it.
 pub struct MySessionsRoute;
@@ -40,6 +41,7 @@ fn OwnSessions() -> impl IntoView {
         <section class="page">
             <h1>"My sessions"</h1>
             <p class="subtitle">"Where you are signed in to Roster."</p>
+            <ZoneNote/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
@@ -57,11 +59,13 @@ fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
     if sessions.is_empty() {
         return Either::Left(view! { <p>"No active sessions."</p> });
     }
+    let zone = use_viewer_zone();
+    let at = move |ms: Option<i64>| move || ms.map_or_else(|| "-".to_string(), |ms| zone.get().full(ms));
     Either::Right(view! {
         <ul class="cards" aria-label="Your sessions">
             {sessions
                 .into_iter()
-                .map(|session| {
+                .map(move |session| {
                     view! {
                         <li class="card">
                             <div class="card-head">
@@ -74,11 +78,11 @@ fn OwnSessionList(sessions: Vec<OwnSessionView>) -> impl IntoView {
                                 <dt>"IP"</dt>
                                 <dd>{or_unknown(&session.ip, Unknown::Ip)}</dd>
                                 <dt>"Signed in"</dt>
-                                <dd>{utc_minutes(Some(session.created_at_ms))}</dd>
+                                <dd>{at(Some(session.created_at_ms))}</dd>
                                 <dt>"Last active"</dt>
-                                <dd>{utc_minutes(Some(session.last_active_at_ms))}</dd>
+                                <dd>{at(Some(session.last_active_at_ms))}</dd>
                                 <dt>"Expires"</dt>
-                                <dd>{utc_minutes(session.expires_at_ms)}</dd>
+                                <dd>{at(session.expires_at_ms)}</dd>
                             </dl>
                         </li>
                     }

@@ -84,10 +84,7 @@ fn new_expiry(
         TtlChange::Seconds { seconds } => now_ms.saturating_add(seconds.saturating_mul(1000)),
     };
     if at_ms <= now_ms {
-        return Err(ConsoleError::invalid(format!(
-            "{} has already passed. Choose a time in the future.",
-            utc_minutes(Some(at_ms))
-        )));
+        return Err(ConsoleError::invalid("That time has already passed. Choose a time in the future."));
     }
     if at_ms > latest_ms {
         return Err(ConsoleError::invalid(format!(

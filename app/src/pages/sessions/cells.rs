@@ -6,8 +6,9 @@ use server_fn::ServerFn;
 
 use super::state::use_console;
 use crate::api::sessions::revoke::RevokeSession;
-use crate::format::{mask_ip, short_id, time_ago, utc_minutes};
+use crate::format::{mask_ip, short_id, time_ago};
 use crate::model::{SessionStatus, SessionView};
+use crate::time_zone::Zone;
 
 #[component]
 pub fn UserCell(session: SessionView) -> impl IntoView {
@@ -66,8 +67,8 @@ pub fn StatusCell(status: SessionStatus, kind: String) -> impl IntoView {
 }
 
 #[component]
-pub fn LastActive(now_ms: i64, at_ms: i64) -> impl IntoView {
-    view! { <time title=utc_minutes(Some(at_ms))>{time_ago(now_ms, at_ms)}</time> }
+pub fn LastActive(zone: Zone, now_ms: i64, at_ms: i64) -> impl IntoView {
+    view! { <time title=zone.full(at_ms)>{time_ago(now_ms, at_ms)}</time> }
 }
 
 /// Revoke: a plain form post before the script loads; once it has, a confirm dialog first.

@@ -1,9 +1,10 @@
-//! Title, subtitle and the live count of active sessions.
+//! Title, subtitle, the live count of active sessions, and the zone the page's times are in.
 
 use leptos::prelude::*;
 
 use crate::format::thousands;
 use crate::model::SessionPage;
+use crate::time_zone::ZoneNote;
 
 #[component]
 pub fn Heading(data: Memo<Option<SessionPage>>) -> impl IntoView {
@@ -19,5 +20,6 @@ pub fn Heading(data: Memo<Option<SessionPage>>) -> impl IntoView {
         <p class="live-line" data-testid="live-line">
             {move || active().map(|n| format!("{n} active sessions currently signed in across your organization"))}
         </p>
+        <ZoneNote/>
     }
 }

@@ -1,15 +1,14 @@
 //! What the Sessions page's parts share: the URL's query, the refresh counter, what is revealed, the dialogs'
 //! targets, the toast, and the two ending actions.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 
 use crate::api::sessions::kill_all::{kill_all_sessions, KillAllSessions};
 use crate::api::sessions::revoke::{revoke_session, RevokeSession};
 use crate::error::ConsoleError;
-use crate::model::SessionView;
+use crate::model::{SessionPage, SessionView};
 use crate::session_query::SessionQuery;
+use crate::time_zone::{use_viewer_zone, Zone};
 
 /// Which of the two layouts gets rows. The server renders both (CSS shows one), since it cannot know the
 /// screen; once in the browser, only the one on screen is kept up to date, which halves the work per refresh.
@@ -20,6 +19,25 @@ pub enum Layout {
     Cards,
 }
 
+impl Layout {
+    /// The rows this layout shows, each with the zone its times are in (so a list renders again in the
+    /// viewer's zone once the browser names it); none while the other layout is the one on screen.
+    pub fn rows(self, data: Memo<Option<SessionPage>>) -> impl Fn() -> Vec<(SessionView, Zone)> + Copy {
+        let (state, zone) = (use_console(), use_viewer_zone());
+        move || {
+            let shown = state.layout.get();
+            if shown != Layout::Both && shown != self {
+                return Vec::new();
+            }
+            let zone = zone.get();
+            data.with(|page| {
+                let rows = page.as_ref().map(|page| page.rows.as_slice()).unwrap_or_default();
+                rows.iter().map(|row| (row.clone(), zone.clone())).collect()
+            })
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct ConsoleState {
     pub query: Memo<SessionQuery>,
@@ -27,8 +45,8 @@ pub struct ConsoleState {
     pub refresh: RwSignal<u64>,
     pub can_revoke: bool,
     pub show_tokens: RwSignal<bool>,
-    /// Sessions whose IP is shown in full.
-    pub revealed: RwSignal<HashSet<String>>,
+    /// Sessions whose IP is shown in full: a few at a time, so a list (a hash set's code costs WASM).
+    pub revealed: RwSignal<Vec<String>>,
     pub revoke_target: RwSignal<Option<SessionView>>,
     /// The session whose detail dialog is open.
     pub detail_target: RwSignal<Option<String>>,
@@ -52,7 +70,7 @@ impl ConsoleState {
             refresh: RwSignal::new(0),
             can_revoke,
             show_tokens: RwSignal::new(false),
-            revealed: RwSignal::new(HashSet::new()),
+            revealed: RwSignal::new(Vec::new()),
             revoke_target: RwSignal::new(None),
             detail_target: RwSignal::new(None),
             kill_all_open: RwSignal::new(false),
@@ -91,10 +109,9 @@ impl ConsoleState {
     }
 
     pub fn toggle_ip(&self, session_id: &str) {
-        self.revealed.update(|revealed| {
-            if !revealed.remove(session_id) {
-                revealed.insert(session_id.to_string());
-            }
+        self.revealed.update(|revealed| match revealed.iter().position(|id| id == session_id) {
+            Some(index) => drop(revealed.swap_remove(index)),
+            None => revealed.push(session_id.to_string()),
         });
     }
 }

@@ -6,19 +6,14 @@ use leptos_router::NavigateOptions;
 
 use super::cells::{IpCell, LastActive, RevokeButton, StatusCell, UserCell, ViewButton};
 use super::state::{use_console, Layout};
-use crate::format::{or_unknown, utc_minutes, Unknown};
+use crate::format::{or_unknown, Unknown};
 use crate::model::{SessionPage, SessionView};
 use crate::session_query::{Direction, SortKey};
+use crate::time_zone::{moment, Zone};
 
 #[component]
 pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
-    let state = use_console();
-    let rows = move || {
-        if state.layout.get() == Layout::Cards {
-            return Vec::new();
-        }
-        data.with(|page| page.as_ref().map(|page| page.rows.clone()).unwrap_or_default())
-    };
+    let rows = Layout::Table.rows(data);
     let now_ms = move || data.with(|page| page.as_ref().map_or(0, |page| page.now_ms));
     view! {
         // What the rows on screen answer (the search alone, and the whole view as its URL): for tests and the
@@ -45,8 +40,8 @@ pub fn SessionTable(data: Memo<Option<SessionPage>>) -> impl IntoView {
                 </thead>
                 <tbody>
                     // Keyed by the whole row: a row that did not change keeps its elements on refresh.
-                    <For each=rows key=|row| row.clone() let:row>
-                        <SessionRow session=row now_ms=now_ms()/>
+                    <For each=rows key=|row| row.clone() let((session, zone))>
+                        <SessionRow session zone now_ms=now_ms()/>
                     </For>
                 </tbody>
             </table>
@@ -85,7 +80,7 @@ fn SortHeader(key: SortKey, label: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
+fn SessionRow(session: SessionView, zone: Zone, now_ms: i64) -> impl IntoView {
     view! {
         <tr class=format!("status-{}", session.status.as_str()) data-session-id=session.id.clone()>
             <td><UserCell session=session.clone()/></td>
@@ -94,9 +89,9 @@ fn SessionRow(session: SessionView, now_ms: i64) -> impl IntoView {
             <td><IpCell session_id=session.id.clone() ip=session.ip.clone()/></td>
             <td>{or_unknown(&session.location, Unknown::Location)}</td>
             <td><StatusCell status=session.status kind=session.kind.clone()/></td>
-            <td><time>{utc_minutes(Some(session.created_at_ms))}</time></td>
-            <td><LastActive now_ms at_ms=session.last_active_at_ms/></td>
-            <td>{utc_minutes(session.expires_at_ms)}</td>
+            <td>{moment(&zone, now_ms, Some(session.created_at_ms))}</td>
+            <td><LastActive zone=zone.clone() now_ms at_ms=session.last_active_at_ms/></td>
+            <td>{moment(&zone, now_ms, session.expires_at_ms)}</td>
             <td class="actions">
                 <ViewButton session_id=session.id.clone() attribute_count=session.attribute_count/>
                 <RevokeButton session=session.clone()/>

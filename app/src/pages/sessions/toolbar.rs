@@ -102,7 +102,7 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
                 name="q"
                 class="search"
                 aria-label="Search sessions"
-                placeholder="Search by user, email, app, IP, status or session id  ( / )"
+                placeholder="Search user, email, app, IP or id"
                 autocomplete="off"
                 node_ref=search_input
                 prop:value=move || typed.get()
@@ -132,12 +132,17 @@ pub fn Toolbar(data: Memo<Option<SessionPage>>) -> impl IntoView {
                 "App"
                 <select name="app" on:change=on_app>
                     <option value="" selected=move || state.query.with(|q| q.app.is_empty())>"All apps"</option>
-                    <For each=apps key=|app| app.clone() let:app>
-                        <option value=app.clone() selected={
-                            let app = app.clone();
-                            move || state.query.with(|q| q.app == app)
-                        }>{app.clone()}</option>
-                    </For>
+                    // Not keyed: a handful of options, and a keyed list's diffing code costs WASM.
+                    {move || {
+                        apps()
+                            .into_iter()
+                            .map(|app| {
+                                let chosen = state.query.with_untracked(|q| q.app == app);
+                                let label = app.clone();
+                                view! { <option value=app selected=chosen>{label}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </label>
             // Phones have no column headers to click: the same sorts as a select.

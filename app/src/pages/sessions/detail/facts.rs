@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::super::cells::IpCell;
-use crate::format::{thousands, time_ago, utc_minutes};
+use crate::format::{thousands, time_ago};
 use crate::session_detail::SessionDetail;
+use crate::time_zone::use_viewer_zone;
 
 /// "Chrome 120.0.6099", "Mac OS X 10.15.7": a name and its version, or `unknown` when there is no name.
 fn named_version(name: &Option<String>, version: &Option<String>, unknown: &str) -> String {
@@ -37,6 +38,9 @@ pub fn Facts(detail: SessionDetail) -> impl IntoView {
     };
     let kind = if detail.kind == "guest" { "Guest" } else { "Authenticated" };
     let ended = detail.ended_at_ms.is_some();
+    // The dialog opens in a hydrated page, whose zone is already the viewer's.
+    let zone = use_viewer_zone().get_untracked();
+    let at = move |ms: Option<i64>| ms.map_or_else(|| "-".to_string(), |ms| zone.full(ms));
     view! {
         <section class="detail-section" aria-labelledby="detail-session">
             <h3 id="detail-session">"Session"</h3>
@@ -44,19 +48,19 @@ pub fn Facts(detail: SessionDetail) -> impl IntoView {
                 <Fact term="App" value=format!("{} ({})", detail.app_name, detail.app_id)/>
                 <Fact term="User" value=user/>
                 <Fact term="Status" value=format!("{} · {kind}", detail.status.as_str())/>
-                <Fact term="Created" value=utc_minutes(Some(detail.created_at_ms))/>
-                <Fact term="Expires" value=utc_minutes(detail.expires_at_ms)/>
-                <Fact term="Updated" value=utc_minutes(Some(detail.updated_at_ms))/>
+                <Fact term="Created" value=at(Some(detail.created_at_ms))/>
+                <Fact term="Expires" value=at(detail.expires_at_ms)/>
+                <Fact term="Updated" value=at(Some(detail.updated_at_ms))/>
                 <Fact
                     term="Last activity"
                     value=format!(
                         "{} ({})",
                         time_ago(detail.now_ms, detail.last_active_at_ms),
-                        utc_minutes(Some(detail.last_active_at_ms)),
+                        at(Some(detail.last_active_at_ms)),
                     )
                 />
                 {ended.then(|| view! {
-                    <Fact term="Ended" value=utc_minutes(detail.ended_at_ms)/>
+                    <Fact term="Ended" value=at(detail.ended_at_ms)/>
                     <Fact term="Ended by" value=detail.ended_by.clone().unwrap_or_default()/>
                     <Fact term="Reason" value=detail.end_reason.clone().unwrap_or_default()/>
                 })}
@@ -80,7 +84,7 @@ pub fn Facts(detail: SessionDetail) -> impl IntoView {
                 <Fact term="Requests" value=thousands(detail.requests)/>
                 <Fact
                     term="Last request"
-                    value=detail.last_request_at_ms.map_or_else(|| "None yet".to_string(), |at| utc_minutes(Some(at)))
+                    value=detail.last_request_at_ms.map_or_else(|| "None yet".to_string(), |ms| at(Some(ms)))
                 />
                 <Fact term="Properties" value=thousands(detail.attribute_count)/>
                 <Fact

@@ -1,12 +1,13 @@
-//! **Update payload TTL**: a new expiry for an active session, as a date and time (UTC), a duration from now,
-//! or Unlimited. The server checks it against the clock and the policy; a refusal shows here and changes nothing.
+//! **Update payload TTL**: a new expiry for an active session, as a date and time on the viewer's clock (the
+//! zone named), a duration from now, or Unlimited. The server checks it against the clock and the policy; a refusal shows here and changes nothing.
 
 use leptos::prelude::*;
 
 use super::super::state::use_console;
 use crate::api::sessions::ttl::UpdateSessionTtl;
-use crate::format::{utc_input, utc_minutes};
+use crate::format::{utc_input, wall_input};
 use crate::session_detail::{SessionDetail, TtlChange};
+use crate::time_zone::use_viewer_zone;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -22,14 +23,19 @@ pub fn TtlForm(detail: SessionDetail, open: RwSignal<bool>, reload: Callback<()>
     let state = use_console();
     let update = ServerAction::<UpdateSessionTtl>::new();
     let mode = RwSignal::new(Mode::At);
-    let at = RwSignal::new(utc_input(detail.now_ms + 3_600_000));
+    // The dialog opens in a hydrated page: the zone is already the viewer's.
+    let zone = use_viewer_zone().get_untracked();
+    let in_an_hour = detail.now_ms + 3_600_000;
+    let at = RwSignal::new(wall_input(in_an_hour, zone.offset_minutes(in_an_hour)));
+    let zone_name = zone.name().to_owned();
     let amount = RwSignal::new("1".to_string());
     let unit_seconds = RwSignal::new(3_600_i64);
     let problem = RwSignal::new(None::<String>);
+    let policy_limit = zone.full(detail.latest_expiry_ms);
     Effect::new(move |_| match update.value().get() {
         Some(Ok(expires_at_ms)) => {
             state.toast.set(Some(match expires_at_ms {
-                Some(at_ms) => format!("Expiry updated: the session now ends {}.", utc_minutes(Some(at_ms))),
+                Some(at_ms) => format!("Expiry updated: the session now ends {}.", zone.full(at_ms)),
                 None => "Expiry updated: the session no longer has an expiry time.".to_string(),
             }));
             open.set(false);
@@ -43,7 +49,13 @@ pub fn TtlForm(detail: SessionDetail, open: RwSignal<bool>, reload: Callback<()>
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let change = match mode.get_untracked() {
-            Mode::At => TtlChange::At { utc: at.get_untracked() },
+            Mode::At => match crate::browser::local_input_ms(&at.get_untracked()) {
+                Some(ms) => TtlChange::At { utc: utc_input(ms) },
+                None => {
+                    problem.set(Some("Give a date and a time.".into()));
+                    return;
+                }
+            },
             Mode::Duration => match amount.get_untracked().trim().parse::<i64>() {
                 Ok(amount) => {
                     TtlChange::Seconds { seconds: amount.saturating_mul(unit_seconds.get_untracked()) }
@@ -58,7 +70,7 @@ pub fn TtlForm(detail: SessionDetail, open: RwSignal<bool>, reload: Callback<()>
         problem.set(None);
         update.dispatch(UpdateSessionTtl { session_id: session_id.clone(), change });
     };
-    let choice = move |value: Mode, label: &'static str| {
+    let choice = move |value: Mode, label: String| {
         view! {
             <label class="choice">
                 <input
@@ -76,17 +88,17 @@ pub fn TtlForm(detail: SessionDetail, open: RwSignal<bool>, reload: Callback<()>
             <fieldset>
                 <legend>"New expiry"</legend>
                 <p class="muted">
-                    {format!("The policy allows up to {}.", utc_minutes(Some(detail.latest_expiry_ms)))}
+                    {format!("The policy allows up to {policy_limit}.")}
                 </p>
-                {choice(Mode::At, "Date and time (UTC)")}
+                {choice(Mode::At, format!("Date and time ({zone_name})"))}
                 <input
                     type="datetime-local"
-                    aria-label="Expires at (UTC)"
+                    aria-label=format!("Expires at ({zone_name})")
                     disabled=move || mode.get() != Mode::At
                     prop:value=move || at.get()
                     on:input=move |event| at.set(event_target_value(&event))
                 />
-                {choice(Mode::Duration, "Duration from now")}
+                {choice(Mode::Duration, "Duration from now".into())}
                 <span class="duration">
                     <input
                         type="number"
@@ -115,7 +127,7 @@ pub fn TtlForm(detail: SessionDetail, open: RwSignal<bool>, reload: Callback<()>
                             .collect_view()}
                     </select>
                 </span>
-                {choice(Mode::Unlimited, "Unlimited (the idle timeout still applies)")}
+                {choice(Mode::Unlimited, "Unlimited (the idle timeout still applies)".into())}
             </fieldset>
             {move || problem.get().map(|message| view! { <p role="alert" class="form-error">{message}</p> })}
             <div class="dialog-actions">
