@@ -42,8 +42,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
-  log "installing npm packages (wasm-opt from binaryen, Playwright without browsers)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] || [ ! -d node_modules/@axe-core/playwright ]; then
+  log "installing npm packages (wasm-opt from binaryen, Playwright without browsers, axe-core)"
   # Debian's binaryen 108 produces a wasm that never hydrates; binaryen@132 from npm works.
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

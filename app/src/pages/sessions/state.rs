@@ -45,7 +45,7 @@ pub struct ConsoleState {
     pub refresh: RwSignal<u64>,
     pub can_revoke: bool,
     pub show_tokens: RwSignal<bool>,
-    /// Sessions whose IP is shown in full: a few at a time, so a list (a hash set's code costs WASM).
+    /// Sessions whose IP is shown in full. A list, not a set: a few at a time, and a hash set costs WASM.
     pub revealed: RwSignal<Vec<String>>,
     pub revoke_target: RwSignal<Option<SessionView>>,
     /// The session whose detail dialog is open.
