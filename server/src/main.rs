@@ -56,14 +56,19 @@ async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> anyhow:
 }
 
 /// The payload key ring: the configured key, or the key file in the data folder (created when missing and no
-/// stored payload needs a key). Refused when stored payloads need keys the ring does not hold.
+/// stored payload needs a key). Refused when stored payloads need keys the ring does not hold, or when a key id
+/// the database knows stands for another key.
 async fn payload_keys(storage: &Storage, options: &StorageOptions) -> anyhow::Result<PayloadKeys> {
     let in_use = storage.payload_key_ids_in_use().await?;
-    match &options.payload_key {
-        Some(key) => PayloadKeys::configured_for(key, &in_use),
-        None => PayloadKeys::open_for(&options.data_dir.join("payload-keys.json"), &in_use),
-    }
-    .context("cannot load the payload keys")
+    let path = options.data_dir.join("payload-keys.json");
+    let (keys, source_name) = match &options.payload_key {
+        Some(key) => (PayloadKeys::configured_for(key, &in_use), "ROSTER_PAYLOAD_KEY".to_string()),
+        None => (PayloadKeys::open_for(&path, &in_use), format!("the key file {}", path.display())),
+    };
+    let keys = keys.context("cannot load the payload keys")?;
+    let now_ms = roster::clock::Clock::now_ms(&roster::clock::SystemClock);
+    keys.check_fingerprints(storage, &source_name, now_ms).await.context("cannot load the payload keys")?;
+    Ok(keys)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<String> {

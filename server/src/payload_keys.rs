@@ -30,9 +30,18 @@ pub enum KeyError {
     /// Stored payloads need keys this ring does not hold: starting anyway would answer every read of them
     /// with an error, and a new key file would hide that the old one is lost.
     #[error(
-        "stored payloads are encrypted with payload key(s) {missing:?}, which {source_name} does not hold; restore          the key file from a backup (or set ROSTER_PAYLOAD_KEY to the key in use) before starting Roster"
+        "stored payloads are encrypted with payload key(s) {missing:?}, which {source_name} does not hold; restore the key file from a backup (or set ROSTER_PAYLOAD_KEY to the key in use) before starting Roster"
     )]
     KeysMissing { missing: Vec<i64>, source_name: String },
+    /// The ring holds a key id the database knows with another key: payloads sealed with the old key would
+    /// all fail to open.
+    #[error(
+        "payload key(s) {replaced:?} in {source_name} are not the keys Roster used under those ids before; restore \
+         the key file from a backup (or set ROSTER_PAYLOAD_KEY to the key in use) before starting Roster"
+    )]
+    KeysReplaced { replaced: Vec<i64>, source_name: String },
+    #[error("could not compare the payload keys with the database: {0}")]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,6 +62,12 @@ struct KeyFile {
 struct Ring {
     current: i64,
     ciphers: BTreeMap<i64, Aes256Gcm>,
+    fingerprints: BTreeMap<i64, Vec<u8>>,
+}
+
+/// Identifies a key without revealing it: SHA-256 of a label and the 256-bit key (nothing to guess).
+fn fingerprint(key: &[u8]) -> Vec<u8> {
+    crate::secrets::sha256(&[b"roster payload key fingerprint\0".as_slice(), key].concat())
 }
 
 /// The payload key ring, shared by every request. `Debug` names key ids only.
@@ -96,17 +111,19 @@ fn read_file(path: &Path) -> Result<Ring, KeyError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let file: KeyFile = serde_json::from_str(&text)
         .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let mut ciphers = BTreeMap::new();
+    let (mut ciphers, mut fingerprints) = (BTreeMap::new(), BTreeMap::new());
     for (id, encoded) in &file.keys {
-        let key = STANDARD.decode(encoded).ok().and_then(|bytes| cipher(&bytes)).ok_or_else(|| {
+        let bytes = STANDARD.decode(encoded).ok();
+        let key = bytes.as_deref().and_then(cipher).ok_or_else(|| {
             KeyError::Invalid(path.to_path_buf(), format!("key {id} is not 32 bytes of base64"))
         })?;
         ciphers.insert(*id, key);
+        fingerprints.insert(*id, fingerprint(bytes.as_deref().unwrap_or_default()));
     }
     if !ciphers.contains_key(&file.current) {
         return Err(KeyError::Invalid(path.to_path_buf(), "the current key is missing".into()));
     }
-    Ok(Ring { current: file.current, ciphers })
+    Ok(Ring { current: file.current, ciphers, fingerprints })
 }
 
 /// Writes the whole file to a fresh temporary file beside it (a random name, created exclusively with mode 0600,
@@ -151,6 +168,26 @@ impl PayloadKeys {
         Ok(keys)
     }
 
+    /// Refuses a ring whose key ids the database knows with other keys; records the fingerprints of ids it has
+    /// not seen. Run at start, after `open_for` or `configured_for`.
+    pub async fn check_fingerprints(
+        &self,
+        storage: &crate::storage::Storage,
+        source_name: &str,
+        now_ms: i64,
+    ) -> Result<(), KeyError> {
+        let fingerprints: Vec<(i64, Vec<u8>)> = {
+            let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            ring.fingerprints.iter().map(|(id, fingerprint)| (*id, fingerprint.clone())).collect()
+        };
+        let replaced = storage.check_payload_key_fingerprints(&fingerprints, now_ms).await?;
+        if replaced.is_empty() {
+            Ok(())
+        } else {
+            Err(KeyError::KeysReplaced { replaced, source_name: source_name.to_string() })
+        }
+    }
+
     fn check_holds(&self, in_use: &[i64], source_name: &str) -> Result<(), KeyError> {
         let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let missing: Vec<i64> = in_use.iter().copied().filter(|id| !ring.ciphers.contains_key(id)).collect();
@@ -180,12 +217,13 @@ impl PayloadKeys {
 
     /// One key given by configuration (base64 of 32 bytes), as key id 1.
     pub fn from_configured(encoded: &str) -> Result<PayloadKeys, KeyError> {
-        let key = STANDARD
-            .decode(encoded.trim())
-            .ok()
-            .and_then(|bytes| cipher(&bytes))
-            .ok_or(KeyError::BadConfiguredKey)?;
-        let ring = Ring { current: 1, ciphers: BTreeMap::from([(1, key)]) };
+        let bytes = STANDARD.decode(encoded.trim()).map_err(|_| KeyError::BadConfiguredKey)?;
+        let key = cipher(&bytes).ok_or(KeyError::BadConfiguredKey)?;
+        let ring = Ring {
+            current: 1,
+            ciphers: BTreeMap::from([(1, key)]),
+            fingerprints: BTreeMap::from([(1, fingerprint(&bytes))]),
+        };
         Ok(PayloadKeys { ring: Arc::new(RwLock::new(ring)), file: None, loaded: Arc::default() })
     }
 

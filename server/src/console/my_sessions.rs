@@ -17,7 +17,7 @@ impl MySessionsBackend for Console {
         current: Option<Id>,
     ) -> Result<Vec<OwnSessionView>, ConsoleError> {
         let current_hash = current.map(|id| token_hash(&id));
-        let rows = self.engine.active_sessions_of_user(user.id).await?;
+        let rows = self.engine.active_sessions_of_user(user.id, None).await?;
         Ok(rows
             .into_iter()
             .map(|row| OwnSessionView {

@@ -4,7 +4,7 @@ use app::model::SessionId;
 use app::model::SessionStatus;
 
 use super::{Audience, Engine, EngineError, Event};
-use crate::storage::{AuditEvent, EndedBy, SessionEnd};
+use crate::storage::{AuditEvent, EndedBy, SessionEnd, SessionRow, UserSessions};
 
 /// Who acts on a session.
 #[derive(Debug, Clone)]
@@ -105,12 +105,40 @@ impl Engine {
         actor: Actor,
         reason: &str,
     ) -> Result<Vec<String>, EngineError> {
+        self.end_user_sessions(&UserSessions::all_of(user_id), actor, reason).await
+    }
+
+    /// The holder of `session` signs out everywhere else: their other active sessions in `app_id` (None: every
+    /// app). A guest has no other sessions. Returns the ids it ended.
+    pub async fn sign_out_other_sessions(
+        &self,
+        session: &SessionRow,
+        app_id: Option<i64>,
+    ) -> Result<Vec<String>, EngineError> {
+        let Some(user_id) = session.user_id else {
+            return Ok(Vec::new());
+        };
+        let scope = UserSessions { user_id, app_id, except: Some(&session.id) };
+        self.end_user_sessions(
+            &scope,
+            Actor::Holder { user_id: Some(user_id) },
+            "signed out from another session",
+        )
+        .await
+    }
+
+    async fn end_user_sessions(
+        &self,
+        scope: &UserSessions<'_>,
+        actor: Actor,
+        reason: &str,
+    ) -> Result<Vec<String>, EngineError> {
         let now_ms = self.now_ms();
         let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
         let end = actor.ending(SessionStatus::Revoked, reason, now_ms);
-        let ended = self.storage.end_sessions_of_user(user_id, &end, &audit).await?;
+        let ended = self.storage.end_user_sessions(scope, &end, &audit).await?;
         if !ended.is_empty() {
-            self.events.publish(Event::sessions(Audience::owners([Some(user_id)])));
+            self.events.publish(Event::sessions(Audience::owners([Some(scope.user_id)])));
         }
         Ok(ended)
     }

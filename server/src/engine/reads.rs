@@ -29,9 +29,13 @@ impl Engine {
         Ok(self.storage.count_active_sessions().await?)
     }
 
-    /// The user's unexpired active sessions in every app, newest first.
-    pub async fn active_sessions_of_user(&self, user_id: i64) -> Result<Vec<SessionRow>, EngineError> {
-        Ok(self.storage.active_sessions_of_user(user_id, self.now_ms()).await?)
+    /// The user's unexpired active sessions in one app (None: every app), newest first.
+    pub async fn active_sessions_of_user(
+        &self,
+        user_id: i64,
+        app_id: Option<i64>,
+    ) -> Result<Vec<SessionRow>, EngineError> {
+        Ok(self.storage.active_sessions_of_user(user_id, app_id, self.now_ms()).await?)
     }
 
     pub async fn app_slugs(&self) -> Result<Vec<String>, EngineError> {

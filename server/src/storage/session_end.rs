@@ -1,4 +1,4 @@
-//! Ending sessions: one, all of a user's, every active one (Kill All), and the expiry sweep's batches. Each
+//! Ending sessions: one, a user's (all, or all others, in one app or every app), every active one (Kill All), and the expiry sweep's batches. Each
 //! destroys the payload and writes its audit record in the same transaction.
 
 use app::model::SessionId;
@@ -15,6 +15,22 @@ const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChangedSession {
     pub user_id: Option<i64>,
+}
+
+/// Which of a user's active sessions a sign-out ends.
+#[derive(Debug, Clone, Copy)]
+pub struct UserSessions<'a> {
+    pub user_id: i64,
+    /// Only this app's sessions; None for every app.
+    pub app_id: Option<i64>,
+    /// The one that stays (the caller's own).
+    pub except: Option<&'a SessionId>,
+}
+
+impl UserSessions<'_> {
+    pub fn all_of(user_id: i64) -> UserSessions<'static> {
+        UserSessions { user_id, app_id: None, except: None }
+    }
 }
 
 /// One transaction of the expiry sweep: the owner of each session it expired, and whether more are due.
@@ -62,19 +78,24 @@ impl Storage {
         Ok(owner.map(|(user_id,)| ChangedSession { user_id }))
     }
 
-    /// Ends every active session of a user, one audit record each, all in one transaction.
-    pub async fn end_sessions_of_user(
+    /// Ends a user's active sessions (in one app, or all; all but one, or all), one audit record each, in one
+    /// transaction.
+    pub async fn end_user_sessions(
         &self,
-        user_id: i64,
+        scope: &UserSessions<'_>,
         end: &SessionEnd<'_>,
         audit: &AuditEvent,
     ) -> Result<Vec<String>, StorageError> {
         let mut tx = self.begin_write().await?;
-        let ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM sessions WHERE user_id = $1 AND status = 'active'")
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await?;
+        let ids: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM sessions WHERE user_id = $1 AND status = 'active'
+             AND ($2 IS NULL OR app_id = $2) AND ($3 IS NULL OR id <> $3)",
+        )
+        .bind(scope.user_id)
+        .bind(scope.app_id)
+        .bind(scope.except.map(SessionId::as_str))
+        .fetch_all(&mut *tx)
+        .await?;
         let mut ended = Vec::with_capacity(ids.len());
         for (id,) in ids {
             if self.end_in(&mut tx, &id, end).await?.is_some() {

@@ -208,7 +208,6 @@ impl Storage {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&self.pool).await?)
     }
 
-    /// The ciphertext and key id of an active session's payload.
     /// The payload keys stored payloads were sealed with (a scan, run once at start).
     pub async fn payload_key_ids_in_use(&self) -> Result<Vec<i64>, StorageError> {
         let ids: Vec<(i64,)> = sqlx::query_as(
@@ -219,6 +218,7 @@ impl Storage {
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
+    /// The ciphertext and key id of an active session's payload.
     pub async fn payload_ciphertext(&self, id: &SessionId) -> Result<Option<(Vec<u8>, i64)>, StorageError> {
         let found: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query_as(
             "SELECT payload_ciphertext, payload_key_id FROM sessions WHERE id = $1 AND status = 'active'",
@@ -343,16 +343,19 @@ impl Storage {
         Ok(())
     }
 
-    /// The user's unexpired active sessions in every app, newest first.
+    /// The user's unexpired active sessions in one app (None: every app), newest first.
     pub async fn active_sessions_of_user(
         &self,
         user_id: i64,
+        app_id: Option<i64>,
         now_ms: i64,
     ) -> Result<Vec<SessionRow>, StorageError> {
         let sql = format!(
-            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.user_id = $1 AND s.status = 'active' AND (s.deadline_at IS NULL OR s.deadline_at > $2)
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.user_id = $1 AND s.status = 'active'
+             AND (s.deadline_at IS NULL OR s.deadline_at > $2) AND ($3 IS NULL OR s.app_id = $3)
              ORDER BY s.created_at DESC LIMIT 200"
         );
-        Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).fetch_all(&self.pool).await?)
+        let query = sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(now_ms).bind(app_id);
+        Ok(query.fetch_all(&self.pool).await?)
     }
 }

@@ -393,6 +393,89 @@ pub async fn external_ids_belong_to_the_app_that_gave_them(db: &TestDb) {
     assert_eq!(validate_in(OTHER_APP_KEY, &grace).await.body["userEmail"], json!("grace@example.com"));
 }
 
+pub async fn the_holder_sees_and_signs_out_only_their_own_sessions_in_this_app(db: &TestDb) {
+    let api = Api::start(db).await;
+    let create_in = |key: &'static str, body: Value| {
+        let api = &api;
+        async move {
+            let reply =
+                api.call(Method::POST, "/api/v1/sessions", Some(key), Some(body.to_string()), &[]).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            (
+                reply.body["id"].as_str().unwrap().to_string(),
+                reply.body["token"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let (here, here_token) =
+        create_in(APP_KEY, json!({ "userEmail": "ada@example.com", "ip": "203.0.113.1" })).await;
+    let (phone, phone_token) =
+        create_in(APP_KEY, json!({ "userEmail": "ada@example.com", "ip": "203.0.113.2" })).await;
+    let (_, ledger_token) = create_in(OTHER_APP_KEY, json!({ "userEmail": "ada@example.com" })).await;
+    let (bob, bob_token) = create_in(APP_KEY, json!({ "userEmail": "bob@example.com" })).await;
+    let (guest, guest_token) = create_in(APP_KEY, json!({ "guest": true })).await;
+    let siblings = |key: &'static str, token: String, method: Method| {
+        let api = &api;
+        async move {
+            api.call(
+                method,
+                "/api/v1/sessions/current/siblings",
+                Some(key),
+                None,
+                &[("x-session-token", &token)],
+            )
+            .await
+        }
+    };
+
+    let listed = siblings(APP_KEY, here_token.clone(), Method::GET).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let sessions = listed.body["sessions"].as_array().unwrap();
+    let ids: Vec<&str> = sessions.iter().map(|session| session["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "Ada's two sessions in this app, not Bob's, not the other app's: {ids:?}");
+    assert!(ids.contains(&here.as_str()) && ids.contains(&phone.as_str()) && !ids.contains(&bob.as_str()));
+    let current: Vec<bool> = sessions.iter().map(|session| session["current"].as_bool().unwrap()).collect();
+    assert_eq!(current.iter().filter(|current| **current).count(), 1);
+    assert_eq!(sessions.iter().find(|session| session["id"] == json!(here)).unwrap()["current"], json!(true));
+    let text = listed.body.to_string();
+    assert!(
+        !text.contains(&here_token) && !text.contains(&phone_token) && !text.contains("token\""),
+        "{text}"
+    );
+
+    let foreign = siblings(OTHER_APP_KEY, here_token.clone(), Method::GET).await;
+    assert_eq!(foreign.status, StatusCode::UNAUTHORIZED, "another app cannot use this app's session");
+    let forged = siblings(APP_KEY, "rs_forged_token_0123456789".into(), Method::GET).await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    let forged_out = siblings(APP_KEY, "rs_forged_token_0123456789".into(), Method::DELETE).await;
+    assert_eq!(forged_out.status, StatusCode::UNAUTHORIZED);
+
+    let guest_list = siblings(APP_KEY, guest_token.clone(), Method::GET).await;
+    let guest_ids: Vec<&Value> =
+        guest_list.body["sessions"].as_array().unwrap().iter().map(|s| &s["id"]).collect();
+    assert_eq!(guest_ids, vec![&json!(guest)], "a guest sees only the session it holds");
+
+    let signed_out = siblings(APP_KEY, here_token.clone(), Method::DELETE).await;
+    assert_eq!((signed_out.status, &signed_out.body), (StatusCode::OK, &json!({ "signedOut": 1 })));
+    assert_eq!(api.validate(&phone_token).await.status, StatusCode::UNAUTHORIZED, "the other session ended");
+    assert_eq!(api.validate(&here_token).await.status, StatusCode::OK, "the caller stays signed in");
+    assert_eq!(api.validate(&bob_token).await.status, StatusCode::OK, "another user's session is left alone");
+    let ledger = api
+        .call(
+            Method::POST,
+            "/api/v1/sessions/validate",
+            Some(OTHER_APP_KEY),
+            Some(json!({ "token": ledger_token }).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(ledger.status, StatusCode::OK, "the user's session in another app is left alone");
+    let audit = db.storage.recent_audit(50).await.unwrap();
+    let record =
+        audit.iter().find(|record| record.target.as_deref() == Some(&format!("session:{phone}"))).unwrap();
+    assert!(record.actor.starts_with("user:"), "audited with the user as actor: {}", record.actor);
+}
+
 pub async fn revoking_deletes_the_payload_ciphertext(db: &TestDb) {
     let api = Api::start(db).await;
     let created = api.create(json!({ "userEmail": "p@example.com", "payload": { "secret": "value" } })).await;

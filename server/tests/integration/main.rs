@@ -51,6 +51,7 @@ on_both_databases!(
     payloads_round_trip_and_respect_the_size_limit,
     a_refused_create_registers_no_user_and_a_disabled_user_is_refused,
     external_ids_belong_to_the_app_that_gave_them,
+    the_holder_sees_and_signs_out_only_their_own_sessions_in_this_app,
     revoking_deletes_the_payload_ciphertext,
     the_holder_signs_out_and_apps_cannot_touch_each_others_sessions,
     validations_are_counted_in_batches,
@@ -63,6 +64,7 @@ on_both_databases!(
 
 on_both_databases!(
     storage = storage_cases:
+    a_key_file_replaced_under_the_same_ids_is_refused,
     users_are_found_by_email_in_any_case_and_emails_are_unique,
     sql_metacharacters_are_stored_as_plain_text,
     failed_sign_ins_lock_after_the_limit_and_clear_on_success,

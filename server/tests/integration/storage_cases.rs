@@ -241,7 +241,7 @@ pub async fn a_users_own_sessions_exclude_ended_expired_and_other_users(db: &Tes
         )
         .await
         .unwrap();
-    let own = db.storage.active_sessions_of_user(member, START_MS + 100).await.unwrap();
+    let own = db.storage.active_sessions_of_user(member, None, START_MS + 100).await.unwrap();
     let ids: Vec<&str> = own.iter().map(|row| row.id.as_str()).collect();
     assert_eq!(ids, ["11111111111111111111111111111111"]);
 }
@@ -359,4 +359,24 @@ pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &T
     let dir = tempfile::tempdir().unwrap();
     let keys = roster::payload_keys::PayloadKeys::open_or_create(&dir.path().join("keys.json")).unwrap();
     assert_eq!(roster::operator::rotate_keys(&keys).unwrap(), 2, "the second key is now current");
+}
+
+pub async fn a_key_file_replaced_under_the_same_ids_is_refused(db: &TestDb) {
+    use roster::payload_keys::{KeyError, PayloadKeys};
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("payload-keys.json");
+    let keys = PayloadKeys::open_for(&path, &[]).unwrap();
+    keys.check_fingerprints(&db.storage, "the key file", START_MS)
+        .await
+        .expect("the first start records them");
+    keys.rotate().unwrap();
+    keys.check_fingerprints(&db.storage, "the key file", START_MS)
+        .await
+        .expect("a rotation adds a key, and passes");
+
+    std::fs::remove_file(&path).unwrap();
+    let other = PayloadKeys::open_for(&path, &[]).unwrap();
+    let refused = other.check_fingerprints(&db.storage, "the key file", START_MS).await.unwrap_err();
+    assert!(matches!(refused, KeyError::KeysReplaced { ref replaced, .. } if replaced == &[1]), "{refused}");
+    assert!(refused.to_string().contains("restore the key file"), "{refused}");
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use app::model::SessionStatus;
@@ -88,4 +88,42 @@ pub async fn sign_out(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One of the holder's sessions, for an app's own "your devices" page: the session's fields and whether it is
+/// the one asking. Never a token.
+#[derive(Serialize)]
+pub struct SiblingJson {
+    #[serde(flatten)]
+    session: SessionJson,
+    current: bool,
+}
+
+/// The holder's own active sessions in the calling app, theirs alone (a guest sees only the one it holds).
+pub async fn list_siblings(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    HeldSession(token_hash): HeldSession,
+) -> Result<Json<Value>, ApiError> {
+    let held = engine.live_session(&token_hash, Some(app.id)).await?;
+    let rows = match held.user_id {
+        Some(user_id) => engine.active_sessions_of_user(user_id, Some(app.id)).await?,
+        None => vec![held.as_ref().clone()],
+    };
+    let sessions: Vec<SiblingJson> = rows
+        .iter()
+        .map(|row| SiblingJson { session: SessionJson::from(row), current: row.id == held.id })
+        .collect();
+    Ok(Json(json!({ "sessions": sessions })))
+}
+
+/// The holder signs out every other session of theirs in the calling app; answers how many ended.
+pub async fn sign_out_siblings(
+    State(engine): State<Engine>,
+    CallingApp(app): CallingApp,
+    HeldSession(token_hash): HeldSession,
+) -> Result<Json<Value>, ApiError> {
+    let held = engine.live_session(&token_hash, Some(app.id)).await?;
+    let ended = engine.sign_out_other_sessions(&held, Some(app.id)).await?;
+    Ok(Json(json!({ "signedOut": ended.len() })))
 }

@@ -24,6 +24,10 @@ pub fn routes(engine: Engine) -> Router {
         .route("/api/v1/sessions/validate", post(holder::validate))
         .route("/api/v1/sessions/current/payload", get(holder::read_payload).put(holder::replace_payload))
         .route("/api/v1/sessions/current", delete(holder::sign_out))
+        .route(
+            "/api/v1/sessions/current/siblings",
+            get(holder::list_siblings).delete(holder::sign_out_siblings),
+        )
         .route("/api/admin/sessions", get(admin::list_sessions).delete(admin::revoke_user_sessions))
         .route("/api/admin/sessions/{id}", delete(admin::revoke_session))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
