@@ -26,13 +26,19 @@ impl ActivityRecorder {
         ActivityRecorder { pending: Arc::default(), storage, events, last_announced: Arc::default() }
     }
 
-    pub fn record(&self, session_id: &SessionId, now_ms: i64) {
+    /// Counts one validation; `page` (what the app says the user is on) replaces the one counted before.
+    pub fn record(&self, session_id: &SessionId, now_ms: i64, page: Option<&str>) {
         let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = pending
-            .entry(session_id.to_string())
-            .or_insert(Activity { validations: 0, last_request_at: now_ms });
+        let entry = pending.entry(session_id.to_string()).or_insert(Activity {
+            validations: 0,
+            last_request_at: now_ms,
+            last_page: None,
+        });
         entry.validations += 1;
         entry.last_request_at = entry.last_request_at.max(now_ms);
+        if let Some(page) = page {
+            entry.last_page = Some(page.to_owned());
+        }
     }
 
     /// Writes what was counted; `touch_interval_ms` bounds how often last-active moves.

@@ -43,8 +43,19 @@ impl Engine {
 
     /// A validation: the live session, counted as activity (written in batches, not per request).
     pub async fn validate(&self, token_hash: &[u8], app_id: i64) -> Result<Arc<SessionRow>, EngineError> {
+        self.validate_reporting(token_hash, app_id, None).await
+    }
+
+    /// A validation that also reports what the user is doing (`page`, checked by the caller): kept as the
+    /// session's last page with the next activity write.
+    pub async fn validate_reporting(
+        &self,
+        token_hash: &[u8],
+        app_id: i64,
+        page: Option<&str>,
+    ) -> Result<Arc<SessionRow>, EngineError> {
         let session = self.live_session(token_hash, Some(app_id)).await?;
-        self.activity.record(&session.id, self.now_ms());
+        self.activity.record(&session.id, self.now_ms(), page);
         Ok(session)
     }
 }

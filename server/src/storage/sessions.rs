@@ -51,6 +51,8 @@ pub struct SessionRow {
     pub payload_attribute_count: i64,
     pub validation_count: i64,
     pub last_request_at: Option<i64>,
+    /// The page the app last reported with a validation.
+    pub last_activity: Option<String>,
 }
 
 /// Spliced into queries as constants, never with caller input (hence `AssertSqlSafe`).
@@ -60,7 +62,8 @@ pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS
      s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
      s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
      s.idle_timeout_secs, s.deadline_at, s.remember_me, s.ended_at, s.ended_by, s.ended_by_user_id, s.end_reason,
-     s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at";
+     s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at,
+     s.last_activity";
 pub(super) const SESSION_JOINS: &str = "JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
      LEFT JOIN user_external_ids x ON x.app_id = s.app_id AND x.user_id = s.user_id";
 
@@ -98,10 +101,12 @@ pub struct SessionEnd<'a> {
 }
 
 /// Validations counted in memory since the last flush, for one session.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Activity {
     pub validations: i64,
     pub last_request_at: i64,
+    /// The page the app last reported, if it reported one since the last flush.
+    pub last_page: Option<String>,
 }
 
 impl Storage {
@@ -326,7 +331,8 @@ impl Storage {
             "UPDATE sessions SET validation_count = validation_count + $2,
                  last_request_at = CASE WHEN last_request_at IS NULL OR last_request_at < $1 THEN $1 ELSE last_request_at END,
                  deadline_at = CASE WHEN last_active_at <= $1 - $4 THEN {deadline} ELSE deadline_at END,
-                 last_active_at = CASE WHEN last_active_at <= $1 - $4 THEN $1 ELSE last_active_at END
+                 last_active_at = CASE WHEN last_active_at <= $1 - $4 THEN $1 ELSE last_active_at END,
+                 last_activity = COALESCE($5, last_activity)
              WHERE id = $3 AND status = 'active'"
         );
         let mut tx = self.begin_write().await?;
@@ -336,6 +342,7 @@ impl Storage {
                 .bind(seen.validations)
                 .bind(id.as_str())
                 .bind(min_interval_ms)
+                .bind(seen.last_page.as_deref())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -539,6 +539,29 @@ pub async fn validations_are_counted_in_batches(db: &TestDb) {
     assert_eq!(row.last_request_at, Some(START_MS));
 }
 
+pub async fn a_validation_reports_the_page_the_user_is_on(db: &TestDb) {
+    let api = Api::start(db).await;
+    let (id, token) = api.create_for("pages@example.com").await;
+    let validate_on = |activity: Value| {
+        let api = &api;
+        let body = json!({ "token": token, "activity": activity }).to_string();
+        async move { api.call(Method::POST, "/api/v1/sessions/validate", Some(APP_KEY), Some(body), &[]).await }
+    };
+    assert_eq!(validate_on(json!("Dashboard")).await.status, StatusCode::OK);
+    assert_eq!(validate_on(json!("  Orders / 1042  ")).await.status, StatusCode::OK);
+    assert_eq!(validate_on(Value::Null).await.status, StatusCode::OK, "no page keeps the last one");
+    for bad in [json!("x".repeat(101)), json!("Tab\there"), json!(42)] {
+        let refused = validate_on(bad.clone()).await;
+        assert_eq!((refused.status, refused.code()), (StatusCode::BAD_REQUEST, "invalid_request"), "{bad}");
+    }
+    api.engine.activity.flush(60_000).await.unwrap();
+    let row = api.storage.session_by_id(&sid(&id)).await.unwrap().unwrap();
+    assert_eq!(row.last_activity.as_deref(), Some("Orders / 1042"), "the latest page, trimmed");
+    assert_eq!(row.validation_count, 3, "refused validations are not counted");
+    let listed = api.admin(Method::GET, "/api/admin/sessions?q=pages%40example.com").await;
+    assert_eq!(listed.body["items"][0]["lastActivity"], json!("Orders / 1042"), "{}", listed.body);
+}
+
 pub async fn missing_or_wrong_credentials_are_refused(db: &TestDb) {
     let api = Api::start(db).await;
     let body = Some(json!({ "guest": true }).to_string());

@@ -55,6 +55,7 @@ on_both_databases!(
     revoking_deletes_the_payload_ciphertext,
     the_holder_signs_out_and_apps_cannot_touch_each_others_sessions,
     validations_are_counted_in_batches,
+    a_validation_reports_the_page_the_user_is_on,
     missing_or_wrong_credentials_are_refused,
     bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing,
     the_admin_list_filters_pages_and_counts_in_the_database,

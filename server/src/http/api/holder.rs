@@ -18,6 +18,26 @@ use crate::secrets::sha256;
 #[serde(deny_unknown_fields)]
 pub struct ValidateRequest {
     token: String,
+    /// The page or action the user is on ("Dashboard"), kept as the session's last page.
+    activity: Option<String>,
+}
+
+/// Reported pages longer than this are refused, not cut: the app should know it sent too much.
+const MAX_ACTIVITY_CHARS: usize = 100;
+
+/// The reported page, trimmed; refused when too long or when it holds control characters (it is shown to
+/// people and written to exports).
+fn reported_page(activity: &Option<String>) -> Result<Option<&str>, ApiError> {
+    let Some(page) = activity.as_deref().map(str::trim).filter(|page| !page.is_empty()) else {
+        return Ok(None);
+    };
+    if page.chars().count() > MAX_ACTIVITY_CHARS {
+        return Err(ApiError::invalid(format!("activity must be at most {MAX_ACTIVITY_CHARS} characters")));
+    }
+    if page.chars().any(char::is_control) {
+        return Err(ApiError::invalid("activity must not contain control characters"));
+    }
+    Ok(Some(page))
 }
 
 pub async fn validate(
@@ -32,7 +52,8 @@ pub async fn validate(
             "the session token is not valid",
         ));
     }
-    let session = engine.validate(&sha256(request.token.as_bytes()), app.id).await?;
+    let page = reported_page(&request.activity)?;
+    let session = engine.validate_reporting(&sha256(request.token.as_bytes()), app.id, page).await?;
     Ok(Json(SessionJson::from(session.as_ref())))
 }
 

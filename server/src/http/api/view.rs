@@ -50,6 +50,8 @@ pub struct SessionJson {
     pub attribute_count: i64,
     pub validation_count: i64,
     pub last_request_at: Option<String>,
+    /// The page the app last reported with a validation.
+    pub last_activity: Option<String>,
 }
 
 impl From<&SessionRow> for SessionJson {
@@ -88,6 +90,7 @@ impl From<&SessionRow> for SessionJson {
             attribute_count: row.payload_attribute_count,
             validation_count: row.validation_count,
             last_request_at: row.last_request_at.map(rfc3339),
+            last_activity: row.last_activity.clone(),
         }
     }
 }
