@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tower_sessions::session::Id;
 
 use app::backend::MySessionsBackend;
-use app::model::{CurrentUser, OwnSessionView};
+use app::model::{CurrentUser, OwnSessionView, SessionId};
 use app::ConsoleError;
 
 use super::{device_label, token_hash, Console};
@@ -32,5 +32,33 @@ impl MySessionsBackend for Console {
                 remember_me: row.remember_me != 0,
             })
             .collect())
+    }
+
+    async fn sign_out_own(
+        &self,
+        user: &CurrentUser,
+        current: Option<Id>,
+        session_id: &SessionId,
+    ) -> Result<(), ConsoleError> {
+        let refused = || ConsoleError::invalid("That is not one of your active sessions.");
+        if let Some(current) = current {
+            let this_browser = self.engine.live_session(&token_hash(&current), None).await?;
+            if &this_browser.id == session_id {
+                return Err(ConsoleError::invalid("To sign out of this browser, use Sign out at the top."));
+            }
+        }
+        match self.engine.sign_out_own_session(user.id, session_id).await? {
+            true => Ok(()),
+            false => Err(refused()),
+        }
+    }
+
+    async fn sign_out_others(&self, user: &CurrentUser, current: Option<Id>) -> Result<usize, ConsoleError> {
+        let current = current.ok_or(ConsoleError::NotSignedIn)?;
+        let this_browser = self.engine.live_session(&token_hash(&current), None).await?;
+        if this_browser.user_id != Some(user.id) {
+            return Err(ConsoleError::NotSignedIn);
+        }
+        Ok(self.engine.sign_out_other_sessions(&this_browser, None).await?.len())
     }
 }

@@ -108,6 +108,23 @@ impl Engine {
         self.end_user_sessions(&UserSessions::all_of(user_id), actor, reason).await
     }
 
+    /// A user signs out one of their own active sessions (from My sessions). False, and nothing written, when it
+    /// is not theirs or not active: the caller says the same in both cases.
+    pub async fn sign_out_own_session(
+        &self,
+        user_id: i64,
+        session_id: &SessionId,
+    ) -> Result<bool, EngineError> {
+        match self.storage.session_by_id(session_id).await? {
+            Some(row) if row.user_id == Some(user_id) && row.status == SessionStatus::Active => {
+                let actor = Actor::Holder { user_id: Some(user_id) };
+                self.end_session(session_id, actor, SessionStatus::Revoked, "signed out from My sessions")
+                    .await
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// The holder of `session` signs out everywhere else: their other active sessions in `app_id` (None: every
     /// app). A guest has no other sessions. Returns the ids it ended.
     pub async fn sign_out_other_sessions(

@@ -457,3 +457,64 @@ async fn unknown_pages_are_a_404_page() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply.body.contains("Page not found"));
 }
+
+#[tokio::test]
+async fn a_user_signs_out_their_other_sessions_and_no_one_else_s() {
+    let app = TestApp::start().await;
+    let here = app.signed_in_cookie("member@example.com").await;
+    let laptop = app.signed_in_cookie("member@example.com").await;
+    let phone = app.signed_in_cookie("member@example.com").await;
+    let owner = app.signed_in_cookie("owner@example.com").await;
+    let mine = app.own_sessions(&here).await;
+    assert_eq!(mine.len(), 3);
+    let id_of = |cookie: &str| {
+        let app = &app;
+        let cookie = cookie.to_owned();
+        async move { app.own_sessions(&cookie).await.into_iter().find(|s| s.is_current).unwrap().id }
+    };
+    let (here_id, laptop_id, owner_id) = (id_of(&here).await, id_of(&laptop).await, id_of(&owner).await);
+    let sign_out = |cookie: &str, id: &str| {
+        let (app, cookie, form) = (&app, cookie.to_owned(), format!("session_id={id}"));
+        async move { app.post("/api/my_sessions/sign_out", &form, Some(&cookie), &[]).await }
+    };
+
+    let one = sign_out(&here, &laptop_id).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(app.my_sessions(Some(&laptop)).await.status, StatusCode::UNAUTHORIZED, "ended at once");
+    let own = sign_out(&here, &here_id).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST, "this browser signs out with Sign out: {}", own.body);
+    let foreign = sign_out(&here, &owner_id).await;
+    let unknown = sign_out(&here, &"0".repeat(32)).await;
+    assert_eq!(
+        (foreign.status, &foreign.body),
+        (unknown.status, &unknown.body),
+        "another user's looks unknown"
+    );
+    assert_eq!(foreign.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.my_sessions(Some(&owner)).await.status,
+        StatusCode::OK,
+        "the owner's session is untouched"
+    );
+    assert_eq!(sign_out(&here, "not-an-id").await.status, StatusCode::BAD_REQUEST);
+
+    let others = app.post("/api/my_sessions/sign_out_others", "", Some(&here), &[]).await;
+    assert_eq!((others.status, others.body.as_str()), (StatusCode::OK, "1"), "the phone: {}", others.body);
+    assert_eq!(app.my_sessions(Some(&phone)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.own_sessions(&here).await.len(), 1, "this browser stays signed in");
+    assert_eq!(app.my_sessions(Some(&owner)).await.status, StatusCode::OK);
+    let anonymous = app.post("/api/my_sessions/sign_out_others", "", None, &[]).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let raw = app.db.raw_pool().await;
+    let (ended_by, reason): (String, String) =
+        sqlx::query_as("SELECT ended_by, end_reason FROM sessions WHERE id = $1")
+            .bind(&laptop_id)
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert_eq!((ended_by.as_str(), reason.as_str()), ("holder", "signed out from My sessions"));
+    let audit = app.db.storage.recent_audit(50).await.unwrap();
+    let record = audit.iter().find(|r| r.target.as_deref() == Some(&format!("session:{laptop_id}"))).unwrap();
+    assert!(record.actor.starts_with("user:"), "the user is the actor: {}", record.actor);
+}
