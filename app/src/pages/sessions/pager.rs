@@ -36,30 +36,27 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
     };
     let current = move || state.query.with(|query| query.page);
     let last = move || data.with(|page| page.as_ref().map_or(1, page_count));
-    let can_open = move |number: u32| number >= 1 && number <= last();
-    let open = {
-        let go = go.clone();
-        move |number: u32| {
-            let mut query = state.query.get_untracked();
-            query.page = number;
-            go(query);
-        }
-    };
-    let first = {
-        let open = open.clone();
-        move |_: leptos::ev::MouseEvent| open(1)
-    };
-    let previous = {
-        let open = open.clone();
-        move |_: leptos::ev::MouseEvent| open(current().saturating_sub(1).max(1))
-    };
-    let next = {
-        let open = open.clone();
-        move |_: leptos::ev::MouseEvent| open(current() + 1)
-    };
-    let to_last = move |_: leptos::ev::MouseEvent| open(last());
     // "More than 10,000" has no last page: the pages offered are the first matches only.
     let exact = move || data.with(|page| page.as_ref().is_some_and(|page| page.total_is_exact));
+    // The four buttons share one handler and one check, told apart by a plain function of (current page, last
+    // page, whether the total is exact): one closure type instead of four keeps their code out of the WASM.
+    let target = move |to: fn(u32, u32) -> u32| to(current(), last());
+    let allowed = move |to: fn(u32, u32) -> u32| {
+        let (now, last, wanted) = (current(), last(), target(to));
+        wanted >= 1 && wanted <= last && wanted != now && (exact() || wanted != last || now + 1 == last)
+    };
+    let button = {
+        let go = go.clone();
+        move |label: &'static str, to: fn(u32, u32) -> u32| {
+            let go = go.clone();
+            let open = move |_: leptos::ev::MouseEvent| {
+                let mut query = state.query.get_untracked();
+                query.page = target(to);
+                go(query);
+            };
+            view! { <button type="button" class="button" disabled=move || !allowed(to) on:click=open>{label}</button> }
+        }
+    };
     let on_size = move |event| {
         let mut query = state.query.get_untracked();
         query.size = event_target_value(&event).parse().unwrap_or(query.size);
@@ -70,14 +67,14 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
             <span class="pager-summary" data-testid="pager-summary">
                 {move || data.with(|page| page.as_ref().map(summary))}
             </span>
-            <button type="button" class="button" disabled={move || current() <= 1} on:click=first>"First page"</button>
-            <button type="button" class="button" disabled={move || !can_open(current().saturating_sub(1))} on:click=previous>"Previous page"</button>
+            {button("First page", |_, _| 1)}
+            {button("Previous page", |now, _| now.saturating_sub(1))}
             <span class="pager-page">{move || {
                     let more = if exact() { "" } else { "+" };
                     format!("Page {} of {}{more}", current(), thousands(i64::from(last())))
                 }}</span>
-            <button type="button" class="button" disabled={move || !can_open(current() + 1)} on:click=next>"Next page"</button>
-            <button type="button" class="button" disabled={move || current() >= last() || !exact()} on:click=to_last>"Last page"</button>
+            {button("Next page", |now, _| now + 1)}
+            {button("Last page", |_, last| last)}
             <label class="filter">
                 "Rows per page"
                 <select on:change=on_size>
