@@ -51,6 +51,16 @@ for (const screen of SCREENS) {
     const offset = (Number(local) - Number(utc) + 24) % 24;
     expect([1, 2], `Madrid is UTC+1 or UTC+2: ${title}`).toContain(offset);
 
+    // A keyboard user on the row sees its full times too, without a tab stop per time.
+    await first.getByRole('button', { name: /^View \(\d+\)$/ }).first().focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const shown = await first
+      .locator('time[title*="Europe/Madrid"]')
+      .first()
+      .evaluate((time) => getComputedStyle(time, '::after').content);
+    expect(shown).toBe(JSON.stringify(title));
+
     await testInfo.attach(`sessions-${screen.width}x${screen.height}.png`, {
       body: await page.screenshot(),
       contentType: 'image/png',
