@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use app::session_detail::{RevealedPayload, SessionDetail};
 use app::ConsoleError;
-use roster::engine::{CreateSession, Lifetime};
+use roster::engine::CreateSession;
 use roster::storage::{AuditEvent, NewApp, NewUser};
 
 use crate::console_http::{Reply, TestApp};
-use crate::support::{sid, START_MS};
+use crate::support::{new_session, sid, START_MS};
 
 const HOUR: i64 = 3_600_000;
 
@@ -33,17 +33,10 @@ pub async fn session_for(app: &TestApp, app_id: i64, email: &str, payload: Value
     let created = app
         .engine
         .create_session(CreateSession {
-            app_id,
-            max_payload_bytes: 1024,
-            owner: roster::engine::SessionOwner::User(user_id),
             ip: Some("203.0.113.9".parse().unwrap()),
             user_agent: Some("Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0".into()),
-            lifetime: Lifetime::Policy,
-            remember_me: false,
             payload: payload.as_object().cloned(),
-            actor: "test".into(),
-            token_hash: None,
-            enforce_session_limit: true,
+            ..new_session(app_id, 1024, roster::engine::SessionOwner::User(user_id))
         })
         .await
         .unwrap();

@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::api_http::Api;
-use crate::support::{manual_clock, sid, test_engine, TestDb};
+use crate::support::{manual_clock, new_session, sid, test_engine, TestDb};
 
 fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -152,17 +152,8 @@ async fn locations_come_from_a_maxmind_format_database() {
     let console = db.storage.app_by_slug("console").await.unwrap().unwrap();
     let created = engine
         .create_session(roster::engine::CreateSession {
-            app_id: console.id,
-            max_payload_bytes: 0,
-            owner: roster::engine::SessionOwner::Guest,
             ip: Some("81.2.69.142".parse().unwrap()),
-            user_agent: None,
-            lifetime: roster::engine::Lifetime::Policy,
-            remember_me: false,
-            payload: None,
-            actor: "test".into(),
-            token_hash: None,
-            enforce_session_limit: true,
+            ..new_session(console.id, 0, roster::engine::SessionOwner::Guest)
         })
         .await
         .unwrap();
@@ -198,19 +189,11 @@ async fn external_ids_from_before_the_per_app_table_stay_with_their_apps() {
     let app = db.storage.app_by_slug("my_meals").await.unwrap().unwrap();
     let engine = test_engine(&db, manual_clock().1);
     let created = engine
-        .create_session(roster::engine::CreateSession {
-            app_id: app.id,
-            max_payload_bytes: app.max_payload_bytes,
-            owner: roster::engine::SessionOwner::Named { email: None, external_id: Some("fb-1"), name: None },
-            ip: None,
-            user_agent: None,
-            lifetime: roster::engine::Lifetime::Policy,
-            remember_me: false,
-            payload: None,
-            actor: "test".into(),
-            token_hash: None,
-            enforce_session_limit: true,
-        })
+        .create_session(new_session(
+            app.id,
+            app.max_payload_bytes,
+            roster::engine::SessionOwner::Named { email: None, external_id: Some("fb-1"), name: None },
+        ))
         .await
         .expect("the app still finds Ada by her id");
     let ada = db.storage.user_by_email("ada@example.com").await.unwrap().unwrap();

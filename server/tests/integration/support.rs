@@ -1,5 +1,6 @@
 //! Fresh databases for each test: a temporary SQLite file, or a new PostgreSQL database.
 
+use roster::engine::{CreateSession, Lifetime, SessionOwner};
 use std::sync::Arc;
 
 use sqlx::{AnyPool, Connection, Executor, PgConnection};
@@ -84,4 +85,22 @@ pub fn manual_clock() -> (Arc<ManualClock>, SharedClock) {
 /// A session id the test names as text (the storage and engine take only well-formed ids).
 pub fn sid(text: &str) -> app::model::SessionId {
     app::model::SessionId::parse(text).expect("a well-formed session id")
+}
+
+/// A session request with what tests seldom care about left plain: the policy's lifetime, no address, user
+/// agent or payload, the per-user limit enforced. Tests override fields with `..new_session(…)`.
+pub fn new_session(app_id: i64, max_payload_bytes: i64, owner: SessionOwner<'_>) -> CreateSession<'_> {
+    CreateSession {
+        app_id,
+        max_payload_bytes,
+        owner,
+        ip: None,
+        user_agent: None,
+        lifetime: Lifetime::Policy,
+        remember_me: false,
+        payload: None,
+        actor: "test".into(),
+        token_hash: None,
+        enforce_session_limit: true,
+    }
 }

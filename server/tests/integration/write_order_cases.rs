@@ -4,7 +4,7 @@
 use roster::engine::{CreateSession, EngineError, Lifetime, SessionOwner};
 use roster::operator::register_app;
 
-use crate::support::{manual_clock, test_engine, TestDb};
+use crate::support::{manual_clock, new_session, test_engine, TestDb};
 
 pub async fn the_sweep_and_validations_ending_the_same_sessions_never_fail(db: &TestDb) {
     register_app(&db.storage, "racing", "Racing", 1024, None).await.unwrap();
@@ -15,21 +15,16 @@ pub async fn the_sweep_and_validations_ending_the_same_sessions_never_fail(db: &
     for n in 0..150 {
         let created = engine
             .create_session(CreateSession {
-                app_id: app.id,
-                max_payload_bytes: app.max_payload_bytes,
-                owner: SessionOwner::Named {
-                    email: Some(&format!("racer{n}@example.com")),
-                    external_id: None,
-                    name: None,
-                },
-                ip: None,
-                user_agent: None,
                 lifetime: Lifetime::Seconds(60),
-                remember_me: false,
-                payload: None,
-                actor: "test".into(),
-                token_hash: None,
-                enforce_session_limit: true,
+                ..new_session(
+                    app.id,
+                    app.max_payload_bytes,
+                    SessionOwner::Named {
+                        email: Some(&format!("racer{n}@example.com")),
+                        external_id: None,
+                        name: None,
+                    },
+                )
             })
             .await
             .unwrap();

@@ -8,12 +8,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
+use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::Nonce;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+
+mod key_file;
+
+use key_file::{cipher, fingerprint, io, modified, random_key, read_file, write_file, KeyFile, Ring};
 
 const NONCE_BYTES: usize = 12;
 
@@ -52,24 +55,6 @@ pub enum CryptoError {
     Undecryptable,
 }
 
-/// The key file's shape. Keys are base64; the file is never logged.
-#[derive(Serialize, Deserialize)]
-struct KeyFile {
-    current: i64,
-    keys: BTreeMap<i64, String>,
-}
-
-struct Ring {
-    current: i64,
-    ciphers: BTreeMap<i64, Aes256Gcm>,
-    fingerprints: BTreeMap<i64, Vec<u8>>,
-}
-
-/// Identifies a key without revealing it: SHA-256 of a label and the 256-bit key (nothing to guess).
-fn fingerprint(key: &[u8]) -> Vec<u8> {
-    crate::secrets::sha256(&[b"roster payload key fingerprint\0".as_slice(), key].concat())
-}
-
 /// The payload key ring, shared by every request. `Debug` names key ids only.
 #[derive(Clone)]
 pub struct PayloadKeys {
@@ -91,59 +76,6 @@ impl std::fmt::Debug for PayloadKeys {
 pub struct Sealed {
     pub key_id: i64,
     pub bytes: Vec<u8>,
-}
-
-fn random_key() -> [u8; 32] {
-    let mut key = [0u8; 32];
-    rand::rng().fill_bytes(&mut key);
-    key
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
-    move |source| KeyError::Io { path: path.to_path_buf(), source }
-}
-
-fn cipher(key: &[u8]) -> Option<Aes256Gcm> {
-    (key.len() == 32).then(|| Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)))
-}
-
-fn read_file(path: &Path) -> Result<Ring, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let file: KeyFile = serde_json::from_str(&text)
-        .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let (mut ciphers, mut fingerprints) = (BTreeMap::new(), BTreeMap::new());
-    for (id, encoded) in &file.keys {
-        let bytes = STANDARD.decode(encoded).ok();
-        let key = bytes.as_deref().and_then(cipher).ok_or_else(|| {
-            KeyError::Invalid(path.to_path_buf(), format!("key {id} is not 32 bytes of base64"))
-        })?;
-        ciphers.insert(*id, key);
-        fingerprints.insert(*id, fingerprint(bytes.as_deref().unwrap_or_default()));
-    }
-    if !ciphers.contains_key(&file.current) {
-        return Err(KeyError::Invalid(path.to_path_buf(), "the current key is missing".into()));
-    }
-    Ok(Ring { current: file.current, ciphers, fingerprints })
-}
-
-/// Writes the whole file to a fresh temporary file beside it (a random name, created exclusively with mode 0600,
-/// so nothing planted at a known name is followed or reused), then renames it into place.
-fn write_file(path: &Path, file: &KeyFile) -> Result<(), KeyError> {
-    use std::io::Write;
-    let text = serde_json::to_string_pretty(file)
-        .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(io(folder))?;
-    temporary.write_all(text.as_bytes()).map_err(io(temporary.path()))?;
-    temporary.as_file().sync_all().map_err(io(path))?;
-    temporary
-        .persist(path)
-        .map_err(|error| KeyError::Io { path: path.to_path_buf(), source: error.error })?;
-    Ok(())
-}
-
-fn modified(path: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok()
 }
 
 impl PayloadKeys {
