@@ -9,7 +9,7 @@ mod request_trace;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::SessionManagerLayer;
@@ -32,6 +32,15 @@ pub struct ServerContext {
     pub secure_cookies: bool,
     /// Where people reach Roster, when configured (`ROSTER_PUBLIC_URL`).
     pub public_url: Option<PublicUrl>,
+}
+
+/// The console's routes, listed once per process. Listing them renders the app with resource loading
+/// suppressed by a process-wide flag (leptos-rs/leptos#4773): a page rendered on another thread meanwhile
+/// would wait forever on its first resource. A server lists them before it serves; tests build many routers
+/// while others render, so the list must never be made twice.
+fn console_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -61,7 +70,7 @@ pub fn router(context: ServerContext) -> Router {
         .route(app::live::EVENTS_PATH, axum::routing::get(events::stream))
         .with_state(events::EventsState { engine: engine.clone(), console });
     let router = Router::new()
-        .leptos_routes_with_context(&options, generate_route_list(App), provide_backend.clone(), {
+        .leptos_routes_with_context(&options, console_routes(), provide_backend.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -89,12 +98,10 @@ pub fn router(context: ServerContext) -> Router {
 
 #[cfg(test)]
 mod tests {
-    use leptos_axum::generate_route_list;
-
     #[tokio::test]
     async fn every_page_in_the_route_table_has_a_route() {
         let routed: Vec<String> =
-            generate_route_list(app::App).iter().map(|route| route.path().to_string()).collect();
+            super::console_routes().iter().map(|route| route.path().to_string()).collect();
         for page in app::routes::PAGES {
             assert!(
                 routed.iter().any(|path| path == page.path),

@@ -22,9 +22,11 @@ use crate::support::{manual_clock, sid, test_engine, TestDb, START_MS};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 const MINUTE: i64 = 60_000;
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct TestApp {
     router: Router,
+    context: ServerContext,
     pub db: TestDb,
     pub clock: Arc<ManualClock>,
     pub engine: roster::engine::Engine,
@@ -88,17 +90,12 @@ impl TestApp {
         }
         let options = roster::serve::leptos_options(&Default::default());
         let engine = test_engine(&db, shared);
-        let router = router(ServerContext {
-            engine: engine.clone(),
-            leptos_options: options,
-            secure_cookies,
-            public_url,
-        });
-        TestApp { router, db, clock, engine, owner_id: ids[0] }
+        let context = ServerContext { engine: engine.clone(), leptos_options: options, secure_cookies, public_url };
+        TestApp { router: router(context.clone()), context, db, clock, engine, owner_id: ids[0] }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+        let response = self.open(request).await;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("a body").to_bytes();
@@ -107,7 +104,12 @@ impl TestApp {
 
     /// The response as it starts, its body still streaming (for the live event stream).
     pub async fn open(&self, request: Request<Body>) -> axum::response::Response {
-        self.router.clone().oneshot(request).await.expect("the router answers")
+        let (method, uri) = (request.method().clone(), request.uri().clone());
+        // A render that never finishes would otherwise hang the whole test run without naming itself.
+        tokio::time::timeout(ANSWER_WITHIN, self.router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("{method} {uri} got no answer within {ANSWER_WITHIN:?}"))
+            .expect("the router answers")
     }
 
     pub async fn post(&self, path: &str, form: &str, cookie: Option<&str>, extra: &[(&str, &str)]) -> Reply {
@@ -166,6 +168,24 @@ async fn the_login_page_is_rendered_on_the_server() {
     let form = reply.body.split("<form ").nth(1).and_then(|rest| rest.split('>').next()).unwrap_or_default();
     assert!(form.contains(r#"action="/api/login""#) && form.contains(r#"method="post""#), "{}", reply.body);
     assert!(reply.body.contains("Remember me") && reply.body.contains("/pkg/roster.js"));
+}
+
+/// Building a router lists the console's routes, which once suppressed resource loading for the whole process:
+/// a page whose render began meanwhile never finished (leptos-rs/leptos#4773; tests build routers side by side).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let app = TestApp::start().await;
+    let context = app.context.clone();
+    let building = tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            drop(router(context.clone()));
+        }
+    });
+    for _ in 0..100 {
+        let reply = app.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    building.await.unwrap();
 }
 
 #[tokio::test]
@@ -518,3 +538,4 @@ async fn a_user_signs_out_their_other_sessions_and_no_one_else_s() {
     let record = audit.iter().find(|r| r.target.as_deref() == Some(&format!("session:{laptop_id}"))).unwrap();
     assert!(record.actor.starts_with("user:"), "the user is the actor: {}", record.actor);
 }
+
