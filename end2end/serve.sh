@@ -14,10 +14,12 @@ echo "$password" | "$bin" create-owner --email owner@example.com --name "Olivia 
 echo "$password" | "$bin" users create --email member@example.com --name "Max Member" --role member --password-stdin
 echo "$password" | "$bin" users create --email billing@example.com --name "Bill Manager" --role billing_manager --password-stdin
 # One account per project for the lock-out test, so the desktop and phone runs do not lock each other out,
-# and one for the live stream test, whose sessions no other test touches.
+# one for the live stream test, whose sessions no other test touches, and three for My sessions (one per test), whose
+# "Sign out all other sessions" would end other tests' sessions of a shared account.
 for project in desktop phone; do
-  echo "$password" | "$bin" users create --email "lock-$project@example.com" --role member --password-stdin
-  echo "$password" | "$bin" users create --email "stream-$project@example.com" --role member --password-stdin
+  for account in lock stream mine spread plain; do
+    echo "$password" | "$bin" users create --email "$account-$project@example.com" --role member --password-stdin
+  done
 done
 if [ "$demo_sessions" -gt 0 ]; then
   "$bin" demo --sessions "$demo_sessions" >/dev/null

@@ -74,7 +74,7 @@ pub fn compact_moment(now_ms: i64, at_ms: i64, offset_minutes: i64) -> String {
 }
 
 /// "1 minute", "5 minutes".
-fn count_of(n: i64, unit: &str) -> String {
+pub fn count_of(n: i64, unit: &str) -> String {
     let plural = if n == 1 { "" } else { "s" };
     format!("{n} {unit}{plural}")
 }

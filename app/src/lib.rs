@@ -12,6 +12,7 @@ pub mod error;
 pub mod format;
 pub mod live;
 pub mod model;
+pub mod own_session;
 pub mod pages;
 pub mod routes;
 pub mod session_detail;

@@ -8,15 +8,18 @@ pub enum Topic {
     Sessions,
     /// The stream fell behind or reconnected: everything on screen may be stale.
     Resync,
+    /// This browser's console session has ended (signed out elsewhere, revoked, expired): the last event.
+    SignedOut,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 2] = [Topic::Sessions, Topic::Resync];
+    pub const ALL: [Topic; 3] = [Topic::Sessions, Topic::Resync, Topic::SignedOut];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Sessions => "sessions",
             Topic::Resync => "resync",
+            Topic::SignedOut => "signed_out",
         }
     }
 }

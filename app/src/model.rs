@@ -152,20 +152,7 @@ pub struct CurrentUser {
     pub role: Role,
 }
 
-/// One of the signed-in user's own sessions, for "My sessions".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OwnSessionView {
-    pub id: String,
-    pub app_id: String,
-    pub ip: Option<String>,
-    /// Browser and system as parsed from the user agent; `None` shows as "Unknown Browser".
-    pub device: Option<String>,
-    pub created_at_ms: i64,
-    pub last_active_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    pub remember_me: bool,
-    pub is_current: bool,
-}
+pub use crate::own_session::{OwnSessionView, OwnSessions, WarningSign};
 
 /// The user a session belongs to, as the Sessions table shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

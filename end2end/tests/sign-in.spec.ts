@@ -5,19 +5,19 @@ test('the owner signs in, stays signed in across a reload, and signs out', async
   await signIn(page, testInfo, 'owner@example.com');
   // Owners land on the Sessions console.
   await expect(page).toHaveURL(/\/sessions$/);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Sessions', 'My sessions']);
   await expect(page).toHaveTitle('Sessions · Roster');
   await page.goto('/my/sessions');
   await hydrated(page);
-  await expect(page.getByText('This device')).toBeVisible();
+  await expect(page.getByText('This device', { exact: true })).toBeVisible();
 
   await page.reload();
   await hydrated(page);
   await expect(page).toHaveURL(/\/my\/sessions$/);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toBeVisible();
 
-  await press(page.getByRole('button', { name: 'Sign out' }), testInfo);
+  await press(page.getByRole('banner').getByRole('button', { name: 'Sign out' }), testInfo);
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 
@@ -30,7 +30,7 @@ test('a wrong password shows a message and does not sign in', async ({ page }, t
   await signIn(page, testInfo, 'owner@example.com', 'not the right password');
   await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.');
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toHaveCount(0);
 });
 
 test('ten wrong passwords lock the account, and then even the right one is refused', async ({ page }, testInfo) => {
@@ -88,7 +88,7 @@ test('the session cookie is HttpOnly and SameSite=Strict, and lasts past the bro
   expect(cookie.sameSite).toBe('Strict');
   expect(cookie.expires).toBe(-1);
 
-  await press(page.getByRole('button', { name: 'Sign out' }), testInfo);
+  await press(page.getByRole('banner').getByRole('button', { name: 'Sign out' }), testInfo);
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, testInfo, 'member@example.com', PASSWORD, { rememberMe: true });
   await expect(page).toHaveURL(/\/my\/sessions$/);

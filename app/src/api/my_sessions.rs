@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::error::ConsoleError;
-use crate::model::OwnSessionView;
+use crate::model::OwnSessions;
 
 #[server(endpoint = "my_sessions", output = crate::api::codec::JsonReply)]
-pub async fn list_my_sessions() -> Result<Vec<OwnSessionView>, ConsoleError> {
+pub async fn list_my_sessions() -> Result<OwnSessions, ConsoleError> {
     use crate::backend::{capability, Call, MySessionsBackend};
 
     let call = Call::current().await?;

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use tower_sessions::session::Id;
 
 use crate::error::ConsoleError;
-use crate::model::{CurrentUser, OwnSessionView, SessionId};
+use crate::model::{CurrentUser, OwnSessions, SessionId};
 
 /// The signed-in user's own sessions.
 #[async_trait]
@@ -12,7 +12,7 @@ pub trait MySessionsBackend: Send + Sync + 'static {
         &self,
         user: &CurrentUser,
         current: Option<Id>,
-    ) -> Result<Vec<OwnSessionView>, ConsoleError>;
+    ) -> Result<OwnSessions, ConsoleError>;
 
     /// Ends one of the user's own sessions in any app, but not `current` (signing out of this browser is the
     /// header's Sign out). Another user's session, or one already ended, is refused with the same words.

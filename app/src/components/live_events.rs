@@ -31,6 +31,8 @@ impl LiveEvents {
     pub fn touch(&self, topic: Topic) {
         match topic {
             Topic::Sessions | Topic::Resync => self.sessions.update(|n| *n += 1),
+            // Handled by the connection itself, which leaves for the sign-in page.
+            Topic::SignedOut => {}
         }
     }
 }
@@ -107,6 +109,11 @@ mod connect {
         let mut listeners = Vec::new();
         for topic in Topic::ALL {
             let on_event = Closure::<dyn Fn()>::new(move || {
+                if topic == Topic::SignedOut {
+                    // A full load: nothing of the signed-in pages' state outlives the session.
+                    let _ = window().location().set_href("/login");
+                    return;
+                }
                 if pending.with_value(|waiting| waiting.iter().any(|(t, _)| *t == topic)) {
                     return;
                 }

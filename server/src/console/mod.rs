@@ -19,7 +19,6 @@ use crate::engine::{Actor, Engine};
 use app::model::CurrentUser;
 
 pub use errors::internal;
-use labels::device_label;
 pub use sessions::page as sessions_page;
 pub use store::{token_hash, ConsoleSessionStore};
 

@@ -2,12 +2,13 @@
 //! tokens and the audit log.
 
 use app::model::SessionId;
+use app::own_session::WARNING_WINDOW_MS;
 use std::sync::Arc;
 
 use super::{Engine, EngineError};
 use crate::secrets::sha256;
 use crate::storage::{
-    AdminTokenRow, AppRow, AuditEvent, AuditRecord, ListPage, ListQuery, SessionRow, UserRow,
+    AdminTokenRow, AppRow, AuditEvent, AuditRecord, ListPage, ListQuery, OwnSessionRow, SessionRow, UserRow,
 };
 
 impl Engine {
@@ -36,6 +37,11 @@ impl Engine {
         app_id: Option<i64>,
     ) -> Result<Vec<SessionRow>, EngineError> {
         Ok(self.storage.active_sessions_of_user(user_id, app_id, self.now_ms()).await?)
+    }
+
+    /// "My sessions": the user's active sessions in every app with what their warning signs need.
+    pub async fn own_sessions(&self, user_id: i64) -> Result<Vec<OwnSessionRow>, EngineError> {
+        Ok(self.storage.own_sessions(user_id, self.now_ms(), WARNING_WINDOW_MS).await?)
     }
 
     pub async fn app_slugs(&self) -> Result<Vec<String>, EngineError> {

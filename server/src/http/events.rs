@@ -20,7 +20,7 @@ use app::model::CurrentUser;
 use app::ConsoleError;
 
 use crate::console::{token_hash, Console};
-use crate::engine::{Engine, Event};
+use crate::engine::{Engine, EngineError, Event};
 
 /// How often an idle stream checks that its console session is still alive.
 const SESSION_CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -56,6 +56,7 @@ pub async fn stream(
         user,
         console_token_hash: token_hash(&session_id),
         receiver: state.engine.events.subscribe(),
+        said_signed_out: false,
     };
     Sse::new(watcher.into_stream()).keep_alive(KeepAlive::default()).into_response()
 }
@@ -72,6 +73,8 @@ struct Watcher {
     user: CurrentUser,
     console_token_hash: Vec<u8>,
     receiver: tokio::sync::broadcast::Receiver<Event>,
+    /// Told the browser its session ended: the stream ends next.
+    said_signed_out: bool,
 }
 
 impl Watcher {
@@ -79,12 +82,27 @@ impl Watcher {
         self.user.role.sees_all_sessions() || event.audience.includes(self.user.id)
     }
 
+    /// False only once the console session has ended (or is gone); a database that cannot answer now does not
+    /// send anyone to the sign-in page.
     async fn still_signed_in(&self) -> bool {
-        self.engine.live_session(&self.console_token_hash, None).await.is_ok()
+        !matches!(
+            self.engine.live_session(&self.console_token_hash, None).await,
+            Err(EngineError::SessionNotFound | EngineError::SessionEnded(_) | EngineError::UserDisabled)
+        )
     }
 
-    /// The next event this browser should hear, or None once the stream should end.
+    /// The next event this browser should hear, or None once the stream should end. A browser whose console
+    /// session ended hears `signed_out` last, so its pages leave for the sign-in page at once.
     async fn next(&mut self) -> Option<Topic> {
+        if self.said_signed_out {
+            return None;
+        }
+        let topic = self.next_while_signed_in().await;
+        self.said_signed_out = topic == Some(Topic::SignedOut);
+        topic
+    }
+
+    async fn next_while_signed_in(&mut self) -> Option<Topic> {
         let mut check = tokio::time::interval(SESSION_CHECK_EVERY);
         check.tick().await;
         loop {
@@ -94,7 +112,7 @@ impl Watcher {
                         // Only an event about this user's own sessions can have ended their console session;
                         // the rest are forwarded without a lookup (the periodic check covers the remainder).
                         if event.audience.includes(self.user.id) && !self.still_signed_in().await {
-                            return None;
+                            return Some(Topic::SignedOut);
                         }
                         return Some(event.topic);
                     }
@@ -106,7 +124,7 @@ impl Watcher {
                 () = self.engine.events.closed() => return None,
                 _ = check.tick() => {
                     if !self.still_signed_in().await {
-                        return None;
+                        return Some(Topic::SignedOut);
                     }
                 }
             }

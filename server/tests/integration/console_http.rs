@@ -9,7 +9,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use app::model::OwnSessionView;
+use app::model::{OwnSessionView, OwnSessions};
 use app::ConsoleError;
 use roster::clock::ManualClock;
 use roster::http::{router, ServerContext};
@@ -90,7 +90,8 @@ impl TestApp {
         }
         let options = roster::serve::leptos_options(&Default::default());
         let engine = test_engine(&db, shared);
-        let context = ServerContext { engine: engine.clone(), leptos_options: options, secure_cookies, public_url };
+        let context =
+            ServerContext { engine: engine.clone(), leptos_options: options, secure_cookies, public_url };
         TestApp { router: router(context.clone()), context, db, clock, engine, owner_id: ids[0] }
     }
 
@@ -146,7 +147,7 @@ impl TestApp {
     async fn own_sessions(&self, cookie: &str) -> Vec<OwnSessionView> {
         let reply = self.my_sessions(Some(cookie)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        serde_json::from_str(&reply.body).unwrap()
+        serde_json::from_str::<OwnSessions>(&reply.body).unwrap().sessions
     }
 }
 
@@ -217,7 +218,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_marks_this_device() {
     let sessions = app.own_sessions(&reply.cookie().unwrap()).await;
     assert_eq!(sessions.len(), 1);
     assert!(sessions[0].is_current);
-    assert_eq!(sessions[0].app_id, "console");
+    assert_eq!(sessions[0].app_name, "Roster console");
     assert_eq!(sessions[0].expires_at_ms, Some(START_MS + 24 * 60 * MINUTE));
     assert!(!reply.cookie().unwrap().contains(&sessions[0].id), "the public id is not the cookie");
 }
@@ -539,3 +540,46 @@ async fn a_user_signs_out_their_other_sessions_and_no_one_else_s() {
     assert!(record.actor.starts_with("user:"), "the user is the actor: {}", record.actor);
 }
 
+#[tokio::test]
+async fn my_sessions_name_each_device_and_show_an_apps_requests_and_last_page() {
+    use crate::console_detail_http::register_app;
+    use crate::support::new_session;
+    use roster::engine::{CreateSession, SessionOwner};
+
+    let app = TestApp::start().await;
+    let app_id = register_app(&app).await;
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    let reply = app.sign_in_with_headers("member@example.com", PASSWORD, &[("user-agent", iphone)]).await;
+    let here = reply.cookie().expect("signed in");
+    let member = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap();
+    let windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    let created = app
+        .engine
+        .create_session(CreateSession {
+            ip: Some("203.0.113.9".parse().unwrap()),
+            user_agent: Some(windows.into()),
+            ..new_session(app_id, 1024, SessionOwner::User(member.id))
+        })
+        .await
+        .unwrap();
+    let row = app.engine.session_by_id(&created.id).await.unwrap().unwrap();
+    app.engine.validate(&row.token_hash, app_id).await.unwrap();
+    app.engine.validate_reporting(&row.token_hash, app_id, Some("Weekly plan")).await.unwrap();
+    app.engine.activity.flush(60_000).await.unwrap();
+
+    let sessions = app.own_sessions(&here).await;
+    let current = sessions.iter().find(|s| s.is_current).expect("this browser is listed");
+    assert_eq!(current.device_name.as_deref(), Some("Safari on iPhone"));
+    assert_eq!(
+        (current.browser.as_deref(), current.system.as_deref()),
+        (Some("Safari 17.1"), Some("iOS 17.1"))
+    );
+    assert_eq!(current.app_name, "Roster console");
+    let other = sessions.iter().find(|s| !s.is_current).expect("the app's session is listed");
+    assert_eq!(other.device_name.as_deref(), Some("Chrome on Windows"));
+    assert_eq!(other.system.as_deref(), Some("Windows 10"));
+    assert_eq!((other.app_name.as_str(), other.ip.as_deref()), ("My Meals", Some("203.0.113.9")));
+    assert_eq!((other.requests, other.last_page.as_deref()), (2, Some("Weekly plan")));
+    assert_eq!(other.sign_ins_from_device, 1);
+    assert!(other.warnings.is_empty(), "nothing before it to differ from: {:?}", other.warnings);
+}

@@ -1,5 +1,6 @@
 //! The console's live event stream, `GET /api/events`: refused without a console session, every session event
-//! for those who see all sessions, only their own for a member, and closed once the console session ends.
+//! for those who see all sessions, only their own for a member, and closed once the console session ends,
+//! after telling the browser so.
 
 use std::time::Duration;
 
@@ -94,7 +95,12 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
     let member_id = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap().id;
     app.engine.revoke_user_sessions(member_id, Actor::System, "test").await.unwrap();
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
-    assert!(member.ended().await, "the member's console session was among those ended, and so is the stream");
+    assert_eq!(
+        member.next_event(SHOULD_ARRIVE).await.as_deref(),
+        Some("signed_out"),
+        "the member's console session was among those ended: their pages leave for the sign-in page"
+    );
+    assert!(member.ended().await, "and the stream ends");
 }
 
 #[tokio::test]

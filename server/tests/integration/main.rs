@@ -5,6 +5,7 @@ mod api_http;
 mod console_detail_http;
 mod console_http;
 mod events_http;
+mod own_session_cases;
 mod session_list_cases;
 mod sessions_page_http;
 mod sign_in_cases;
@@ -61,6 +62,11 @@ on_both_databases!(
     the_admin_list_filters_pages_and_counts_in_the_database,
     revoking_a_user_ends_all_their_sessions,
     stored_settings_change_the_policy,
+);
+
+on_both_databases!(
+    own_sessions = own_session_cases:
+    warning_signs_compare_each_sign_in_with_the_30_days_before_it,
 );
 
 on_both_databases!(

@@ -7,23 +7,8 @@ use leptos::prelude::*;
 use super::state::use_console;
 use crate::api::sessions::kill_all::KillAllSessions;
 use crate::api::sessions::revoke::RevokeSession;
+use crate::components::modal::modal_while;
 use crate::format::{or_unknown, thousands, time_ago, Unknown};
-
-/// Opens `dialog` as a modal while `open` is true; closing it any way (Escape, Cancel) makes `open` false.
-pub fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + Send + Sync + 'static) {
-    Effect::new(move |_| {
-        let Some(element) = dialog.get() else {
-            return;
-        };
-        match (open(), element.open()) {
-            (true, false) => {
-                let _ = element.show_modal();
-            }
-            (false, true) => element.close(),
-            _ => {}
-        }
-    });
-}
 
 #[component]
 pub fn RevokeDialog() -> impl IntoView {

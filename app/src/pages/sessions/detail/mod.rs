@@ -11,10 +11,10 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::dialogs::modal_while;
 use super::state::use_console;
 use crate::api::sessions::detail::LoadSessionDetail;
 use crate::api::sessions::reveal::RevealSessionPayload;
+use crate::components::modal::modal_while;
 use crate::session_detail::{RevealedPayload, SessionDetail};
 
 #[component]
