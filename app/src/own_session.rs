@@ -56,6 +56,8 @@ pub struct OwnSessionView {
     pub city: Option<String>,
     pub country: Option<String>,
     pub ip: Option<String>,
+    /// The ISP or AS holding the address's network, when Roster has a network database.
+    pub network: Option<String>,
     pub created_at_ms: i64,
     pub last_active_at_ms: i64,
     /// None: lasts until signed out.

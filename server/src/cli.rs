@@ -108,6 +108,9 @@ pub struct ServeOptions {
     /// A MaxMind-format city database (GeoLite2-City.mmdb or compatible) for session locations.
     #[arg(long, env = "ROSTER_GEOIP_DB")]
     pub geoip_db: Option<PathBuf>,
+    /// A MaxMind ISP (GeoIP2-ISP) or ASN (GeoLite2-ASN) database: My sessions then names each session's network.
+    #[arg(long, env = "ROSTER_GEOIP_NETWORK_DB")]
+    pub geoip_network_db: Option<PathBuf>,
     /// Wrong console passwords one client address may try per minute, over all emails. Behind a reverse proxy
     /// every client has the proxy's address: raise this to what all your users together may mistype.
     #[arg(long, env = "ROSTER_SIGN_IN_FAILURES_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE)]
@@ -121,6 +124,7 @@ impl Default for ServeOptions {
             site_root: "target/site".into(),
             secure_cookies: CookieSecurity::Auto,
             geoip_db: None,
+            geoip_network_db: None,
             public_url: None,
             sign_in_failures_per_minute: FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE,
         }

@@ -11,7 +11,7 @@ use app::model::Role;
 use crate::cli::ServeOptions;
 use crate::clock::SystemClock;
 use crate::engine::{spawn_expiry_sweep, Engine, SignInThrottle};
-use crate::geo::GeoDatabase;
+use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::http::{router, ServerContext};
 use crate::payload_keys::PayloadKeys;
 use crate::storage::Storage;
@@ -48,6 +48,9 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
     keys.spawn_watch(KEY_FILE_CHECK);
     let mut engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
     engine.sign_in_throttle = SignInThrottle::new(options.sign_in_failures_per_minute);
+    if let Some(path) = &options.geoip_network_db {
+        engine.network = Some(Arc::new(NetworkDatabase::open(path).map_err(|error| error.to_string())?));
+    }
     let policy = engine.policy().await.map_err(|error| error.to_string())?;
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);

@@ -31,6 +31,7 @@ impl MySessionsBackend for Console {
                 browser: browser_with_version(&row.session),
                 system: system_with_version(&row.session),
                 sign_ins_from_device: row.device_sign_ins,
+                network: self.engine.network_of(row.session.ip.as_deref()),
                 id: row.session.id.into_string(),
                 app_name: row.session.app_name,
                 device_type: row.session.device,

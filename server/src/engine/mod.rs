@@ -27,7 +27,7 @@ pub use sweep::spawn_expiry_sweep;
 pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
 
 use crate::clock::SharedClock;
-use crate::geo::GeoDatabase;
+use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::passwords::PasswordChecks;
 use crate::payload_keys::{CryptoError, PayloadKeys};
 use crate::policy::SessionPolicy;
@@ -72,6 +72,8 @@ pub struct Engine {
     storage: Storage,
     pub keys: PayloadKeys,
     pub geo: Option<Arc<GeoDatabase>>,
+    /// Who runs an address's network (ISP or AS), shown in My sessions' Details; looked up when shown.
+    pub network: Option<Arc<NetworkDatabase>>,
     pub clock: SharedClock,
     pub activity: ActivityRecorder,
     pub cache: ValidationCache,
@@ -95,6 +97,7 @@ impl Engine {
             storage,
             keys,
             geo,
+            network: None,
             clock,
             activity,
             cache,

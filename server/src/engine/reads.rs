@@ -44,6 +44,11 @@ impl Engine {
         Ok(self.storage.own_sessions(user_id, self.now_ms(), WARNING_WINDOW_MS).await?)
     }
 
+    /// "Example Telecom (AS64500)" for an address, when a network database is configured and knows it.
+    pub fn network_of(&self, ip: Option<&str>) -> Option<String> {
+        self.network.as_ref()?.network(ip?.parse().ok()?)
+    }
+
     pub async fn app_slugs(&self) -> Result<Vec<String>, EngineError> {
         Ok(self.storage.app_slugs().await?)
     }

@@ -544,7 +544,8 @@ async fn a_user_signs_out_their_other_sessions_and_no_one_else_s() {
 async fn my_sessions_name_each_device_and_show_an_apps_requests_and_last_page() {
     use crate::console_detail_http::register_app;
     use crate::support::new_session;
-    use roster::engine::{CreateSession, SessionOwner};
+    use app::model::WarningSign;
+    use roster::engine::{CreateSession, Lifetime, SessionOwner};
 
     let app = TestApp::start().await;
     let app_id = register_app(&app).await;
@@ -558,6 +559,7 @@ async fn my_sessions_name_each_device_and_show_an_apps_requests_and_last_page() 
         .create_session(CreateSession {
             ip: Some("203.0.113.9".parse().unwrap()),
             user_agent: Some(windows.into()),
+            lifetime: Lifetime::Durable,
             ..new_session(app_id, 1024, SessionOwner::User(member.id))
         })
         .await
@@ -582,4 +584,13 @@ async fn my_sessions_name_each_device_and_show_an_apps_requests_and_last_page() 
     assert_eq!((other.requests, other.last_page.as_deref()), (2, Some("Weekly plan")));
     assert_eq!(other.sign_ins_from_device, 1);
     assert!(other.warnings.is_empty(), "nothing before it to differ from: {:?}", other.warnings);
+
+    // A month later the app's session, which never expires, is an Old session.
+    app.clock.advance_ms(31 * 24 * 60 * MINUTE);
+    let reply = app.sign_in_with_headers("member@example.com", PASSWORD, &[("user-agent", iphone)]).await;
+    let sessions = app.own_sessions(&reply.cookie().expect("signed in again")).await;
+    let other = sessions.iter().find(|s| s.app_name == "My Meals").expect("still active");
+    assert_eq!(other.warnings, [WarningSign::OldSession]);
+    let current = sessions.iter().find(|s| s.is_current).unwrap();
+    assert!(current.warnings.is_empty(), "the same iPhone, after a month away: {:?}", current.warnings);
 }

@@ -34,6 +34,8 @@ fn Facts(session: OwnSessionView) -> impl IntoView {
     let zone = use_viewer_zone().get_untracked();
     let known = |value: &Option<String>| value.clone().unwrap_or_else(|| "Unknown".to_string());
     let last_page = session.last_page.clone().map(|page| view! { <dt>"Last page"</dt><dd>{page}</dd> });
+    let network =
+        session.network.clone().map(|network| view! { <dt>"ISP or network"</dt><dd>{network}</dd> });
     view! {
         <dl class="confirm-facts" data-testid="session-details">
             <dt>"Browser"</dt>
@@ -48,6 +50,7 @@ fn Facts(session: OwnSessionView) -> impl IntoView {
             <dd>{known(&session.country)}</dd>
             <dt>"IP"</dt>
             <dd>{or_unknown(&session.ip, Unknown::Ip)}</dd>
+            {network}
             <dt>"App"</dt>
             <dd>{session.app_name.clone()}</dd>
             <dt>"Created"</dt>

@@ -1,4 +1,11 @@
-//! Where an IP address is, from a MaxMind-format database when one is configured.
+//! Where an IP address is, from a MaxMind-format database when one is configured; and whose network it is on
+//! (`network`).
+
+mod network;
+#[cfg(test)]
+mod test_database;
+
+pub use network::NetworkDatabase;
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -42,6 +49,12 @@ pub struct GeoError {
     message: String,
 }
 
+impl GeoError {
+    fn new(path: &Path, error: impl std::fmt::Display) -> GeoError {
+        GeoError { path: path.display().to_string(), message: error.to_string() }
+    }
+}
+
 /// A MaxMind-format city database, loaded into memory once.
 pub struct GeoDatabase {
     reader: maxminddb::Reader<Vec<u8>>,
@@ -57,7 +70,7 @@ impl GeoDatabase {
     pub fn open(path: &Path) -> Result<GeoDatabase, GeoError> {
         maxminddb::Reader::open_readfile(path)
             .map(|reader| GeoDatabase { reader })
-            .map_err(|error| GeoError { path: path.display().to_string(), message: error.to_string() })
+            .map_err(|error| GeoError::new(path, error))
     }
 
     fn lookup(&self, ip: IpAddr) -> Option<Location> {
