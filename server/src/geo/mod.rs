@@ -2,8 +2,6 @@
 //! (`network`).
 
 mod network;
-#[cfg(test)]
-mod test_database;
 
 pub use network::NetworkDatabase;
 

@@ -48,36 +48,38 @@ impl NetworkDatabase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geo::test_database::{write_network_database, Entry};
+    use mmdb_writer::{Value, Writer};
+
+    /// A database of `kind` holding `record` for 203.0.113.0/24.
+    fn database(dir: &Path, kind: &str, record: Value) -> NetworkDatabase {
+        let mut writer = Writer::new(kind);
+        writer.insert_value("203.0.113.0/24".parse::<mmdb_writer::ipnet::IpNet>().unwrap(), record).unwrap();
+        let path = dir.join(format!("{kind}.mmdb"));
+        std::fs::write(&path, writer.to_bytes().unwrap()).unwrap();
+        NetworkDatabase::open(&path).unwrap()
+    }
 
     #[test]
     fn an_isp_database_names_the_isp_and_an_asn_database_the_organisation() {
         let dir = tempfile::tempdir().unwrap();
-        let isp = dir.path().join("isp.mmdb");
-        write_network_database(
-            &isp,
+        let isp = database(
+            dir.path(),
             "GeoIP2-ISP",
-            &[
-                Entry::text("isp", "Example Telecom"),
-                Entry::text("organization", "Example Business Lines"),
-                Entry::number("autonomous_system_number", 64500),
-            ],
+            Value::map([
+                ("isp", Value::from("Example Telecom")),
+                ("organization", Value::from("Example Business Lines")),
+                ("autonomous_system_number", Value::from(64500u32)),
+            ]),
         );
-        let database = NetworkDatabase::open(&isp).unwrap();
-        assert_eq!(
-            database.network("203.0.113.9".parse().unwrap()).as_deref(),
-            Some("Example Telecom (AS64500)")
-        );
-        assert_eq!(database.network("198.51.100.9".parse().unwrap()), None, "outside the database's network");
+        assert_eq!(isp.network("203.0.113.9".parse().unwrap()).as_deref(), Some("Example Telecom (AS64500)"));
+        assert_eq!(isp.network("198.51.100.9".parse().unwrap()), None, "outside the database's networks");
 
-        let asn = dir.path().join("asn.mmdb");
-        write_network_database(
-            &asn,
+        let asn = database(
+            dir.path(),
             "GeoLite2-ASN",
-            &[Entry::text("autonomous_system_organization", "EXAMPLE-AS")],
+            Value::map([("autonomous_system_organization", Value::from("EXAMPLE-AS"))]),
         );
-        let database = NetworkDatabase::open(&asn).unwrap();
-        assert_eq!(database.network("203.0.113.200".parse().unwrap()).as_deref(), Some("EXAMPLE-AS"));
+        assert_eq!(asn.network("203.0.113.200".parse().unwrap()).as_deref(), Some("EXAMPLE-AS"));
     }
 
     #[test]
