@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+use app::model::SessionStatus;
 use roster::clock::ManualClock;
 use roster::engine::Engine;
 use roster::http::{router, ServerContext};
@@ -711,6 +712,47 @@ pub async fn revoking_a_user_ends_all_their_sessions(db: &TestDb) {
     assert_eq!(api.validate(&first).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.validate(&second).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(api.validate(&other).await.status, StatusCode::OK);
+}
+
+pub async fn an_admins_reason_is_kept_on_each_ended_session_and_in_the_audit(db: &TestDb) {
+    let api = Api::start(db).await;
+    let (first, _) = api.create_for("leaver@example.com").await;
+    let (second, _) = api.create_for("leaver@example.com").await;
+    let (single, _) = api.create_for("other@example.com").await;
+    let user = api.storage.user_by_email("leaver@example.com").await.unwrap().unwrap();
+    let path = |query: &str| format!("/api/admin/sessions?userId={}&{query}", user.id);
+    for (query, what) in [
+        ("reason=", "blank"),
+        ("reason=%20%20", "only spaces"),
+        (&*format!("reason={}", "x".repeat(501)), "too long"),
+        ("reason=stolen%07laptop", "a control character"),
+        ("reason=a&reason=b", "given twice"),
+    ] {
+        let reply = api.admin(Method::DELETE, &path(query)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{what}: {}", reply.body);
+    }
+    let refused = api.admin(Method::DELETE, &format!("/api/admin/sessions/{single}?reason=")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(
+        api.storage.session_by_id(&sid(&first)).await.unwrap().unwrap().status,
+        SessionStatus::Active,
+        "refusals end nothing"
+    );
+
+    let reply = api.admin(Method::DELETE, &path("reason=%20Laptop%20stolen%20")).await;
+    assert_eq!((reply.status, reply.body["revoked"].as_i64()), (StatusCode::OK, Some(2)), "{}", reply.body);
+    let one =
+        api.admin(Method::DELETE, &format!("/api/admin/sessions/{single}?reason=Left%20the%20team")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    for (id, reason) in [(&first, "Laptop stolen"), (&second, "Laptop stolen"), (&single, "Left the team")] {
+        let row = api.storage.session_by_id(&sid(id)).await.unwrap().unwrap();
+        assert_eq!(row.end_reason.as_deref(), Some(reason), "kept trimmed on the session");
+    }
+    let audit = api.storage.recent_audit(20).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "session.revoked" && e.reason.as_deref() == Some("Laptop stolen")));
+    assert!(audit.iter().any(|e| e.reason.as_deref() == Some("Left the team")));
 }
 
 pub async fn stored_settings_change_the_policy(db: &TestDb) {

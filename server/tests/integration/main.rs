@@ -61,6 +61,7 @@ on_both_databases!(
     bad_input_gets_a_4xx_naming_the_problem_and_writes_nothing,
     the_admin_list_filters_pages_and_counts_in_the_database,
     revoking_a_user_ends_all_their_sessions,
+    an_admins_reason_is_kept_on_each_ended_session_and_in_the_audit,
     stored_settings_change_the_policy,
 );
 

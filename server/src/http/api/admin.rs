@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
-use super::extract::{ApiQuery, CallingAdmin};
+use super::extract::{shown_text, ApiQuery, CallingAdmin};
 use super::view::SessionJson;
 use crate::engine::Engine;
 use crate::storage::{ListQuery as StorageQuery, SortColumn};
@@ -93,14 +93,14 @@ pub async fn revoke_session(
     State(engine): State<Engine>,
     CallingAdmin(admin): CallingAdmin,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ReasonQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let id = session_id(&id)?;
+    let reason = admin_reason(&query.reason)?;
     let Some(session) = engine.session_by_id(&id).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
-    let revoked = engine
-        .end_session(&session.id, admin, SessionStatus::Revoked, "revoked through the admin API")
-        .await?;
+    let revoked = engine.end_session(&session.id, admin, SessionStatus::Revoked, reason).await?;
     Ok(Json(
         json!({ "id": session.id, "revoked": revoked, "status": if revoked { SessionStatus::Revoked } else { session.status }.as_str() }),
     ))
@@ -110,6 +110,26 @@ pub async fn revoke_session(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RevokeUserQuery {
     user_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonQuery {
+    reason: Option<String>,
+}
+
+/// Why an admin ends sessions: kept on each ended session and in the audit event. Optional, but a `reason=`
+/// given blank is a mistake worth saying.
+const MAX_REASON_CHARS: usize = 500;
+const DEFAULT_REASON: &str = "revoked through the admin API";
+
+fn admin_reason(reason: &Option<String>) -> Result<&str, ApiError> {
+    match shown_text("reason", reason.as_deref(), MAX_REASON_CHARS)? {
+        Some(reason) => Ok(reason),
+        None if reason.is_some() => Err(ApiError::invalid("reason must not be empty; leave it out for none")),
+        None => Ok(DEFAULT_REASON),
+    }
 }
 
 pub async fn revoke_user_sessions(
@@ -123,9 +143,10 @@ pub async fn revoke_user_sessions(
         .and_then(|text| text.parse::<i64>().ok())
         .filter(|id| *id > 0)
         .ok_or_else(|| ApiError::invalid("userId must be a user's numeric id"))?;
+    let reason = admin_reason(&query.reason)?;
     if engine.user_by_id(user_id).await?.is_none() {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no user has this id"));
     }
-    let ended = engine.revoke_user_sessions(user_id, admin, "revoked through the admin API").await?;
+    let ended = engine.revoke_user_sessions(user_id, admin, reason).await?;
     Ok(Json(json!({ "userId": user_id, "revoked": ended.len(), "ids": ended })))
 }

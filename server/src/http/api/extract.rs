@@ -129,3 +129,22 @@ impl<S: Send + Sync> FromRequestParts<S> for HeldSession {
         Ok(HeldSession(sha256(token.as_bytes())))
     }
 }
+
+/// A short text people will read (a reported page, a reason): trimmed, and refused rather than cut when longer
+/// than `max_chars` or holding control characters. Absent or blank is None.
+pub fn shown_text<'a>(
+    field: &str,
+    value: Option<&'a str>,
+    max_chars: usize,
+) -> Result<Option<&'a str>, ApiError> {
+    let Some(text) = value.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max_chars {
+        return Err(ApiError::invalid(format!("{field} must be at most {max_chars} characters")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!("{field} must not contain control characters")));
+    }
+    Ok(Some(text))
+}

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use app::model::SessionStatus;
 
 use super::error::ApiError;
-use super::extract::{ApiJson, CallingApp, HeldSession};
+use super::extract::{shown_text, ApiJson, CallingApp, HeldSession};
 use super::view::SessionJson;
 use crate::engine::{Actor, Engine};
 use crate::secrets::sha256;
@@ -25,19 +25,9 @@ pub struct ValidateRequest {
 /// Reported pages longer than this are refused, not cut: the app should know it sent too much.
 const MAX_ACTIVITY_CHARS: usize = 100;
 
-/// The reported page, trimmed; refused when too long or when it holds control characters (it is shown to
-/// people and written to exports).
+/// The reported page: shown to people and written to exports.
 fn reported_page(activity: &Option<String>) -> Result<Option<&str>, ApiError> {
-    let Some(page) = activity.as_deref().map(str::trim).filter(|page| !page.is_empty()) else {
-        return Ok(None);
-    };
-    if page.chars().count() > MAX_ACTIVITY_CHARS {
-        return Err(ApiError::invalid(format!("activity must be at most {MAX_ACTIVITY_CHARS} characters")));
-    }
-    if page.chars().any(char::is_control) {
-        return Err(ApiError::invalid("activity must not contain control characters"));
-    }
-    Ok(Some(page))
+    shown_text("activity", activity.as_deref(), MAX_ACTIVITY_CHARS)
 }
 
 pub async fn validate(
