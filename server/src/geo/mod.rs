@@ -47,12 +47,6 @@ pub struct GeoError {
     message: String,
 }
 
-impl GeoError {
-    fn new(path: &Path, error: impl std::fmt::Display) -> GeoError {
-        GeoError { path: path.display().to_string(), message: error.to_string() }
-    }
-}
-
 /// A MaxMind-format city database, loaded into memory once.
 pub struct GeoDatabase {
     reader: maxminddb::Reader<Vec<u8>>,
@@ -64,11 +58,15 @@ impl std::fmt::Debug for GeoDatabase {
     }
 }
 
+/// Loads a MaxMind-format file into memory: the city database and the network one alike.
+fn open_reader(path: &Path) -> Result<maxminddb::Reader<Vec<u8>>, GeoError> {
+    maxminddb::Reader::open_readfile(path)
+        .map_err(|error| GeoError { path: path.display().to_string(), message: error.to_string() })
+}
+
 impl GeoDatabase {
     pub fn open(path: &Path) -> Result<GeoDatabase, GeoError> {
-        maxminddb::Reader::open_readfile(path)
-            .map(|reader| GeoDatabase { reader })
-            .map_err(|error| GeoError::new(path, error))
+        open_reader(path).map(|reader| GeoDatabase { reader })
     }
 
     fn lookup(&self, ip: IpAddr) -> Option<Location> {

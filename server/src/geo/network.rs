@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::GeoError;
+use super::{open_reader, GeoError};
 
 /// The fields both formats may carry; an ISP database has all, an ASN database the last two.
 #[derive(Deserialize)]
@@ -29,9 +29,7 @@ impl std::fmt::Debug for NetworkDatabase {
 
 impl NetworkDatabase {
     pub fn open(path: &Path) -> Result<NetworkDatabase, GeoError> {
-        maxminddb::Reader::open_readfile(path)
-            .map(|reader| NetworkDatabase { reader })
-            .map_err(|error| GeoError::new(path, error))
+        open_reader(path).map(|reader| NetworkDatabase { reader })
     }
 
     /// "Example Telecom (AS64500)": the ISP, else the organisation holding the network, with its AS number.

@@ -91,7 +91,7 @@ pub fn SignOutDialog() -> impl IntoView {
                     <dt>"Location"</dt>
                     <dd>{or_unknown(&session.location(), Unknown::Location)}</dd>
                     <dt>"Last active"</dt>
-                    <dd>{activity(&session, state.now_ms.get_untracked())}</dd>
+                    <dd>{activity(&session, state.latest().map_or(0, |list| list.now_ms))}</dd>
                 </dl>
             }
         })
@@ -119,7 +119,10 @@ pub fn SignOutAllDialog() -> impl IntoView {
     };
     let listed = move || {
         state.sign_out_all_open.get().then(|| {
-            let others = state.others.get_untracked();
+            let others: Vec<OwnSessionView> = state
+                .latest()
+                .map(|list| list.sessions.into_iter().filter(|session| !session.is_current).collect())
+                .unwrap_or_default();
             view! {
                 <p>"This will sign out " {other_sessions(others.len())} ":"</p>
                 <ul class="sign-out-list">

@@ -67,11 +67,8 @@ fn OwnSessionsPage() -> impl IntoView {
 
 #[component]
 fn SessionLists(list: OwnSessions) -> impl IntoView {
-    let state = use_my_sessions();
     let (current, others): (Vec<OwnSessionView>, Vec<OwnSessionView>) =
         list.sessions.into_iter().partition(|session| session.is_current);
-    state.now_ms.set(list.now_ms);
-    state.others.set(others.clone());
     let now_ms = list.now_ms;
     let items = move |sessions: Vec<OwnSessionView>| {
         sessions.into_iter().map(|session| view! { <SessionItem session now_ms/> }).collect_view()

@@ -15,9 +15,6 @@ use crate::model::{OwnSessionView, OwnSessions};
 #[derive(Clone, Copy)]
 pub struct MySessionsState {
     pub sessions: Resource<Result<OwnSessions, ConsoleError>>,
-    /// From the latest list, for the dialogs.
-    pub now_ms: RwSignal<i64>,
-    pub others: RwSignal<Vec<OwnSessionView>>,
     /// The session whose Details dialog is open.
     pub details: RwSignal<Option<OwnSessionView>>,
     /// The session whose Sign out dialog is open.
@@ -41,8 +38,6 @@ impl MySessionsState {
         );
         let state = MySessionsState {
             sessions,
-            now_ms: RwSignal::new(0),
-            others: RwSignal::new(Vec::new()),
             details: RwSignal::new(None),
             sign_out_target: RwSignal::new(None),
             sign_out_all_open: RwSignal::new(false),
@@ -52,6 +47,11 @@ impl MySessionsState {
         };
         state.announce_outcomes();
         state
+    }
+
+    /// The list on screen (kept while a newer one loads), for the dialogs, which open only in the browser.
+    pub fn latest(&self) -> Option<OwnSessions> {
+        self.sessions.get_untracked().and_then(Result::ok)
     }
 
     fn announce_outcomes(self) {
