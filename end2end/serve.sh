@@ -13,6 +13,7 @@ password='correct horse battery staple'
 echo "$password" | "$bin" create-owner --email owner@example.com --name "Olivia Owner" --password-stdin
 echo "$password" | "$bin" users create --email member@example.com --name "Max Member" --role member --password-stdin
 echo "$password" | "$bin" users create --email billing@example.com --name "Bill Manager" --role billing_manager --password-stdin
+echo "$password" | "$bin" users create --email admin@example.com --name "Ada Admin" --role admin --password-stdin
 # One account per project for the lock-out test, so the desktop and phone runs do not lock each other out,
 # one for the live stream test, whose sessions no other test touches, and three for My sessions (one per test), whose
 # "Sign out all other sessions" would end other tests' sessions of a shared account.

@@ -8,6 +8,7 @@ pub mod api;
 pub mod backend;
 pub mod browser;
 pub mod components;
+pub mod end_cause;
 pub mod error;
 pub mod format;
 pub mod live;
@@ -17,7 +18,9 @@ pub mod pages;
 pub mod routes;
 pub mod session_detail;
 pub mod session_query;
+pub mod team;
 pub mod time_zone;
+pub mod user_query;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -29,7 +32,10 @@ pub use error::ConsoleError;
 use components::auth::provide_auth;
 use components::header::Header;
 use components::live_events::provide_live_events;
-use pages::{login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage};
+use pages::{
+    login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage,
+    users::UsersRoute,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

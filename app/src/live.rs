@@ -6,6 +6,8 @@
 pub enum Topic {
     /// A session was created, ended or changed (counts included).
     Sessions,
+    /// A user was added, disabled, enabled or given another role.
+    Users,
     /// The stream fell behind or reconnected: everything on screen may be stale.
     Resync,
     /// This browser's console session has ended (signed out elsewhere, revoked, expired): the last event.
@@ -13,11 +15,12 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 3] = [Topic::Sessions, Topic::Resync, Topic::SignedOut];
+    pub const ALL: [Topic; 4] = [Topic::Sessions, Topic::Users, Topic::Resync, Topic::SignedOut];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Sessions => "sessions",
+            Topic::Users => "users",
             Topic::Resync => "resync",
             Topic::SignedOut => "signed_out",
         }

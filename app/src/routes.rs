@@ -30,8 +30,11 @@ pub const SESSIONS: Page =
 pub const MY_SESSIONS: Page =
     Page { path: "/my/sessions", title: "My sessions", nav_label: "My sessions", allows: everyone };
 
+pub const USERS: Page =
+    Page { path: "/users", title: "Users", nav_label: "Users", allows: crate::team::manages_users };
+
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 2] = [&SESSIONS, &MY_SESSIONS];
+pub const PAGES: [&Page; 3] = [&SESSIONS, &MY_SESSIONS, &USERS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -50,7 +53,8 @@ mod tests {
     #[test]
     fn each_role_sees_only_the_pages_it_may_open_and_lands_on_the_first() {
         let paths = |role| navigation(role).map(|page| page.path).collect::<Vec<_>>();
-        assert_eq!(paths(Role::Owner), ["/sessions", "/my/sessions"]);
+        assert_eq!(paths(Role::Owner), ["/sessions", "/my/sessions", "/users"]);
+        assert_eq!(paths(Role::Admin), ["/sessions", "/my/sessions", "/users"]);
         assert_eq!(paths(Role::BillingManager), ["/sessions", "/my/sessions"]);
         assert_eq!(paths(Role::Member), ["/my/sessions"]);
         assert_eq!(landing_page(Role::Admin), "/sessions");

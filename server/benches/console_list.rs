@@ -20,7 +20,7 @@ use roster::clock::SystemClock;
 use roster::data_folder::sqlite_database;
 use roster::engine::Engine;
 use roster::payload_keys::PayloadKeys;
-use roster::storage::Storage;
+use roster::storage::{Storage, UserListQuery, UserSortColumn};
 
 const PAGE: u32 = 50;
 
@@ -321,6 +321,70 @@ async fn my_sessions_timings(engine: &Engine) {
     );
 }
 
+/// The Users page: every sort both ways on its first, middle and last page, and searches by name and email, over
+/// every user (100,000 at a million sessions), with the workspace's live count beside each page as the page shows.
+async fn users_timings(engine: &Engine) {
+    let first = engine
+        .list_users(&UserListQuery {
+            search: None,
+            sort: UserSortColumn::Email,
+            descending: false,
+            limit: 1,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    let users = first.total;
+    let sorts = [
+        UserSortColumn::Email,
+        UserSortColumn::Name,
+        UserSortColumn::Role,
+        UserSortColumn::Status,
+        UserSortColumn::ActiveSessions,
+        UserSortColumn::LastActive,
+        UserSortColumn::TotalSessions,
+    ];
+    let mut queries = Vec::new();
+    for sort in sorts {
+        for descending in [false, true] {
+            for offset in [0, users / 2, (users - 50).max(0)] {
+                queries.push((None, sort, descending, offset));
+            }
+        }
+    }
+    for term in ["ann", "lovelace", "example", "zq", "nobody-at-all"] {
+        queries.push((Some(term), UserSortColumn::Email, false, 0));
+        queries.push((Some(term), UserSortColumn::LastActive, true, 0));
+    }
+    let mut timings = Vec::new();
+    for pass in 0..4 {
+        for (search, sort, descending, offset) in &queries {
+            let started = Instant::now();
+            let query = UserListQuery {
+                search: *search,
+                sort: *sort,
+                descending: *descending,
+                limit: 50,
+                offset: *offset,
+            };
+            engine.list_users(&query).await.unwrap();
+            engine.count_active_sessions().await.unwrap();
+            if pass > 0 {
+                timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    timings.sort_by(f64::total_cmp);
+    println!(
+        "\nUsers page over {users} users ({} timings: 7 sorts x 2 directions x first/middle/last page, 10 searches): \
+         p50 {:.2} ms   p95 {:.2} ms   max {:.2} ms",
+        timings.len(),
+        percentile(&timings, 0.50),
+        percentile(&timings, 0.95),
+        timings[timings.len() - 1]
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let sessions = setting("BENCH_SESSIONS", 1_000_000) as usize;
@@ -405,6 +469,7 @@ async fn main() {
     }
 
     my_sessions_timings(&engine).await;
+    users_timings(&engine).await;
 
     let db = dir.join("roster.db");
     let sample = roster::console::sessions_page(

@@ -167,6 +167,19 @@ pub struct CreateOwnerOptions {
 pub enum UsersCommand {
     /// Create a user; with --password-stdin they can sign in to the console.
     Create(CreateUserOptions),
+    /// Disable a user: every session of theirs ends now, and new ones are refused until enabled.
+    Disable {
+        #[arg(long)]
+        email: String,
+        /// Why: kept on each ended session and in the audit log.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Enable a disabled user: they can sign in again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

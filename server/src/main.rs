@@ -71,6 +71,11 @@ async fn payload_keys(storage: &Storage, options: &StorageOptions) -> anyhow::Re
     Ok(keys)
 }
 
+/// The engine for a command run from the shell beside (or without) a server.
+fn operator_engine(storage: &Storage, keys: PayloadKeys) -> roster::engine::Engine {
+    roster::engine::Engine::new(storage.clone(), keys, None, std::sync::Arc::new(roster::clock::SystemClock))
+}
+
 async fn run(cli: Cli) -> anyhow::Result<String> {
     // The folder holds the key file on PostgreSQL too.
     data_folder::prepare(&cli.storage.data_dir)?;
@@ -142,6 +147,20 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 .map(|user| {
                     format!("Created {} {} (user id {}).", user.role.label().to_lowercase(), user.email, user.id)
                 })
+                .map_err(anyhow::Error::from)
+        }
+        Command::Users(UsersCommand::Disable { email, reason }) => {
+            let engine = operator_engine(&storage, keys().await?);
+            operator::disable_user(&engine, &email, &reason)
+                .await
+                .map(|ended| format!("Disabled {email}; {ended} active sessions ended."))
+                .map_err(anyhow::Error::from)
+        }
+        Command::Users(UsersCommand::Enable { email }) => {
+            let engine = operator_engine(&storage, keys().await?);
+            operator::enable_user(&engine, &email)
+                .await
+                .map(|()| format!("Enabled {email}: they can sign in again."))
                 .map_err(anyhow::Error::from)
         }
         Command::Audit(AuditCommand::Verify) => operator::verify_audit(&storage)

@@ -7,6 +7,7 @@ use std::io::Read;
 use app::model::Role;
 
 use crate::clock::{Clock, SystemClock};
+use crate::engine::{Actor, Engine};
 use crate::passwords::hash_password;
 use crate::secrets::Secret;
 use crate::storage::{AuditEvent, NewApp, NewUser, Storage, StorageError};
@@ -35,6 +36,12 @@ pub enum OperatorError {
     BadTokenName,
     #[error("{0}")]
     Keys(#[from] crate::payload_keys::KeyError),
+    #[error("{0}")]
+    Engine(#[from] crate::engine::EngineError),
+    #[error("no user has the email {0:?}")]
+    NoSuchUser(String),
+    #[error("{0}")]
+    BadReason(String),
 }
 
 /// Reads one line: the trailing newline of `echo pw | roster …` is not part of the password.
@@ -114,6 +121,19 @@ pub async fn create_user(storage: &Storage, account: NewAccount<'_>) -> Result<C
     );
     storage.record_audit(&event).await?;
     Ok(CreatedUser { id, email: email.to_owned(), role: account.role })
+}
+
+/// Disables a user from the shell: every session ends with `reason`, new ones are refused. Returns how many
+/// sessions ended.
+pub async fn disable_user(engine: &Engine, email: &str, reason: &str) -> Result<usize, OperatorError> {
+    let reason = app::team::checked_reason(reason).map_err(OperatorError::BadReason)?;
+    let user = engine.user_by_email(email).await?.ok_or_else(|| OperatorError::NoSuchUser(email.into()))?;
+    Ok(engine.disable_user(user.id, Actor::Operator, reason, false).await?)
+}
+
+pub async fn enable_user(engine: &Engine, email: &str) -> Result<(), OperatorError> {
+    let user = engine.user_by_email(email).await?.ok_or_else(|| OperatorError::NoSuchUser(email.into()))?;
+    Ok(engine.enable_user(user.id, Actor::Operator).await?)
 }
 
 /// How many records the audit chain holds, all verified.

@@ -60,3 +60,25 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, ConsoleError> {
 
     Call::current().await?.user().await
 }
+
+/// What the sign-in page says to someone whose console session was ended while they were away ("An
+/// administrator signed you out on 3 Dec 14:05: Security concern"). Read from this browser's own cookie, so it
+/// never tells anyone about a session they do not hold.
+#[server(endpoint = "sign_out_notice", output = crate::api::codec::JsonReply)]
+pub async fn sign_out_notice() -> Result<Option<crate::end_cause::SignOutNotice>, ConsoleError> {
+    use crate::backend::{capability, session_keys, SignInBackend};
+
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    let cookie = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == session_keys::COOKIE || *name == session_keys::SECURE_COOKIE)
+        .map(|(_, value)| value.to_string());
+    match cookie {
+        Some(value) => capability::<dyn SignInBackend>()?.sign_out_notice(&value).await,
+        None => Ok(None),
+    }
+}

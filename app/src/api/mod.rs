@@ -4,3 +4,4 @@ pub mod auth;
 pub mod codec;
 pub mod my_sessions;
 pub mod sessions;
+pub mod users;

@@ -13,12 +13,14 @@ mod my_sessions;
 mod session_detail;
 mod sessions;
 mod sign_in;
+mod users;
 
 pub use export::ExportBackend;
 pub use my_sessions::MySessionsBackend;
 pub use session_detail::SessionDetailBackend;
 pub use sessions::SessionsBackend;
 pub use sign_in::SignInBackend;
+pub use users::{Disabling, NewUserForm, UsersBackend};
 
 /// Keys of the console session's data, shared by the server functions that write them and the session store
 /// that persists them into Roster's own sessions table.
@@ -27,6 +29,9 @@ pub mod session_keys {
     pub const REMEMBER_ME: &str = "remember_me";
     pub const IP: &str = "ip";
     pub const USER_AGENT: &str = "user_agent";
+    /// The cookie's name: with the `__Host-` prefix when cookies are Secure.
+    pub const COOKIE: &str = "roster_session";
+    pub const SECURE_COOKIE: &str = "__Host-roster_session";
 }
 
 /// Who is calling, as far as the network tells.

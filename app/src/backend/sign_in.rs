@@ -1,6 +1,7 @@
 use async_trait::async_trait;
 
 use super::ClientInfo;
+use crate::end_cause::SignOutNotice;
 use crate::error::ConsoleError;
 use crate::model::CurrentUser;
 
@@ -17,6 +18,10 @@ pub trait SignInBackend: Send + Sync + 'static {
 
     /// The user behind a console session; `None` once the user is deleted or disabled.
     async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError>;
+
+    /// Why the console session this cookie value names ended, when something other than its own Sign out
+    /// ended it (an admin, a disable, a limit) in the last week; None for a live, unknown or forged one.
+    async fn sign_out_notice(&self, cookie_value: &str) -> Result<Option<SignOutNotice>, ConsoleError>;
 
     /// Records a refused call (DESIGN.md: refusals are audited).
     async fn record_refusal(

@@ -27,6 +27,7 @@ pub fn Header() -> impl IntoView {
                                     // a fixed list, not a dynamic one, keeps the main WASM within its budget.
                                     <NavLink page=&routes::SESSIONS role=user.role/>
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
+                                    <NavLink page=&routes::USERS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}
                                 <div class="who">

@@ -20,6 +20,8 @@ pub enum StreamState {
 pub struct LiveEvents {
     /// Bumped when sessions were created, ended or changed (and on a resync).
     pub sessions: RwSignal<u64>,
+    /// Bumped when users were added or changed (role, disabled) (and on a resync).
+    pub users: RwSignal<u64>,
     pub state: RwSignal<StreamState>,
     /// The viewer's time zone, learnt once the page is hydrated. It rides here, not in a context of its own:
     /// each context type costs the WASM its own lookup code.
@@ -30,7 +32,12 @@ impl LiveEvents {
     /// Marks `topic`'s data stale; a resync marks every topic stale.
     pub fn touch(&self, topic: Topic) {
         match topic {
-            Topic::Sessions | Topic::Resync => self.sessions.update(|n| *n += 1),
+            Topic::Sessions => self.sessions.update(|n| *n += 1),
+            Topic::Users => self.users.update(|n| *n += 1),
+            Topic::Resync => {
+                self.sessions.update(|n| *n += 1);
+                self.users.update(|n| *n += 1);
+            }
             // Handled by the connection itself, which leaves for the sign-in page.
             Topic::SignedOut => {}
         }
@@ -40,6 +47,7 @@ impl LiveEvents {
 pub fn provide_live_events() {
     provide_context(LiveEvents {
         sessions: RwSignal::new(0),
+        users: RwSignal::new(0),
         state: RwSignal::new(StreamState::Connecting),
         zone: ViewerZone::default(),
     });

@@ -47,6 +47,16 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
     let query = use_query_map();
+    let zone = crate::time_zone::use_viewer_zone();
+    // Why this browser was signed out, when someone or something else did it: rendered with the page.
+    let notice = Resource::new(|| (), |_| crate::api::auth::sign_out_notice());
+    let notice_text = move || {
+        notice
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|notice| notice.text(&zone.get().full(notice.ended_at_ms)))
+    };
     // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
     let failure = move || {
         login
@@ -67,6 +77,12 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="login-card">
             <h1>"Sign in to Roster"</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let _ = notice.await;
+                    notice_text().map(|text| view! { <p class="notice" data-testid="sign-out-notice">{text}</p> })
+                })}
+            </Suspense>
             // Before the WASM loads, a plain form post; after, the same fields through `auth.login`.
             <form method="post" action=Login::PATH class="login-form" on:submit=submit>
                 <label for="email">"Email"</label>

@@ -2,3 +2,4 @@ pub mod login;
 pub mod my_sessions;
 pub mod not_found;
 pub mod sessions;
+pub mod users;

@@ -20,8 +20,19 @@ impl From<StorageError> for ConsoleError {
             tracing::warn!("the database was busy: {error}");
             return ConsoleError::Busy;
         }
-        internal(error)
+        match error {
+            StorageError::AlreadyExists(what) => {
+                ConsoleError::InvalidInput(format!("{} already exists.", capitalized(what)))
+            }
+            error => internal(error),
+        }
     }
+}
+
+/// "A user with this email": a storage phrase starting a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 impl From<EngineError> for ConsoleError {
@@ -32,6 +43,10 @@ impl From<EngineError> for ConsoleError {
                 tracing::warn!("refused as busy: {cause}");
                 ConsoleError::Busy
             }
+            EngineError::InvalidInput(message) | EngineError::Refused(message) => {
+                ConsoleError::InvalidInput(message)
+            }
+            EngineError::UserNotFound => ConsoleError::invalid("That user does not exist."),
             error => internal(error),
         }
     }

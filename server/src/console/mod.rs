@@ -9,10 +9,13 @@ mod session_detail;
 mod sessions;
 mod sign_in;
 mod store;
+mod users;
 
 use std::sync::Arc;
 
-use app::backend::{ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SignInBackend};
+use app::backend::{
+    ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SignInBackend, UsersBackend,
+};
 use leptos::prelude::provide_context;
 
 use crate::engine::{Actor, Engine};
@@ -42,6 +45,7 @@ impl Console {
             provide_context::<Arc<dyn SessionDetailBackend>>(console.clone());
             provide_context::<Arc<dyn ExportBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
+            provide_context::<Arc<dyn UsersBackend>>(console.clone());
         }
     }
 }

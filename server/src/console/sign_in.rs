@@ -3,13 +3,15 @@
 use async_trait::async_trait;
 
 use app::backend::{ClientInfo, SignInBackend};
-use app::model::CurrentUser;
+use app::end_cause::SignOutNotice;
+use app::model::{CurrentUser, SessionStatus};
 use app::ConsoleError;
 
-use super::Console;
-use crate::engine::SignInRefusal;
+use super::store::OWN_SIGN_OUT;
+use super::{token_hash, Console};
+use crate::engine::{SessionEnding, SignInRefusal};
 use crate::secrets::Secret;
-use crate::storage::{AuditEvent, UserRow};
+use crate::storage::{AuditEvent, UserRow, CONSOLE_APP};
 
 fn current_user(row: &UserRow) -> CurrentUser {
     CurrentUser {
@@ -19,6 +21,9 @@ fn current_user(row: &UserRow) -> CurrentUser {
         role: row.role,
     }
 }
+
+/// A sign-out is explained for a week; after that, the sign-in page is plain again.
+const NOTICE_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 fn minutes_until(now_ms: i64, until_ms: i64) -> i64 {
     ((until_ms - now_ms).max(0) + 59_999) / 60_000
@@ -42,6 +47,31 @@ impl SignInBackend for Console {
             Err(SignInRefusal::Disabled) => Err(ConsoleError::AccountDisabled),
             Err(SignInRefusal::InvalidCredentials) => Err(ConsoleError::InvalidCredentials),
         }
+    }
+
+    async fn sign_out_notice(&self, cookie_value: &str) -> Result<Option<SignOutNotice>, ConsoleError> {
+        let Ok(id) = cookie_value.parse::<tower_sessions::session::Id>() else {
+            return Ok(None);
+        };
+        let Some(session) = self.engine.session_by_token_hash(&token_hash(&id)).await? else {
+            return Ok(None);
+        };
+        let recent = session.ended_at.is_some_and(|at| self.engine.now_ms() - at <= NOTICE_FOR_MS);
+        let own_sign_out = session.end_reason.as_deref() == Some(OWN_SIGN_OUT);
+        if session.app_slug != CONSOLE_APP
+            || session.status == SessionStatus::Active
+            || !recent
+            || own_sign_out
+        {
+            return Ok(None);
+        }
+        let ending = SessionEnding::of(&session);
+        Ok(ending.cause.map(|cause| SignOutNotice {
+            cause,
+            ended_at_ms: session.ended_at.unwrap_or_default(),
+            reason: ending.shared_reason,
+            idle_timeout_secs: session.idle_timeout_secs,
+        }))
     }
 
     async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError> {

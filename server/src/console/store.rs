@@ -21,6 +21,9 @@ pub struct ConsoleSessionStore {
     console_app_id: std::sync::Arc<OnceCell<i64>>,
 }
 
+/// The reason kept when a browser signs itself out (the header's Sign out): nothing to explain to it later.
+pub const OWN_SIGN_OUT: &str = "signed out";
+
 pub fn token_hash(id: &Id) -> Vec<u8> {
     crate::secrets::sha256(&id.0.to_le_bytes())
 }
@@ -122,7 +125,7 @@ impl SessionStore for ConsoleSessionStore {
                     &row.id,
                     Actor::Holder { user_id: row.user_id },
                     SessionStatus::Revoked,
-                    "signed out",
+                    OWN_SIGN_OUT,
                 )
                 .await
                 .map_err(backend_error)?;

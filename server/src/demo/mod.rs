@@ -88,7 +88,8 @@ pub async fn seed(
 
     // A run tag keeps emails unique when the demo is seeded more than once.
     let run = format!("{:04x}", rng.next_u32() & 0xffff);
-    let user_count = (sessions / 20).clamp(20, 100_000);
+    // About ten sessions per user over time: a million sessions belong to 100,000 users.
+    let user_count = (sessions / 10).clamp(20, 100_000);
     let users: Vec<(String, String, &'static str)> = (0..user_count)
         .map(|n| {
             let first = FIRST_NAMES[n % FIRST_NAMES.len()];

@@ -1,10 +1,13 @@
 //! Ending sessions: who ended it, why, and an audit record in the same transaction.
 
+use app::end_cause::EndCause;
 use app::model::SessionId;
 use app::model::SessionStatus;
 
 use super::{Audience, Engine, EngineError, Event};
-use crate::storage::{AuditEvent, EndedBy, SessionEnd, SessionRow, UserSessions};
+use crate::storage::{
+    expiry_cause, expiry_reason, AuditEvent, EndedBy, SessionEnd, SessionRow, UserSessions,
+};
 
 /// Who acts on a session.
 #[derive(Debug, Clone)]
@@ -22,6 +25,8 @@ pub enum Actor {
         id: i64,
         name: String,
     },
+    /// Someone at the server's shell (`roster users disable`).
+    Operator,
     System,
 }
 
@@ -32,6 +37,7 @@ impl Actor {
             Actor::Holder { user_id: Some(id) } => format!("user:{id}"),
             Actor::Holder { user_id: None } => "guest".into(),
             Actor::AdminToken { id, name } => format!("admin_token:{id}:{name}"),
+            Actor::Operator => "operator".into(),
             Actor::System => "system".into(),
         }
     }
@@ -41,7 +47,7 @@ impl Actor {
             Actor::User { .. } => EndedBy::User,
             Actor::Holder { .. } => EndedBy::Holder,
             Actor::AdminToken { .. } => EndedBy::AdminToken,
-            Actor::System => EndedBy::System,
+            Actor::Operator | Actor::System => EndedBy::System,
         }
     }
 
@@ -60,13 +66,33 @@ impl Actor {
         }
     }
 
-    /// How a session this actor ends is recorded on the session row.
-    fn ending<'a>(&self, status: SessionStatus, reason: &'a str, now_ms: i64) -> SessionEnd<'a> {
-        SessionEnd { status, ended_by: self.ended_by(), ended_by_user_id: self.user_id(), reason, now_ms }
+    /// How a session this actor ends is recorded on the session row; `share_reason` tells its holder `reason`.
+    pub(super) fn ending<'a>(
+        &self,
+        status: SessionStatus,
+        reason: &'a str,
+        share_reason: bool,
+        now_ms: i64,
+    ) -> SessionEnd<'a> {
+        let cause = match self {
+            Actor::Holder { .. } => EndCause::SignedOut,
+            Actor::User { .. } | Actor::AdminToken { .. } | Actor::Operator => EndCause::EndedByAdmin,
+            // The system ends sessions only by expiring them; which limit ran out is the caller's to say.
+            Actor::System => EndCause::IdleTimeout,
+        };
+        SessionEnd {
+            status,
+            ended_by: self.ended_by(),
+            ended_by_user_id: self.user_id(),
+            reason,
+            cause,
+            share_reason,
+            now_ms,
+        }
     }
 
     /// The audit record of this actor's action.
-    fn audit(
+    pub(super) fn audit(
         &self,
         action: &'static str,
         target: Option<String>,
@@ -90,22 +116,43 @@ impl Engine {
         let action = if status == SessionStatus::Expired { "session.expired" } else { "session.revoked" };
         let target = Some(format!("session:{session_id}"));
         let audit = actor.audit(action, target, Some(reason.to_string()), now_ms);
-        let ended =
-            self.storage.end_session(session_id, &actor.ending(status, reason, now_ms), &audit).await?;
+        let end = actor.ending(status, reason, false, now_ms);
+        self.end_one(session_id, &end, &audit).await
+    }
+
+    /// Marks a session whose deadline has passed as expired, saying which limit ran out.
+    pub(super) async fn expire_session(&self, session: &SessionRow) -> Result<bool, EngineError> {
+        let now_ms = self.now_ms();
+        let cause = expiry_cause(session.expires_at, session.payload_expires_at, now_ms);
+        let reason = expiry_reason(cause);
+        let end = SessionEnd { cause, ..Actor::System.ending(SessionStatus::Expired, reason, false, now_ms) };
+        let target = Some(format!("session:{}", session.id));
+        let audit = Actor::System.audit("session.expired", target, Some(reason.to_string()), now_ms);
+        self.end_one(&session.id, &end, &audit).await
+    }
+
+    async fn end_one(
+        &self,
+        session_id: &SessionId,
+        end: &SessionEnd<'_>,
+        audit: &AuditEvent,
+    ) -> Result<bool, EngineError> {
+        let ended = self.storage.end_session(session_id, end, audit).await?;
         if let Some(ended) = ended {
             self.events.publish(Event::sessions(Audience::owners([ended.user_id])));
         }
         Ok(ended.is_some())
     }
 
-    /// Revokes every active session of a user; returns the ids it ended.
+    /// Revokes every active session of a user; returns the ids it ended. `share_reason` tells the user why.
     pub async fn revoke_user_sessions(
         &self,
         user_id: i64,
         actor: Actor,
         reason: &str,
+        share_reason: bool,
     ) -> Result<Vec<String>, EngineError> {
-        self.end_user_sessions(&UserSessions::all_of(user_id), actor, reason).await
+        self.end_user_sessions(&UserSessions::all_of(user_id), actor, reason, share_reason).await
     }
 
     /// A user signs out one of their own active sessions (from My sessions). False, and nothing written, when it
@@ -140,6 +187,7 @@ impl Engine {
             &scope,
             Actor::Holder { user_id: Some(user_id) },
             "signed out from another session",
+            false,
         )
         .await
     }
@@ -149,10 +197,11 @@ impl Engine {
         scope: &UserSessions<'_>,
         actor: Actor,
         reason: &str,
+        share_reason: bool,
     ) -> Result<Vec<String>, EngineError> {
         let now_ms = self.now_ms();
         let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
-        let end = actor.ending(SessionStatus::Revoked, reason, now_ms);
+        let end = actor.ending(SessionStatus::Revoked, reason, share_reason, now_ms);
         let ended = self.storage.end_user_sessions(scope, &end, &audit).await?;
         if !ended.is_empty() {
             self.events.publish(Event::sessions(Audience::owners([Some(scope.user_id)])));
@@ -170,7 +219,7 @@ impl Engine {
     ) -> Result<u64, EngineError> {
         let now_ms = self.now_ms();
         let audit = actor.audit("sessions.revoked_all", None, None, now_ms);
-        let end = actor.ending(SessionStatus::Revoked, reason, now_ms);
+        let end = actor.ending(SessionStatus::Revoked, reason, false, now_ms);
         let ended = self.storage.end_all_active_sessions(keep, now_ms, &end, &audit).await?;
         if ended > 0 {
             self.events.publish(Event::sessions(Audience::Everyone));

@@ -49,6 +49,11 @@ impl Event {
     pub fn sessions(audience: Audience) -> Event {
         Event { topic: Topic::Sessions, audience }
     }
+
+    /// A user was added or changed: heard by those who see every user, and by the user.
+    pub fn users(user_id: i64) -> Event {
+        Event { topic: Topic::Users, audience: Audience::Users(vec![user_id]) }
+    }
 }
 
 /// Cheap to clone; every clone publishes to and subscribes from the same bus.

@@ -12,6 +12,7 @@ mod refusals;
 mod sign_in;
 mod sweep;
 mod throttle;
+mod users;
 mod validate;
 
 use std::sync::Arc;
@@ -25,13 +26,16 @@ pub use refusals::AnonymousRefusals;
 pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;
 pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
+pub use users::{checked_email, NewMember};
 
 use crate::clock::SharedClock;
 use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::passwords::PasswordChecks;
 use crate::payload_keys::{CryptoError, PayloadKeys};
 use crate::policy::SessionPolicy;
-use crate::storage::{Storage, StorageError};
+use crate::storage::{SessionRow, Storage, StorageError};
+use app::end_cause::EndCause;
+use app::model::SessionStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -39,14 +43,19 @@ pub enum EngineError {
     InvalidInput(String),
     #[error("no such session")]
     SessionNotFound,
-    #[error("the session has {0}")]
-    SessionEnded(&'static str),
+    #[error("the session has {}", .0.how)]
+    SessionEnded(SessionEnding),
     #[error("the payload is {size} bytes; this app allows at most {limit}")]
     PayloadTooLarge { size: usize, limit: i64 },
     #[error("the user already has {0} active sessions, the most allowed; end one first")]
     TooManySessions(i64),
     #[error("this user is disabled in Roster")]
     UserDisabled,
+    #[error("no such user")]
+    UserNotFound,
+    /// A workspace rule refuses the change (the message says which, for people to read).
+    #[error("{0}")]
+    Refused(String),
     /// Roster is at capacity for this kind of work: nothing was changed, and a retry soon usually succeeds.
     #[error("busy: {0}")]
     Busy(String),
@@ -54,6 +63,31 @@ pub enum EngineError {
     Storage(#[from] StorageError),
     #[error("{0}")]
     Crypto(#[from] CryptoError),
+}
+
+/// What the holder of an ended session is told: how it ended in words, why as a code, and the admin's reason when
+/// the admin chose to tell them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEnding {
+    pub how: &'static str,
+    pub cause: Option<EndCause>,
+    pub shared_reason: Option<String>,
+}
+
+impl SessionEnding {
+    pub fn new(how: &'static str, cause: Option<EndCause>) -> SessionEnding {
+        SessionEnding { how, cause, shared_reason: None }
+    }
+
+    /// The ending recorded on a session row that is no longer active.
+    pub fn of(session: &SessionRow) -> SessionEnding {
+        let how = if session.status == SessionStatus::Expired { "expired" } else { "been revoked" };
+        SessionEnding {
+            how,
+            cause: session.end_cause.as_deref().and_then(EndCause::parse),
+            shared_reason: if session.end_reason_shared != 0 { session.end_reason.clone() } else { None },
+        }
+    }
 }
 
 impl EngineError {

@@ -76,7 +76,7 @@ impl Engine {
         };
         let stored = (!payload.is_empty()).then(|| sealed.stored());
         if !self.storage.replace_payload(&session.id, stored, self.now_ms(), &audit).await? {
-            return Err(EngineError::SessionEnded("ended"));
+            return Err(EngineError::SessionEnded(super::SessionEnding::new("ended", None)));
         }
         self.events.publish(Event::sessions(Audience::owners([session.user_id])));
         if payload.is_empty() {

@@ -66,6 +66,10 @@ impl Engine {
         Ok(self.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?)
     }
 
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, EngineError> {
+        Ok(self.storage.user_by_email(email).await?)
+    }
+
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>, EngineError> {
         Ok(self.storage.user_by_id(id).await?)
     }

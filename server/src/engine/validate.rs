@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use app::model::SessionStatus;
 
-use super::end::Actor;
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, SessionEnding};
+use crate::storage::expiry_cause;
 use crate::storage::SessionRow;
 
 impl Engine {
@@ -25,18 +25,15 @@ impl Engine {
             .ok_or(EngineError::SessionNotFound)?;
         match session.status {
             SessionStatus::Active => {}
-            SessionStatus::Revoked => return Err(EngineError::SessionEnded("been revoked")),
-            SessionStatus::Expired => return Err(EngineError::SessionEnded("expired")),
+            SessionStatus::Revoked | SessionStatus::Expired => {
+                return Err(EngineError::SessionEnded(SessionEnding::of(&session)))
+            }
         }
         let now_ms = self.now_ms();
         if session.deadline_at.is_some_and(|deadline| deadline <= now_ms) {
-            let reason = if session.expires_at.is_some_and(|at| at <= now_ms) {
-                "lifetime reached"
-            } else {
-                "idle timeout reached"
-            };
-            self.end_session(&session.id, Actor::System, SessionStatus::Expired, reason).await?;
-            return Err(EngineError::SessionEnded("expired"));
+            self.expire_session(&session).await?;
+            let cause = expiry_cause(session.expires_at, session.payload_expires_at, now_ms);
+            return Err(EngineError::SessionEnded(SessionEnding::new("expired", Some(cause))));
         }
         Ok(session)
     }

@@ -45,9 +45,9 @@ fn console_routes() -> Vec<AxumRouteListing> {
 
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {
-        "__Host-roster_session"
+        app::backend::session_keys::SECURE_COOKIE
     } else {
-        "roster_session"
+        app::backend::session_keys::COOKIE
     }
 }
 

@@ -15,6 +15,8 @@ mod session_owner;
 mod session_search;
 mod sessions;
 mod sql_builder;
+mod user_changes;
+mod user_list;
 mod users;
 
 pub use apps::{AdminTokenRow, AppRow, NewApp, CONSOLE_APP};
@@ -23,10 +25,12 @@ pub use bulk::BulkSession;
 pub use deadline::deadline;
 pub use ended_by::EndedBy;
 pub use own_sessions::OwnSessionRow;
-pub use session_end::{ChangedSession, ExpiredBatch, UserSessions};
+pub use session_end::{expiry_cause, expiry_reason, ChangedSession, ExpiredBatch, UserSessions};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
 pub use sessions::{Activity, NewSession, SessionEnd, SessionRow, StoredPayload};
+pub use user_changes::{Disabling, UserChange};
+pub use user_list::{UserListPage, UserListQuery, UserSortColumn, UserSummaryRow};
 pub use users::{normalize_email, NewUser, SignInAttempt, StoredPasswordHash, UserRow};
 
 use std::str::FromStr;

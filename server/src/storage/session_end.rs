@@ -1,6 +1,7 @@
 //! Ending sessions: one, a user's (all, or all others, in one app or every app), every active one (Kill All), and the expiry sweep's batches. Each
 //! destroys the payload and writes its audit record in the same transaction.
 
+use app::end_cause::EndCause;
 use app::model::SessionId;
 use app::model::SessionStatus;
 use sqlx::AssertSqlSafe;
@@ -8,7 +9,7 @@ use sqlx::AssertSqlSafe;
 use super::{AuditEvent, EndedBy, SessionEnd, Storage, StorageError};
 
 const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
-     updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
+     end_cause = $6, end_reason_shared = $7, updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
      payload_attribute_count = 0";
 
 /// A session that a write ended or changed: whose it is, so the change can be announced to its owner.
@@ -40,6 +41,34 @@ pub struct ExpiredBatch {
     pub more_due: bool,
 }
 
+/// A session the sweep found past its deadline.
+#[derive(sqlx::FromRow)]
+struct DueSession {
+    id: String,
+    expires_at: Option<i64>,
+    payload_expires_at: Option<i64>,
+    user_id: Option<i64>,
+}
+
+/// Why a session past its deadline expires: its lifetime (or the expiry an admin set with "Update payload TTL",
+/// which moves both) or its idle timeout.
+pub fn expiry_cause(expires_at: Option<i64>, payload_expires_at: Option<i64>, now_ms: i64) -> EndCause {
+    match expires_at {
+        Some(at) if at <= now_ms && payload_expires_at == Some(at) => EndCause::PayloadTtl,
+        Some(at) if at <= now_ms => EndCause::Lifetime,
+        _ => EndCause::IdleTimeout,
+    }
+}
+
+/// The reason an expiry records, as the audit log and History show it.
+pub fn expiry_reason(cause: EndCause) -> &'static str {
+    match cause {
+        EndCause::PayloadTtl => "payload TTL reached",
+        EndCause::Lifetime => "lifetime reached",
+        _ => "idle timeout reached",
+    }
+}
+
 impl Storage {
     /// Ends an active session and destroys its payload, with the audit record in the same transaction.
     /// Returns None (and records nothing) when the session had already ended.
@@ -65,13 +94,15 @@ impl Storage {
         end: &SessionEnd<'_>,
     ) -> Result<Option<ChangedSession>, StorageError> {
         let sql =
-            format!("UPDATE sessions SET {END_SET} WHERE id = $6 AND status = 'active' RETURNING user_id");
+            format!("UPDATE sessions SET {END_SET} WHERE id = $8 AND status = 'active' RETURNING user_id");
         let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(end.status.as_str())
             .bind(end.now_ms)
             .bind(end.ended_by)
             .bind(end.ended_by_user_id)
             .bind(end.reason)
+            .bind(end.cause.as_str())
+            .bind(i64::from(end.share_reason))
             .bind(session_id)
             .fetch_optional(&mut **tx)
             .await?;
@@ -87,6 +118,19 @@ impl Storage {
         audit: &AuditEvent,
     ) -> Result<Vec<String>, StorageError> {
         let mut tx = self.begin_write().await?;
+        let ended = self.end_user_sessions_in(&mut tx, scope, end, audit).await?;
+        self.commit_and_forget(tx).await?;
+        Ok(ended)
+    }
+
+    /// `end_user_sessions` inside a transaction the caller holds (disabling a user ends them with the change).
+    pub(super) async fn end_user_sessions_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        scope: &UserSessions<'_>,
+        end: &SessionEnd<'_>,
+        audit: &AuditEvent,
+    ) -> Result<Vec<String>, StorageError> {
         let ids: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM sessions WHERE user_id = $1 AND status = 'active'
              AND ($2 IS NULL OR app_id = $2) AND ($3 IS NULL OR id <> $3)",
@@ -94,17 +138,16 @@ impl Storage {
         .bind(scope.user_id)
         .bind(scope.app_id)
         .bind(scope.except.map(SessionId::as_str))
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
         let mut ended = Vec::with_capacity(ids.len());
         for (id,) in ids {
-            if self.end_in(&mut tx, &id, end).await?.is_some() {
+            if self.end_in(tx, &id, end).await?.is_some() {
                 let event = AuditEvent { target: Some(format!("session:{id}")), ..audit.clone() };
-                self.append_audit(&mut tx, &event).await?;
+                self.append_audit(tx, &event).await?;
                 ended.push(id);
             }
         }
-        self.commit_and_forget(tx).await?;
         Ok(ended)
     }
 
@@ -121,7 +164,7 @@ impl Storage {
         const BATCH: i64 = 2_000;
         let sql = format!(
             "UPDATE sessions SET {END_SET} WHERE id IN (SELECT id FROM sessions WHERE status = 'active'
-                 AND created_at <= $6 AND ($7 IS NULL OR token_hash <> $7) LIMIT {BATCH})"
+                 AND created_at <= $8 AND ($9 IS NULL OR token_hash <> $9) LIMIT {BATCH})"
         );
         let mut ended = 0;
         loop {
@@ -132,6 +175,8 @@ impl Storage {
                 .bind(end.ended_by)
                 .bind(end.ended_by_user_id)
                 .bind(end.reason)
+                .bind(end.cause.as_str())
+                .bind(i64::from(end.share_reason))
                 .bind(created_until_ms)
                 .bind(keep)
                 .execute(&mut *tx)
@@ -166,28 +211,28 @@ impl Storage {
     ) -> Result<ExpiredBatch, StorageError> {
         let started = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
-        let due: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT id, expires_at, user_id FROM sessions WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
+        let due: Vec<DueSession> = sqlx::query_as(
+            "SELECT id, expires_at, payload_expires_at, user_id FROM sessions
+             WHERE status = 'active' AND deadline_at <= $1 LIMIT $2",
         )
         .bind(now_ms)
         .bind(batch)
         .fetch_all(&mut *tx)
         .await?;
         let mut owners = Vec::new();
-        for (id, expires_at, owner) in &due {
+        for DueSession { id, expires_at, payload_expires_at, user_id: owner } in &due {
             if !owners.is_empty() && started.elapsed() >= budget {
                 break;
             }
-            let reason = if expires_at.is_some_and(|at| at <= now_ms) {
-                "lifetime reached"
-            } else {
-                "idle timeout reached"
-            };
+            let cause = expiry_cause(*expires_at, *payload_expires_at, now_ms);
+            let reason = expiry_reason(cause);
             let end = SessionEnd {
                 status: SessionStatus::Expired,
                 ended_by: EndedBy::System,
                 ended_by_user_id: None,
                 reason,
+                cause,
+                share_reason: false,
                 now_ms,
             };
             if self.end_in(&mut tx, id, &end).await?.is_some() {

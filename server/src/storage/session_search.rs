@@ -126,7 +126,7 @@ impl Storage {
 
     /// Appends a query of the ids of the users whose email or name holds `term` (lowercased), answered from the
     /// users' search indexes.
-    fn push_matching_users(&self, sql: &mut Sql, term: &str) {
+    pub(super) fn push_matching_users(&self, sql: &mut Sql, term: &str) {
         if term.chars().count() < SUBSTRING_MIN_CHARS {
             sql.push("SELECT id FROM users u WHERE ");
             push_user_prefix_test(sql, term, "");

@@ -1,5 +1,6 @@
 //! Sessions of every app: create, look up, change the payload, end, sweep, list.
 
+use app::end_cause::EndCause;
 use app::model::{SessionId, SessionStatus};
 use sqlx::{AssertSqlSafe, FromRow};
 
@@ -46,6 +47,12 @@ pub struct SessionRow {
     pub ended_by: Option<EndedBy>,
     pub ended_by_user_id: Option<i64>,
     pub end_reason: Option<String>,
+    /// An `EndCause` code; None while active, and for sessions ended before causes were kept.
+    pub end_cause: Option<String>,
+    /// Whether the admin who ended it chose to tell its holder `end_reason`.
+    pub end_reason_shared: i64,
+    /// Set with the expiry by "Update payload TTL": an expiry at this time is the payload TTL's.
+    pub payload_expires_at: Option<i64>,
     pub payload_key_id: Option<i64>,
     pub payload_bytes: i64,
     pub payload_attribute_count: i64,
@@ -62,6 +69,7 @@ pub(super) const SESSION_FIELDS: &str = "s.id, s.token_hash, s.app_id, a.slug AS
      s.kind, s.status, s.ip, s.user_agent, s.browser, s.browser_version, s.os, s.os_version, s.device,
      s.city, s.country, s.country_code, s.created_at, s.updated_at, s.last_active_at, s.expires_at,
      s.idle_timeout_secs, s.deadline_at, s.remember_me, s.ended_at, s.ended_by, s.ended_by_user_id, s.end_reason,
+     s.end_cause, s.end_reason_shared, s.payload_expires_at,
      s.payload_key_id, s.payload_bytes, s.payload_attribute_count, s.validation_count, s.last_request_at,
      s.last_activity";
 pub(super) const SESSION_JOINS: &str = "JOIN apps a ON a.id = s.app_id LEFT JOIN users u ON u.id = s.user_id
@@ -97,6 +105,9 @@ pub struct SessionEnd<'a> {
     pub ended_by: EndedBy,
     pub ended_by_user_id: Option<i64>,
     pub reason: &'a str,
+    pub cause: EndCause,
+    /// Tell the holder `reason` (the admin ticked "Tell the user why").
+    pub share_reason: bool,
     pub now_ms: i64,
 }
 

@@ -96,16 +96,6 @@ impl Storage {
         Ok(count)
     }
 
-    pub async fn set_user_disabled(&self, id: i64, disabled: bool, now_ms: i64) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(disabled))
-            .bind(now_ms)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Counts a sign-in attempt before its password is checked, in one statement, so attempts racing each other
     /// cannot all slip under the limit. The attempt that reaches `limit` sets the lock (until `lock_until_ms`);
     /// attempts counted past it are refused without a password check. A lock that has run out starts the count

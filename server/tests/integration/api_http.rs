@@ -19,9 +19,9 @@ use roster::storage::{AuditEvent, EndedBy, NewApp};
 
 use crate::support::{manual_clock, sid, test_engine, TestDb, START_MS};
 
-const APP_KEY: &str = "rk_test_key_for_my_meals_0123456789";
+pub const APP_KEY: &str = "rk_test_key_for_my_meals_0123456789";
 const OTHER_APP_KEY: &str = "rk_test_key_for_ledger_0123456789";
-const ADMIN_TOKEN: &str = "ra_test_admin_token_0123456789";
+pub const ADMIN_TOKEN: &str = "ra_test_admin_token_0123456789";
 const MINUTE: i64 = 60_000;
 
 pub struct Api {
@@ -38,7 +38,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn code(&self) -> &str {
+    pub fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or_else(|| panic!("an error reply, got {}", self.body))
     }
 }
@@ -341,7 +341,10 @@ pub async fn a_refused_create_registers_no_user_and_a_disabled_user_is_refused(d
         audit.iter().find(|record| record.action == "user.created").expect("registering is audited");
     assert_eq!(registered.target, Some(format!("user:{}", leaver.id)));
     assert_eq!(registered.actor, "app:my_meals", "by the app that named the user");
-    db.storage.set_user_disabled(leaver.id, true, START_MS).await.unwrap();
+    api.engine
+        .disable_user(leaver.id, roster::engine::Actor::Operator, "left the company", false)
+        .await
+        .unwrap();
     let before = api.session_count().await;
     let disabled = api.create(json!({ "userEmail": "LEAVER@example.com" })).await;
     assert_eq!((disabled.status, disabled.code()), (StatusCode::FORBIDDEN, "user_disabled"));

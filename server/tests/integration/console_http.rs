@@ -135,7 +135,11 @@ impl TestApp {
     }
 
     pub async fn signed_in_cookie(&self, email: &str) -> String {
-        let reply = self.sign_in(email, PASSWORD).await;
+        self.signed_in_cookie_with(email, PASSWORD).await
+    }
+
+    pub async fn signed_in_cookie_with(&self, email: &str, password: &str) -> String {
+        let reply = self.sign_in(email, password).await;
         assert_eq!(reply.status, StatusCode::OK, "sign-in failed: {}", reply.body);
         reply.cookie().expect("sign-in sets the session cookie")
     }
@@ -332,6 +336,8 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
         ended_by: EndedBy::User,
         ended_by_user_id: Some(app.owner_id),
         reason: "test",
+        cause: app::end_cause::EndCause::EndedByAdmin,
+        share_reason: false,
         now_ms: START_MS,
     };
     let audit = AuditEvent {
@@ -440,7 +446,10 @@ async fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
     let app = TestApp::start().await;
     let cookie = app.signed_in_cookie("member@example.com").await;
     let member = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap();
-    app.db.storage.set_user_disabled(member.id, true, START_MS).await.unwrap();
+    app.engine
+        .disable_user(member.id, roster::engine::Actor::Operator, "left the company", false)
+        .await
+        .unwrap();
     assert_eq!(app.my_sessions(Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     let reply = app.sign_in("member@example.com", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);

@@ -93,7 +93,7 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
     assert_eq!(member.next_event(SHOULD_NOT_ARRIVE).await, None);
 
     let member_id = app.db.storage.user_by_email("member@example.com").await.unwrap().unwrap().id;
-    app.engine.revoke_user_sessions(member_id, Actor::System, "test").await.unwrap();
+    app.engine.revoke_user_sessions(member_id, Actor::System, "test", false).await.unwrap();
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
     assert_eq!(
         member.next_event(SHOULD_ARRIVE).await.as_deref(),

@@ -12,6 +12,8 @@ mod sign_in_cases;
 mod sqlite_only;
 mod storage_cases;
 mod support;
+mod users_cases;
+mod users_http;
 mod write_order_cases;
 
 /// Declares each storage case twice: `sqlite::case` and `postgres::case`. The test command skips the
@@ -101,6 +103,14 @@ on_both_databases!(
     sign_in = sign_in_cases:
     parallel_wrong_passwords_get_at_most_the_limit_of_checks,
     one_address_trying_many_accounts_is_throttled,
+);
+
+on_both_databases!(
+    users = users_cases:
+    user_counts_follow_every_session_change_and_pages_sort_and_search,
+    disabling_ends_every_session_and_refuses_new_ones_until_enabled,
+    the_last_owner_can_be_neither_demoted_nor_disabled,
+    an_ended_sessions_401_says_why_and_the_admins_reason_only_when_told,
 );
 
 on_both_databases!(

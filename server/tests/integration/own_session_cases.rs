@@ -134,6 +134,8 @@ pub async fn warning_signs_compare_each_sign_in_with_the_30_days_before_it(db: &
         ended_by: EndedBy::User,
         ended_by_user_id: Some(user),
         reason: "test",
+        cause: app::end_cause::EndCause::EndedByAdmin,
+        share_reason: false,
         now_ms: NOW - 19 * DAY,
     };
     let audit = AuditEvent {

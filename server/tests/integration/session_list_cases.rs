@@ -265,6 +265,8 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
         ended_by: EndedBy::User,
         ended_by_user_id: None,
         reason: "Kill All from the console",
+        cause: app::end_cause::EndCause::EndedByAdmin,
+        share_reason: false,
         now_ms: START_MS + 1,
     };
     let audit = AuditEvent {

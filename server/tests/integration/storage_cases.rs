@@ -66,6 +66,8 @@ fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
         ended_by: EndedBy::User,
         ended_by_user_id: Some(1),
         reason: "support ticket",
+        cause: app::end_cause::EndCause::EndedByAdmin,
+        share_reason: false,
         now_ms,
     }
 }

@@ -13,6 +13,7 @@ use super::view::SessionJson;
 use crate::engine::Engine;
 use crate::storage::{ListQuery as StorageQuery, SortColumn};
 use app::model::SessionStatus;
+use app::team::MAX_REASON_CHARS;
 
 const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
@@ -27,7 +28,16 @@ pub struct ListQuery {
     q: Option<String>,
 }
 
-fn number(
+/// `true` or `false`; absent is false.
+pub(super) fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(format!("{name} must be true or false"))),
+    }
+}
+
+pub(super) fn number(
     value: Option<&str>,
     name: &str,
     default: i64,
@@ -111,6 +121,7 @@ pub async fn revoke_session(
 pub struct RevokeUserQuery {
     user_id: Option<String>,
     reason: Option<String>,
+    tell_user: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,14 +132,18 @@ pub struct ReasonQuery {
 
 /// Why an admin ends sessions: kept on each ended session and in the audit event. Optional, but a `reason=`
 /// given blank is a mistake worth saying.
-const MAX_REASON_CHARS: usize = 500;
 const DEFAULT_REASON: &str = "revoked through the admin API";
 
-fn admin_reason(reason: &Option<String>) -> Result<&str, ApiError> {
+pub(super) fn admin_reason(reason: &Option<String>) -> Result<&str, ApiError> {
+    admin_reason_or(reason, DEFAULT_REASON)
+}
+
+/// The reason given, or `default` when none was.
+pub(super) fn admin_reason_or<'a>(reason: &'a Option<String>, default: &'a str) -> Result<&'a str, ApiError> {
     match shown_text("reason", reason.as_deref(), MAX_REASON_CHARS)? {
         Some(reason) => Ok(reason),
         None if reason.is_some() => Err(ApiError::invalid("reason must not be empty; leave it out for none")),
-        None => Ok(DEFAULT_REASON),
+        None => Ok(default),
     }
 }
 
@@ -147,6 +162,7 @@ pub async fn revoke_user_sessions(
     if engine.user_by_id(user_id).await?.is_none() {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no user has this id"));
     }
-    let ended = engine.revoke_user_sessions(user_id, admin, reason).await?;
+    let tell_user = flag("tellUser", query.tell_user.as_deref())?;
+    let ended = engine.revoke_user_sessions(user_id, admin, reason, tell_user).await?;
     Ok(Json(json!({ "userId": user_id, "revoked": ended.len(), "ids": ended })))
 }

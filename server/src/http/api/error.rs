@@ -14,11 +14,14 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// For an ended session: why (`reason`, an end cause's code) and the admin's words when they chose to tell
+    /// (`adminReason`), beside `code` and `message`.
+    pub ending: Option<(&'static str, Option<String>)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), ending: None }
     }
 
     pub fn invalid(message: impl Into<String>) -> ApiError {
@@ -43,7 +46,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
+        if let Some((reason, admin_reason)) = self.ending {
+            body["error"]["reason"] = json!(reason);
+            if let Some(admin_reason) = admin_reason {
+                body["error"]["adminReason"] = json!(admin_reason);
+            }
+        }
         (self.status, Json(body)).into_response()
     }
 }
@@ -55,9 +64,12 @@ impl From<EngineError> for ApiError {
             EngineError::SessionNotFound => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "session_invalid", "the session token is not valid")
             }
-            EngineError::SessionEnded(how) => {
-                let code = if how == "expired" { "session_expired" } else { "session_revoked" };
-                ApiError::new(StatusCode::UNAUTHORIZED, code, format!("the session has {how}"))
+            EngineError::SessionEnded(ending) => {
+                let code = if ending.how == "expired" { "session_expired" } else { "session_revoked" };
+                let mut error =
+                    ApiError::new(StatusCode::UNAUTHORIZED, code, format!("the session has {}", ending.how));
+                error.ending = ending.cause.map(|cause| (cause.as_str(), ending.shared_reason));
+                error
             }
             error @ EngineError::PayloadTooLarge { .. } => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", error.to_string())
@@ -65,6 +77,10 @@ impl From<EngineError> for ApiError {
             error @ EngineError::UserDisabled => {
                 ApiError::new(StatusCode::FORBIDDEN, "user_disabled", error.to_string())
             }
+            error @ EngineError::UserNotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
+            }
+            EngineError::Refused(message) => ApiError::new(StatusCode::CONFLICT, "refused", message),
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }
