@@ -18,16 +18,19 @@ pub enum EndCause {
     EndedByAdmin,
     /// The user was disabled.
     UserDisabled,
+    /// A newer sign-in of the user went over the workspace's sessions-per-user limit, set to sign out the oldest.
+    SessionLimit,
 }
 
 impl EndCause {
-    pub const ALL: [EndCause; 6] = [
+    pub const ALL: [EndCause; 7] = [
         EndCause::IdleTimeout,
         EndCause::Lifetime,
         EndCause::PayloadTtl,
         EndCause::SignedOut,
         EndCause::EndedByAdmin,
         EndCause::UserDisabled,
+        EndCause::SessionLimit,
     ];
 
     /// The code the API and the database use.
@@ -39,6 +42,7 @@ impl EndCause {
             EndCause::SignedOut => "signed_out",
             EndCause::EndedByAdmin => "ended_by_admin",
             EndCause::UserDisabled => "user_disabled",
+            EndCause::SessionLimit => "session_limit",
         }
     }
 
@@ -75,6 +79,9 @@ impl SignOutNotice {
             EndCause::SignedOut => {
                 format!("This browser was signed out from another of your sessions on {when}.")
             }
+            EndCause::SessionLimit => format!(
+                "This browser was signed out on {when}: a newer sign-in went over the number of sessions allowed per person."
+            ),
         }
     }
 }
@@ -123,4 +130,13 @@ mod tests {
         assert_eq!(duration(30 * 60), "30 minutes");
         assert_eq!(duration(7 * 86_400), "7 days");
     }
+}
+
+/// What the sign-in page needs before anyone signs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInPage {
+    /// Why this browser's last console session ended, when it did not end by its own Sign out.
+    pub notice: Option<SignOutNotice>,
+    /// Whether the workspace lets sessions be remembered (the Remember me checkbox shows only then).
+    pub remember_me_allowed: bool,
 }

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod routes;
 pub mod session_detail;
 pub mod session_query;
+pub mod settings;
 pub mod team;
 pub mod time_zone;
 pub mod user_query;
@@ -34,7 +35,7 @@ use components::header::Header;
 use components::live_events::provide_live_events;
 use pages::{
     login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage,
-    users::UsersRoute,
+    settings::SettingsRoute, users::UsersRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -33,8 +33,15 @@ pub const MY_SESSIONS: Page =
 pub const USERS: Page =
     Page { path: "/users", title: "Users", nav_label: "Users", allows: crate::team::manages_users };
 
+fn owners(role: Role) -> bool {
+    role == Role::Owner
+}
+
+pub const SETTINGS: Page =
+    Page { path: "/settings", title: "Settings", nav_label: "Settings", allows: owners };
+
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 3] = [&SESSIONS, &MY_SESSIONS, &USERS];
+pub const PAGES: [&Page; 4] = [&SESSIONS, &MY_SESSIONS, &USERS, &SETTINGS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -53,7 +60,7 @@ mod tests {
     #[test]
     fn each_role_sees_only_the_pages_it_may_open_and_lands_on_the_first() {
         let paths = |role| navigation(role).map(|page| page.path).collect::<Vec<_>>();
-        assert_eq!(paths(Role::Owner), ["/sessions", "/my/sessions", "/users"]);
+        assert_eq!(paths(Role::Owner), ["/sessions", "/my/sessions", "/users", "/settings"]);
         assert_eq!(paths(Role::Admin), ["/sessions", "/my/sessions", "/users"]);
         assert_eq!(paths(Role::BillingManager), ["/sessions", "/my/sessions"]);
         assert_eq!(paths(Role::Member), ["/my/sessions"]);

@@ -9,6 +9,8 @@ const PAGES = [
   { path: '/login', signedInAs: null },
   { path: '/sessions', signedInAs: 'owner@example.com' },
   { path: '/my/sessions', signedInAs: 'member@example.com' },
+  { path: '/users', signedInAs: 'owner@example.com' },
+  { path: '/settings', signedInAs: 'owner@example.com' },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -26,7 +26,7 @@ pub async fn login(email: String, password: String, remember_me: Option<String>)
     }
     let call = Call::current().await?;
     let user = call.sign_in.sign_in(email, &password, &call.client).await?;
-    let remember = remember_me.is_some();
+    let remember = remember_me.is_some() && call.sign_in.remember_me_allowed().await?;
     let session = call.session()?;
     let session_error = |_| ConsoleError::Internal { reference: "session".into() };
     // A new id at every sign-in: a cookie planted before sign-in is never promoted.
@@ -61,11 +61,12 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, ConsoleError> {
     Call::current().await?.user().await
 }
 
-/// What the sign-in page says to someone whose console session was ended while they were away ("An
-/// administrator signed you out on 3 Dec 14:05: Security concern"). Read from this browser's own cookie, so it
-/// never tells anyone about a session they do not hold.
-#[server(endpoint = "sign_out_notice", output = crate::api::codec::JsonReply)]
-pub async fn sign_out_notice() -> Result<Option<crate::end_cause::SignOutNotice>, ConsoleError> {
+/// What the sign-in page shows before anyone signs in: whether Remember me is offered, and what it says to
+/// someone whose console session was ended while they were away ("An administrator signed you out on 3 Dec
+/// 14:05: Security concern"). The notice is read from this browser's own cookie, so it never tells anyone about
+/// a session they do not hold.
+#[server(endpoint = "sign_in_page", output = crate::api::codec::JsonReply)]
+pub async fn sign_in_page() -> Result<crate::end_cause::SignInPage, ConsoleError> {
     use crate::backend::{capability, session_keys, SignInBackend};
 
     let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
@@ -77,8 +78,10 @@ pub async fn sign_out_notice() -> Result<Option<crate::end_cause::SignOutNotice>
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == session_keys::COOKIE || *name == session_keys::SECURE_COOKIE)
         .map(|(_, value)| value.to_string());
-    match cookie {
-        Some(value) => capability::<dyn SignInBackend>()?.sign_out_notice(&value).await,
-        None => Ok(None),
-    }
+    let backend = capability::<dyn SignInBackend>()?;
+    let notice = match cookie {
+        Some(value) => backend.sign_out_notice(&value).await?,
+        None => None,
+    };
+    Ok(crate::end_cause::SignInPage { notice, remember_me_allowed: backend.remember_me_allowed().await? })
 }

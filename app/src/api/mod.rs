@@ -4,4 +4,5 @@ pub mod auth;
 pub mod codec;
 pub mod my_sessions;
 pub mod sessions;
+pub mod settings;
 pub mod users;

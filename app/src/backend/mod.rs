@@ -12,6 +12,7 @@ mod export;
 mod my_sessions;
 mod session_detail;
 mod sessions;
+mod settings;
 mod sign_in;
 mod users;
 
@@ -19,6 +20,7 @@ pub use export::ExportBackend;
 pub use my_sessions::MySessionsBackend;
 pub use session_detail::SessionDetailBackend;
 pub use sessions::SessionsBackend;
+pub use settings::SettingsBackend;
 pub use sign_in::SignInBackend;
 pub use users::{Disabling, NewUserForm, UsersBackend};
 

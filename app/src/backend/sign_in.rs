@@ -23,6 +23,9 @@ pub trait SignInBackend: Send + Sync + 'static {
     /// ended it (an admin, a disable, a limit) in the last week; None for a live, unknown or forged one.
     async fn sign_out_notice(&self, cookie_value: &str) -> Result<Option<SignOutNotice>, ConsoleError>;
 
+    /// Whether the workspace lets console sign-ins be remembered.
+    async fn remember_me_allowed(&self) -> Result<bool, ConsoleError>;
+
     /// Records a refused call (DESIGN.md: refusals are audited).
     async fn record_refusal(
         &self,

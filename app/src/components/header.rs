@@ -28,6 +28,7 @@ pub fn Header() -> impl IntoView {
                                     <NavLink page=&routes::SESSIONS role=user.role/>
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
                                     <NavLink page=&routes::USERS role=user.role/>
+                                    <NavLink page=&routes::SETTINGS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}
                                 <div class="who">

@@ -48,13 +48,13 @@ pub fn LoginPage() -> impl IntoView {
     };
     let query = use_query_map();
     let zone = crate::time_zone::use_viewer_zone();
-    // Why this browser was signed out, when someone or something else did it: rendered with the page.
-    let notice = Resource::new(|| (), |_| crate::api::auth::sign_out_notice());
+    // Why this browser was signed out (when someone or something else did it), and whether Remember me is
+    // offered: rendered with the page.
+    let page = Resource::new(|| (), |_| crate::api::auth::sign_in_page());
     let notice_text = move || {
-        notice
-            .get()
+        page.get()
             .and_then(Result::ok)
-            .flatten()
+            .and_then(|page| page.notice)
             .map(|notice| notice.text(&zone.get().full(notice.ended_at_ms)))
     };
     // With JavaScript the action holds the error; without, the server redirected back with it in the URL.
@@ -79,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Sign in to Roster"</h1>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let _ = notice.await;
+                    let _ = page.await;
                     notice_text().map(|text| view! { <p class="notice" data-testid="sign-out-notice">{text}</p> })
                 })}
             </Suspense>
@@ -104,10 +104,19 @@ pub fn LoginPage() -> impl IntoView {
                     required
                     node_ref=password
                 />
-                <label class="check">
-                    <input type="checkbox" name="remember_me" value="on" node_ref=remember/>
-                    "Remember me"
-                </label>
+                // Shown unless the workspace's settings forbid remembered sessions; inside a Suspense, so the server
+                // renders it already knowing which.
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let allowed = page.await.map_or(true, |page| page.remember_me_allowed);
+                        view! {
+                            <label class="check" hidden=!allowed>
+                                <input type="checkbox" name="remember_me" value="on" node_ref=remember/>
+                                "Remember me"
+                            </label>
+                        }
+                    })}
+                </Suspense>
                 <button type="submit" class="button primary" disabled=move || login.pending().get()>
                     "Sign in"
                 </button>

@@ -7,6 +7,7 @@ mod labels;
 mod my_sessions;
 mod session_detail;
 mod sessions;
+mod settings;
 mod sign_in;
 mod store;
 mod users;
@@ -14,7 +15,8 @@ mod users;
 use std::sync::Arc;
 
 use app::backend::{
-    ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SignInBackend, UsersBackend,
+    ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SettingsBackend, SignInBackend,
+    UsersBackend,
 };
 use leptos::prelude::provide_context;
 
@@ -46,6 +48,7 @@ impl Console {
             provide_context::<Arc<dyn ExportBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
             provide_context::<Arc<dyn UsersBackend>>(console.clone());
+            provide_context::<Arc<dyn SettingsBackend>>(console.clone());
         }
     }
 }

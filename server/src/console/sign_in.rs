@@ -74,6 +74,10 @@ impl SignInBackend for Console {
         }))
     }
 
+    async fn remember_me_allowed(&self) -> Result<bool, ConsoleError> {
+        Ok(self.engine.policy().await?.allow_remember_me)
+    }
+
     async fn user(&self, user_id: i64) -> Result<Option<CurrentUser>, ConsoleError> {
         let row = self.engine.user_by_id(user_id).await?;
         Ok(row.filter(|row| row.disabled == 0).as_ref().map(current_user))

@@ -10,7 +10,7 @@ use crate::device::parse_user_agent;
 use crate::geo::locate;
 use crate::secrets::{new_session_id, new_token, sha256, Secret};
 pub use crate::storage::SessionOwner;
-use crate::storage::{AuditEvent, NewSession, StorageError};
+use crate::storage::{AuditEvent, NewSession, SessionLimit, StorageError};
 use app::model::SessionId;
 
 /// How long a new session lives.
@@ -50,6 +50,8 @@ pub struct Created {
     pub token: Option<Secret>,
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
+    /// Whether the session is remembered: false when asked for but the workspace does not allow it.
+    pub remember_me: bool,
 }
 
 impl Engine {
@@ -58,9 +60,9 @@ impl Engine {
         let now_ms = self.now_ms();
         let longest = policy.lifetime_secs(request.remember_me);
         let (expires_at_ms, idle_timeout_secs) = match request.lifetime {
-            Lifetime::Policy => (Some(now_ms + longest * 1000), Some(policy.idle_timeout_secs)),
+            Lifetime::Policy => (Some(now_ms + longest * 1000), policy.idle_timeout()),
             Lifetime::Seconds(secs) if (1..=longest).contains(&secs) => {
-                (Some(now_ms + secs * 1000), Some(policy.idle_timeout_secs))
+                (Some(now_ms + secs * 1000), policy.idle_timeout())
             }
             Lifetime::Seconds(_) => {
                 return Err(EngineError::invalid(format!("ttlSeconds must be between 1 and {longest}")));
@@ -103,14 +105,17 @@ impl Engine {
             now_ms,
             expires_at_ms,
             idle_timeout_secs,
-            remember_me: request.remember_me,
+            remember_me: request.remember_me && policy.allow_remember_me,
             payload: sealed.as_ref().map(|sealed| sealed.stored()),
         };
-        let limit = request.enforce_session_limit.then_some(policy.max_active_per_user);
+        let limit = request
+            .enforce_session_limit
+            .then_some(SessionLimit { max: policy.max_active_per_user, evict_oldest: policy.evict_oldest });
         match self.storage.insert_session(&session, limit, &audit).await {
             Ok(user_id) => {
                 self.events.publish(Event::sessions(Audience::owners([user_id])));
-                Ok(Created { id, user_id, token, created_at_ms: now_ms, expires_at_ms })
+                let remember_me = request.remember_me && policy.allow_remember_me;
+                Ok(Created { id, user_id, token, created_at_ms: now_ms, expires_at_ms, remember_me })
             }
             Err(StorageError::SessionLimit(limit)) => Err(EngineError::TooManySessions(limit)),
             Err(StorageError::UserDisabled) => Err(EngineError::UserDisabled),

@@ -9,6 +9,7 @@ mod events;
 mod payload;
 mod reads;
 mod refusals;
+mod settings;
 mod sign_in;
 mod sweep;
 mod throttle;

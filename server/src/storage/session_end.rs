@@ -123,6 +123,48 @@ impl Storage {
         Ok(ended)
     }
 
+    /// Ends the `count` least recently active sessions of a user, to make room for a new one under a limit of
+    /// `max`: each end says why, with its audit record.
+    pub(super) async fn evict_oldest_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        user_id: i64,
+        count: i64,
+        max: i64,
+        audit: &AuditEvent,
+    ) -> Result<(), StorageError> {
+        let oldest: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM sessions WHERE user_id = $1 AND status = 'active' ORDER BY last_active_at, created_at LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(count)
+        .fetch_all(&mut **tx)
+        .await?;
+        let reason = format!("signed out to make room for a new sign-in: at most {max} sessions per user");
+        let end = SessionEnd {
+            status: SessionStatus::Revoked,
+            ended_by: EndedBy::System,
+            ended_by_user_id: None,
+            reason: &reason,
+            cause: EndCause::SessionLimit,
+            share_reason: true,
+            now_ms: audit.at_ms,
+        };
+        for (id,) in oldest {
+            if self.end_in(tx, &id, &end).await?.is_some() {
+                let event = AuditEvent {
+                    actor: "system".into(),
+                    action: "session.revoked",
+                    target: Some(format!("session:{id}")),
+                    reason: Some(reason.clone()),
+                    ..audit.clone()
+                };
+                self.append_audit(tx, &event).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// `end_user_sessions` inside a transaction the caller holds (disabling a user ends them with the change).
     pub(super) async fn end_user_sessions_in(
         &self,

@@ -111,6 +111,14 @@ pub struct SessionEnd<'a> {
     pub now_ms: i64,
 }
 
+/// The per-user limit a new session is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimit {
+    pub max: i64,
+    /// At the limit, end the least recently active sessions instead of refusing.
+    pub evict_oldest: bool,
+}
+
 /// Validations counted in memory since the last flush, for one session.
 #[derive(Debug, Clone)]
 pub struct Activity {
@@ -122,12 +130,13 @@ pub struct Activity {
 
 impl Storage {
     /// Creates a session and returns its user's id (registering a user an app names for the first time). With
-    /// `max_active_per_user`, a user who already has that many unexpired active sessions is refused, checked
-    /// under the write lock so two racing requests cannot both pass.
+    /// `limit`, a user who already has that many unexpired active sessions is refused (or, set to, their least
+    /// recently active ones end to make room), checked under the write lock so two racing requests cannot both
+    /// pass.
     pub async fn insert_session(
         &self,
         session: &NewSession<'_>,
-        max_active_per_user: Option<i64>,
+        limit: Option<SessionLimit>,
         audit: &AuditEvent,
     ) -> Result<Option<i64>, StorageError> {
         let mut tx = self.begin_write().await?;
@@ -142,7 +151,7 @@ impl Storage {
             };
             self.append_audit(&mut tx, &registered).await?;
         }
-        if let (Some(user_id), Some(limit)) = (user_id, max_active_per_user) {
+        if let (Some(user_id), Some(limit)) = (user_id, limit) {
             if self.kind == DbKind::Postgres {
                 // Serializes session creation per user across nodes.
                 sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
@@ -158,8 +167,11 @@ impl Storage {
             .bind(session.now_ms)
             .fetch_one(&mut *tx)
             .await?;
-            if active >= limit {
-                return Err(StorageError::SessionLimit(limit));
+            if active >= limit.max && !limit.evict_oldest {
+                return Err(StorageError::SessionLimit(limit.max));
+            }
+            if active >= limit.max {
+                self.evict_oldest_in(&mut tx, user_id, active - limit.max + 1, limit.max, audit).await?;
             }
         }
         let payload = session.payload.as_ref();

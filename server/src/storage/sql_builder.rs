@@ -65,6 +65,11 @@ impl Sql {
         sqlx::query_as_with(AssertSqlSafe(self.text.clone()), self.arguments())
     }
 
+    /// The statement with its values bound, for writes.
+    pub(super) fn query(&self) -> sqlx::query::Query<'_, Any, AnyArguments> {
+        sqlx::query_with(AssertSqlSafe(self.text.clone()), self.arguments())
+    }
+
     fn arguments(&self) -> AnyArguments {
         let mut arguments = AnyArguments::default();
         for bind in &self.binds {

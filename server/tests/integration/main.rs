@@ -8,6 +8,8 @@ mod events_http;
 mod own_session_cases;
 mod session_list_cases;
 mod sessions_page_http;
+mod settings_cases;
+mod settings_http;
 mod sign_in_cases;
 mod sqlite_only;
 mod storage_cases;
@@ -111,6 +113,12 @@ on_both_databases!(
     disabling_ends_every_session_and_refuses_new_ones_until_enabled,
     the_last_owner_can_be_neither_demoted_nor_disabled,
     an_ended_sessions_401_says_why_and_the_admins_reason_only_when_told,
+);
+
+on_both_databases!(
+    settings = settings_cases:
+    the_session_limit_refuses_or_signs_out_the_least_recently_active,
+    saved_limits_reach_active_sessions_and_remember_me_can_be_switched_off,
 );
 
 on_both_databases!(

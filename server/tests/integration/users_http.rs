@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use app::end_cause::{EndCause, SignOutNotice};
+use app::end_cause::{EndCause, SignInPage};
 use app::model::Role;
 use app::team::UserPage;
 use app::ConsoleError;
@@ -113,10 +113,10 @@ async fn logout_all_devices_needs_a_reason_and_ends_only_that_users_sessions() {
     );
 
     // The member's browser learns why on the sign-in page; a forged cookie learns nothing.
-    let notice = app.post("/api/sign_out_notice", "", Some(&member_cookie), &[]).await;
-    assert_eq!(notice.status, StatusCode::OK, "{}", notice.body);
-    let notice: Option<SignOutNotice> = serde_json::from_str(&notice.body).unwrap();
-    let notice = notice.expect("a notice for a forced sign-out");
+    let page = app.post("/api/sign_in_page", "", Some(&member_cookie), &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let page: SignInPage = serde_json::from_str(&page.body).unwrap();
+    let notice = page.notice.expect("a notice for a forced sign-out");
     assert_eq!((notice.cause, notice.reason), (EndCause::EndedByAdmin, None), "not told unless ticked");
     let forged =
         app.post("/api/sign_out_notice", "", Some("roster_session=AAAAAAAAAAAAAAAAAAAAAA"), &[]).await;

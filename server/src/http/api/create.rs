@@ -104,13 +104,19 @@ pub async fn create_session(
         })
         .await?;
     let token = created.token.as_ref().map(|token| token.expose_secret().to_owned());
-    let body = json!({
+    let asked_to_remember = request.remember_me;
+    let mut body = json!({
         "id": created.id,
         "token": token,
         "appId": app.slug,
         "userId": created.user_id,
         "createdAt": rfc3339(created.created_at_ms),
         "expiresAt": created.expires_at_ms.map(rfc3339),
+        "rememberMe": created.remember_me,
     });
+    if asked_to_remember && !created.remember_me {
+        body["rememberMeIgnored"] =
+            json!("this workspace does not allow Remember Me; the session has the normal lifetime");
+    }
     Ok((StatusCode::CREATED, Json(body)))
 }
