@@ -44,8 +44,9 @@ impl UserSummary {
 pub struct UserPage {
     pub query: UserQuery,
     pub rows: Vec<UserSummary>,
-    /// Users matching the search.
+    /// Users matching the search; a lower bound when `total_is_exact` is false (a search matching very many).
     pub total: i64,
+    pub total_is_exact: bool,
     /// Every active session in the workspace (the Sessions page's live count).
     pub total_active_sessions: i64,
     pub now_ms: i64,

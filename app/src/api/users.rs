@@ -13,9 +13,9 @@ pub async fn list_users(query: UserQuery) -> Result<UserPage, ConsoleError> {
     use crate::backend::{capability, Call, UsersBackend};
 
     let call = Call::current().await?;
-    let caller = call.require("list_users", crate::team::manages_users).await?;
+    call.require("list_users", crate::team::manages_users).await?;
     query.check()?;
-    capability::<dyn UsersBackend>()?.users_page(&caller, &query).await
+    capability::<dyn UsersBackend>()?.users_page(&query).await
 }
 
 /// **Logout All Devices**: every session of the user in every app ends, with the reason (required).

@@ -26,7 +26,7 @@ pub struct Disabling<'a> {
 /// by an owner or admin (the server function checked); the rules on whom they may change are checked here.
 #[async_trait]
 pub trait UsersBackend: Send + Sync + 'static {
-    async fn users_page(&self, caller: &CurrentUser, query: &UserQuery) -> Result<UserPage, ConsoleError>;
+    async fn users_page(&self, query: &UserQuery) -> Result<UserPage, ConsoleError>;
 
     /// **Logout All Devices**: every active session of the user ends with `reason`. Returns how many.
     async fn force_sign_out(

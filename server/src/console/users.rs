@@ -18,7 +18,7 @@ use crate::storage::{UserListQuery, UserSortColumn, UserSummaryRow};
 
 #[async_trait]
 impl UsersBackend for Console {
-    async fn users_page(&self, _caller: &CurrentUser, query: &UserQuery) -> Result<UserPage, ConsoleError> {
+    async fn users_page(&self, query: &UserQuery) -> Result<UserPage, ConsoleError> {
         let search = query.q.trim().to_lowercase();
         let page = self
             .engine
@@ -34,6 +34,7 @@ impl UsersBackend for Console {
             query: query.clone(),
             rows: page.rows.into_iter().map(summary).collect(),
             total: page.total,
+            total_is_exact: page.total_is_exact,
             total_active_sessions: self.engine.count_active_sessions().await?,
             now_ms: self.engine.now_ms(),
         })

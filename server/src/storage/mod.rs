@@ -32,7 +32,7 @@ pub use session_owner::SessionOwner;
 pub use sessions::{Activity, NewSession, SessionEnd, SessionLimit, SessionRow, StoredPayload};
 pub use settings::PolicyLimits;
 pub use user_changes::{Disabling, UserChange};
-pub use user_list::{UserListPage, UserListQuery, UserSortColumn, UserSummaryRow};
+pub use user_list::{UserListPage, UserListQuery, UserSortColumn, UserSummaryRow, USER_SEARCH_COUNT_CAP};
 pub use users::{normalize_email, NewUser, SignInAttempt, StoredPasswordHash, UserRow};
 
 use std::str::FromStr;

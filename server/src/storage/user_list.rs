@@ -5,6 +5,7 @@
 use app::model::Role;
 use sqlx::FromRow;
 
+use super::session_search::push_user_test;
 use super::sql_builder::Sql;
 use super::{Storage, StorageError};
 
@@ -62,31 +63,45 @@ pub struct UserSummaryRow {
 #[derive(Debug)]
 pub struct UserListPage {
     pub rows: Vec<UserSummaryRow>,
-    /// Users matching the search (all users without one).
+    /// Users matching the search (all users without one); for a search past `USER_SEARCH_COUNT_CAP`, the cap.
     pub total: i64,
+    pub total_is_exact: bool,
 }
 
 const SUMMARY_COLUMNS: &str =
     "u.id, u.email, u.display_name, u.role, u.disabled, u.active_sessions, u.total_sessions, u.last_active_at";
 
+/// A search is counted exactly up to this many matching users. Past it, matches are dense: the page is read by
+/// walking the sort's index and testing each user, and the total reads "more than" this.
+pub const USER_SEARCH_COUNT_CAP: i64 = 10_000;
+
 impl Storage {
     pub async fn list_users(&self, query: &UserListQuery<'_>) -> Result<UserListPage, StorageError> {
-        let direction = if query.descending { "DESC" } else { "ASC" };
-        let mut sql = Sql::default();
-        sql.push(&format!("SELECT {SUMMARY_COLUMNS} FROM users u"));
-        self.push_user_search(&mut sql, query.search);
-        sql.push(&format!(" ORDER BY {} {direction}", query.sort.column()));
-        if query.sort != UserSortColumn::Email {
-            sql.push(&format!(", u.email_normalized {direction}"));
-        }
-        sql.push(" LIMIT ").int(query.limit).push(" OFFSET ").int(query.offset);
-        let rows: Vec<UserSummaryRow> = sql.query_as().fetch_all(&self.pool).await?;
-
+        let Some(term) = query.search else {
+            let mut sql = summary_select();
+            let (total,): (i64,) =
+                sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users").fetch_one(&self.pool).await?;
+            let rows = finish(&mut sql, query).query_as().fetch_all(&self.pool).await?;
+            return Ok(UserListPage { rows, total, total_is_exact: true });
+        };
         let mut count = Sql::default();
-        count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM users u");
-        self.push_user_search(&mut count, query.search);
-        let (total,): (i64,) = count.query_as().fetch_one(&self.pool).await?;
-        Ok(UserListPage { rows, total })
+        count.push("SELECT CAST(COUNT(*) AS BIGINT) FROM (");
+        self.push_matching_users(&mut count, term);
+        count.push(" LIMIT ").int(USER_SEARCH_COUNT_CAP + 1).push(") m");
+        let (matched,): (i64,) = count.query_as().fetch_one(&self.pool).await?;
+        let mut sql = summary_select();
+        if matched <= USER_SEARCH_COUNT_CAP {
+            // Few enough to gather through the search indexes and sort.
+            sql.push(" WHERE u.id IN (");
+            self.push_matching_users(&mut sql, term);
+            sql.push(")");
+        } else {
+            sql.push(" WHERE ");
+            push_user_test(&mut sql, term, self.kind);
+        }
+        let rows = finish(&mut sql, query).query_as().fetch_all(&self.pool).await?;
+        let total_is_exact = matched <= USER_SEARCH_COUNT_CAP;
+        Ok(UserListPage { rows, total: matched.min(USER_SEARCH_COUNT_CAP), total_is_exact })
     }
 
     pub async fn user_summary(&self, id: i64) -> Result<Option<UserSummaryRow>, StorageError> {
@@ -94,14 +109,20 @@ impl Storage {
         sql.push(&format!("SELECT {SUMMARY_COLUMNS} FROM users u WHERE u.id = ")).int(id);
         Ok(sql.query_as().fetch_optional(&self.pool).await?)
     }
+}
 
-    /// Appends ` WHERE u.id IN (…)`: the users whose email or name holds the search, found by the same
-    /// search indexes the Sessions page's user search uses.
-    fn push_user_search(&self, sql: &mut Sql, search: Option<&str>) {
-        if let Some(term) = search {
-            sql.push(" WHERE u.id IN (");
-            self.push_matching_users(sql, term);
-            sql.push(")");
-        }
+/// Appends the order (the sort column's index, the email breaking ties) and the page.
+fn finish<'a>(sql: &'a mut Sql, query: &UserListQuery<'_>) -> &'a mut Sql {
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    sql.push(&format!(" ORDER BY {} {direction}", query.sort.column()));
+    if query.sort != UserSortColumn::Email {
+        sql.push(&format!(", u.email_normalized {direction}"));
     }
+    sql.push(" LIMIT ").int(query.limit).push(" OFFSET ").int(query.offset)
+}
+
+fn summary_select() -> Sql {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {SUMMARY_COLUMNS} FROM users u"));
+    sql
 }

@@ -6,6 +6,7 @@ mod console_detail_http;
 mod console_http;
 mod events_http;
 mod own_session_cases;
+mod roles_http;
 mod session_list_cases;
 mod sessions_page_http;
 mod settings_cases;
@@ -113,6 +114,8 @@ on_both_databases!(
     disabling_ends_every_session_and_refuses_new_ones_until_enabled,
     the_last_owner_can_be_neither_demoted_nor_disabled,
     an_ended_sessions_401_says_why_and_the_admins_reason_only_when_told,
+    every_admin_endpoint_answers_only_an_admin_token,
+    a_search_matching_very_many_users_is_capped_and_still_sorted,
 );
 
 on_both_databases!(

@@ -251,3 +251,73 @@ pub async fn an_ended_sessions_401_says_why_and_the_admins_reason_only_when_told
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
     assert_eq!(ended_why(&forged), (None, None), "an unknown token is told nothing");
 }
+
+pub async fn every_admin_endpoint_answers_only_an_admin_token(db: &TestDb) {
+    let api = Api::start(db).await;
+    let (session, token) = api.create_for("kept@example.com").await;
+    let user = user_id(&api, "kept@example.com").await;
+    let endpoints = [
+        (Method::GET, "/api/admin/sessions".to_string()),
+        (Method::DELETE, format!("/api/admin/sessions/{session}")),
+        (Method::DELETE, format!("/api/admin/sessions?userId={user}")),
+        (Method::GET, "/api/admin/users".to_string()),
+        (Method::POST, format!("/api/admin/users/{user}/disable")),
+        (Method::POST, format!("/api/admin/users/{user}/enable")),
+    ];
+    for (method, path) in &endpoints {
+        for (who, bearer) in [
+            ("no token", None),
+            ("an app's key", Some(crate::api_http::APP_KEY)),
+            ("a forged token", Some("ra_forged_0000000000000000000000000")),
+            ("a session token", Some(token.as_str())),
+        ] {
+            let reply = api.call(method.clone(), path, bearer, None, &[]).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path} with {who}: {}", reply.body);
+            assert!(reply.body.get("items").is_none(), "no data with a refusal");
+        }
+    }
+    assert_eq!(api.validate(&token).await.status, StatusCode::OK, "nothing was ended by a refused call");
+    for (method, path) in &endpoints {
+        let reply = api.admin(method.clone(), path).await;
+        assert!(
+            reply.status.is_success(),
+            "{method} {path} with the admin token: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+}
+
+pub async fn a_search_matching_very_many_users_is_capped_and_still_sorted(db: &TestDb) {
+    let api = Api::start(db).await;
+    let count = roster::storage::USER_SEARCH_COUNT_CAP as usize + 50;
+    let users: Vec<(String, String, &'static str)> = (0..count)
+        .map(|n| (format!("crowd{n:05}@example.com"), format!("Crowd Member {n}"), "member"))
+        .collect();
+    api.storage.bulk_insert_users(&users, crate::support::START_MS).await.unwrap();
+    let page = |search, sort, descending| UserListQuery { search, sort, descending, limit: 50, offset: 0 };
+
+    let crowd = api.engine.list_users(&page(Some("crowd"), UserSortColumn::Email, true)).await.unwrap();
+    assert_eq!(
+        (crowd.total, crowd.total_is_exact),
+        (roster::storage::USER_SEARCH_COUNT_CAP, false),
+        "more than"
+    );
+    let emails: Vec<&str> = crowd.rows.iter().map(|row| row.email.as_str()).collect();
+    assert_eq!(
+        emails[0],
+        format!("crowd{:05}@example.com", count - 1),
+        "the last by email leads, descending"
+    );
+    assert!(emails.windows(2).all(|pair| pair[0] > pair[1]), "in order");
+    let by_name = api.engine.list_users(&page(Some("member 1"), UserSortColumn::Name, false)).await.unwrap();
+    assert!(by_name.rows.iter().all(|row| row.display_name.to_lowercase().contains("member 1")));
+
+    let few = api.engine.list_users(&page(Some("crowd0001"), UserSortColumn::Email, false)).await.unwrap();
+    assert_eq!((few.total, few.total_is_exact), (10, true), "crowd00010 … crowd00019: counted exactly");
+    let api_page = api.admin(Method::GET, "/api/admin/users?q=crowd&limit=5").await;
+    assert_eq!(
+        (api_page.body["total"].as_i64(), api_page.body["totalIsExact"].as_bool()),
+        (Some(10_000), Some(false))
+    );
+}

@@ -13,7 +13,7 @@ use leptos_router::{lazy_route, LazyRoute, NavigateOptions};
 
 use crate::components::require_user::RequireUser;
 use crate::components::toast::Toast;
-use crate::format::{count_of, thousands};
+use crate::format::thousands;
 use crate::model::CurrentUser;
 use crate::routes;
 use crate::session_query::PAGE_SIZES;
@@ -177,8 +177,12 @@ fn Pager(data: Memo<Option<UserPage>>) -> impl IntoView {
         data.with(|page| {
             page.as_ref().map(|page| {
                 let first = page.query.offset();
-                let total =
-                    count_of(page.total, "user").replacen(&page.total.to_string(), &thousands(page.total), 1);
+                let users = if page.total == 1 { "user" } else { "users" };
+                let total = if page.total_is_exact {
+                    format!("{} {users}", thousands(page.total))
+                } else {
+                    format!("more than {} {users}", thousands(page.total))
+                };
                 if page.rows.is_empty() {
                     if page.query.q.trim().is_empty() {
                         "No users yet".to_string()

@@ -80,6 +80,7 @@ pub async fn list_users(
     Ok(Json(json!({
         "items": items,
         "total": page.total,
+        "totalIsExact": page.total_is_exact,
         "limit": limit,
         "offset": offset,
     })))
