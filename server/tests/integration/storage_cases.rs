@@ -284,7 +284,7 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
     let key = base64::engine::general_purpose::STANDARD.encode([3u8; 32]);
     let keys = roster::payload_keys::PayloadKeys::from_configured(&key).unwrap();
     let report = roster::demo::seed(&db.storage, &keys, 2_000, START_MS).await.expect("demo data");
-    assert_eq!((report.users, report.sessions), (100, 2_000));
+    assert_eq!((report.users, report.sessions), (200, 2_000), "ten sessions per user");
     assert_eq!(report.api_keys.len(), 5, "five demo apps, each with a key shown once");
     let (my_meals, key) = &report.api_keys[0];
     let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
