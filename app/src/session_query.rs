@@ -167,14 +167,8 @@ impl SessionQuery {
                 Some("desc") => Direction::Desc,
                 _ => sort.first_direction(),
             },
-            page: get("page")
-                .and_then(|page| page.parse().ok())
-                .filter(|page| (1..=MAX_PAGE).contains(page))
-                .unwrap_or(1),
-            size: get("size")
-                .and_then(|size| size.parse().ok())
-                .filter(|size| PAGE_SIZES.contains(size))
-                .unwrap_or(defaults.size),
+            page: page_param(get("page"), MAX_PAGE),
+            size: size_param(get("size"), defaults.size),
         }
     }
 
@@ -201,12 +195,7 @@ impl SessionQuery {
         if self.size != defaults.size {
             params.push(("size", self.size.to_string()));
         }
-        if params.is_empty() {
-            return "/sessions".into();
-        }
-        let encoded: Vec<String> =
-            params.iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
-        format!("/sessions?{}", encoded.join("&"))
+        url_with("/sessions", &params)
     }
 
     /// The server's check of a query sent by any client, not only by this page.
@@ -235,7 +224,27 @@ impl SessionQuery {
     }
 }
 
-pub(crate) fn encode_component(text: &str) -> String {
+/// A URL's `page`: 1 to `max`, else 1.
+pub(crate) fn page_param(text: Option<String>, max: u32) -> u32 {
+    text.and_then(|page| page.parse().ok()).filter(|page| (1..=max).contains(page)).unwrap_or(1)
+}
+
+/// A URL's `size`: one of `PAGE_SIZES`, else `default`.
+pub(crate) fn size_param(text: Option<String>, default: u32) -> u32 {
+    text.and_then(|size| size.parse().ok()).filter(|size| PAGE_SIZES.contains(size)).unwrap_or(default)
+}
+
+/// `path?name=value&…`, each value encoded; the bare path without parameters.
+pub(crate) fn url_with(path: &str, params: &[(&str, String)]) -> String {
+    if params.is_empty() {
+        return path.to_string();
+    }
+    let encoded: Vec<String> =
+        params.iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
+    format!("{path}?{}", encoded.join("&"))
+}
+
+fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

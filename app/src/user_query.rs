@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ConsoleError;
-use crate::session_query::{encode_component, Direction, MAX_SEARCH_CHARS, PAGE_SIZES};
+use crate::session_query::{page_param, size_param, url_with, Direction, MAX_SEARCH_CHARS, PAGE_SIZES};
 
 const MAX_PAGE: u32 = 100_000;
 
@@ -90,14 +90,8 @@ impl UserQuery {
                 Some("desc") => Direction::Desc,
                 _ => sort.first_direction(),
             },
-            page: get("page")
-                .and_then(|page| page.parse().ok())
-                .filter(|page| (1..=MAX_PAGE).contains(page))
-                .unwrap_or(1),
-            size: get("size")
-                .and_then(|size| size.parse().ok())
-                .filter(|size| PAGE_SIZES.contains(size))
-                .unwrap_or(defaults.size),
+            page: page_param(get("page"), MAX_PAGE),
+            size: size_param(get("size"), defaults.size),
         }
     }
 
@@ -118,13 +112,7 @@ impl UserQuery {
         if self.size != defaults.size {
             params.push(("size", self.size.to_string()));
         }
-        let encoded: Vec<String> =
-            params.iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
-        if encoded.is_empty() {
-            "/users".into()
-        } else {
-            format!("/users?{}", encoded.join("&"))
-        }
+        url_with("/users", &params)
     }
 
     /// The server's check of a query sent by any client.

@@ -53,19 +53,7 @@ pub fn read_password(mut input: impl Read) -> Result<Secret, OperatorError> {
 }
 
 fn checked_email(email: &str) -> Result<&str, OperatorError> {
-    let email = email.trim();
-    let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(char::is_whitespace);
-    if valid {
-        Ok(email)
-    } else {
-        Err(OperatorError::BadEmail(email.to_string()))
-    }
-}
-
-fn default_name(email: &str) -> String {
-    email.split('@').next().unwrap_or(email).to_string()
+    crate::engine::usable_email(email).ok_or_else(|| OperatorError::BadEmail(email.trim().to_string()))
 }
 
 /// A user to add: an owner, admin, billing manager or member, with a console password or without one.
@@ -103,7 +91,7 @@ pub async fn create_first_owner(
 pub async fn create_user(storage: &Storage, account: NewAccount<'_>) -> Result<CreatedUser, OperatorError> {
     let email = checked_email(account.email)?;
     let hash = account.password.as_ref().map(hash_password).transpose()?;
-    let name = account.name.map_or_else(|| default_name(email), str::to_owned);
+    let name = account.name.map_or_else(|| crate::engine::default_name(email).to_owned(), str::to_owned);
     let id = storage
         .create_user(NewUser {
             email,

@@ -108,7 +108,7 @@ impl UsersBackend for Console {
     ) -> Result<u64, ConsoleError> {
         let keep = current.map(|id| token_hash(&id));
         let actor = console_actor(caller, client.ip.as_deref());
-        Ok(self.engine.sign_out_everyone_else(keep.as_deref(), actor, "Sign out all team sessions").await?)
+        Ok(self.engine.revoke_all_active(keep.as_deref(), actor, "Sign out all team sessions").await?)
     }
 }
 

@@ -27,7 +27,7 @@ pub use refusals::AnonymousRefusals;
 pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;
 pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
-pub use users::{checked_email, NewMember};
+pub use users::{default_name, usable_email, NewMember};
 
 use crate::clock::SharedClock;
 use crate::geo::{GeoDatabase, NetworkDatabase};

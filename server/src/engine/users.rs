@@ -87,12 +87,14 @@ impl Engine {
 
     /// Adds a user (with a console password, or without console access). Returns the new user's id.
     pub async fn add_user(&self, member: NewMember<'_>, actor: Actor) -> Result<i64, EngineError> {
-        let email = checked_email(member.email)?;
+        let email = usable_email(member.email).ok_or_else(|| {
+            EngineError::invalid(format!("{:?} is not an email address.", member.email.trim()))
+        })?;
         let name = member.name.trim();
         if name.chars().count() > 100 || name.chars().any(char::is_control) {
             return Err(EngineError::invalid("A name can have at most 100 characters and no line breaks."));
         }
-        let name = if name.is_empty() { email.split('@').next().unwrap_or(email) } else { name };
+        let name = if name.is_empty() { default_name(email) } else { name };
         // Hashing takes tens of milliseconds of CPU: off the async workers, as sign-in's checks are.
         let hash = match member.password {
             Some(password) => Some(
@@ -125,16 +127,6 @@ impl Engine {
         Ok(id)
     }
 
-    /// Every active session of every user ends except the one whose token hash is `keep` (the caller's own).
-    pub async fn sign_out_everyone_else(
-        &self,
-        keep: Option<&[u8]>,
-        actor: Actor,
-        reason: &str,
-    ) -> Result<u64, EngineError> {
-        self.revoke_all_active(keep, actor, reason).await
-    }
-
     fn user_changed(&self, user_id: i64, change: UserChange) -> Result<usize, EngineError> {
         match change {
             UserChange::Done { ended } => {
@@ -150,15 +142,17 @@ impl Engine {
     }
 }
 
-/// A usable email: something@domain.tld, at most 254 characters, no spaces.
-pub fn checked_email(email: &str) -> Result<&str, EngineError> {
+/// A usable email, trimmed: something@domain.tld, at most 254 characters, no spaces or control characters. The
+/// console, the admin API and the command line hold new users to this one rule.
+pub fn usable_email(email: &str) -> Option<&str> {
     let email = email.trim();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(email)
-    } else {
-        Err(EngineError::invalid(format!("{email:?} is not an email address.")))
-    }
+    valid.then_some(email)
+}
+
+/// A new user's name when none is given: the part of the email before the @.
+pub fn default_name(email: &str) -> &str {
+    email.split('@').next().unwrap_or(email)
 }

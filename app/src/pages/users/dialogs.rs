@@ -10,132 +10,106 @@ use crate::api::users::{AddUser, ForceSignOutUser, SignOutTeam};
 use crate::components::modal::modal_while;
 use crate::format::{count_of, thousands};
 use crate::model::Role;
+use crate::team::UserSummary;
 use crate::team::MAX_REASON_CHARS;
 
 #[component]
 pub fn ForceSignOutDialog() -> impl IntoView {
     let state = use_users();
-    let dialog = NodeRef::<Dialog>::new();
-    let reason = RwSignal::new(String::new());
-    let tell_user = RwSignal::new(false);
-    modal_while(dialog, move || state.force_target.with(Option::is_some));
-    let close = move || {
-        state.force_target.set(None);
-        reason.set(String::new());
-        tell_user.set(false);
-    };
-    let confirm = move |_| {
-        if let Some(user) = state.force_target.get_untracked() {
-            state.force.dispatch(ForceSignOutUser {
-                user_id: user.id,
-                reason: reason.get_untracked(),
-                tell_user: tell_user.get_untracked(),
-            });
+    let facts = move |user: UserSummary| {
+        view! {
+            <dl class="confirm-facts">
+                <dt>"User"</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>"Active sessions"</dt>
+                <dd data-testid="force-active-sessions">{thousands(user.active_sessions)}</dd>
+            </dl>
+            <p>
+                "Every session of " {user.name.clone()}
+                " ends at once, in every app. Their tokens are refused from the next request; they can sign in again."
+            </p>
         }
-        close();
     };
-    let facts = move || {
-        state.force_target.get().map(|user| {
-            view! {
-                <dl class="confirm-facts">
-                    <dt>"User"</dt>
-                    <dd>{user.email.clone()}</dd>
-                    <dt>"Active sessions"</dt>
-                    <dd data-testid="force-active-sessions">{thousands(user.active_sessions)}</dd>
-                </dl>
-                <p>
-                    "Every session of " {user.name.clone()}
-                    " ends at once, in every app. Their tokens are refused from the next request; they can sign in again."
-                </p>
-            }
-        })
+    let confirm = move |user: UserSummary, reason: String, tell_user: bool| {
+        state.force.dispatch(ForceSignOutUser { user_id: user.id, reason, tell_user });
     };
-    view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="force-title" on:close=move |_| close()>
-            <h2 id="force-title">"Force sign out user"</h2>
-            {facts}
-            <ReasonField reason/>
-            <TellUserField tell_user/>
-            <div class="dialog-actions">
-                <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
-                <button type="button" class="button danger" disabled=move || reason.with(|text| text.trim().is_empty()) on:click=confirm>
-                    "Confirm"
-                </button>
-            </div>
-        </dialog>
-    }
-}
-
-/// The required textbox **Reason**.
-#[component]
-fn ReasonField(reason: RwSignal<String>) -> impl IntoView {
-    view! {
-        <label class="field">
-            "Reason"
-            <input
-                type="text"
-                required
-                maxlength=MAX_REASON_CHARS
-                placeholder="For example: Security concern"
-                prop:value=move || reason.get()
-                on:input=move |event| reason.set(event_target_value(&event))
-            />
-        </label>
-    }
-}
-
-/// The checkbox **Tell the user why** (off by default): their sign-in page and the app API then show the reason.
-#[component]
-fn TellUserField(tell_user: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <label class="choice">
-            <input
-                type="checkbox"
-                prop:checked=move || tell_user.get()
-                on:change=move |event| tell_user.set(event_target_checked(&event))
-            />
-            "Tell the user why"
-        </label>
-    }
+    view! { <ReasonDialog id="force-title" title="Force sign out user" target=state.force_target facts confirm/> }
 }
 
 #[component]
 pub fn DisableDialog() -> impl IntoView {
     let state = use_users();
+    let facts = move |user: UserSummary| {
+        view! {
+            <p>
+                <strong>{user.email.clone()}</strong> " cannot sign in while disabled, and apps are refused new sessions for them. "
+                {count_of(user.active_sessions, "active session")} " end now."
+            </p>
+        }
+    };
+    let confirm = move |user: UserSummary, reason: String, tell_user: bool| {
+        state.set_disabled(user.id, true, reason, tell_user);
+    };
+    view! { <ReasonDialog id="disable-title" title="Disable user" target=state.disable_target facts confirm/> }
+}
+
+/// A confirmation that ends someone's sessions for a reason: the user's facts, a required **Reason** (Confirm
+/// stays disabled until one is typed) and **Tell the user why** (off by default). Open while `target` is set.
+#[component]
+fn ReasonDialog<F, V, C>(
+    id: &'static str,
+    title: &'static str,
+    target: RwSignal<Option<UserSummary>>,
+    facts: F,
+    confirm: C,
+) -> impl IntoView
+where
+    F: Fn(UserSummary) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+    C: Fn(UserSummary, String, bool) + Copy + Send + Sync + 'static,
+{
     let dialog = NodeRef::<Dialog>::new();
     let reason = RwSignal::new(String::new());
     let tell_user = RwSignal::new(false);
-    modal_while(dialog, move || state.disable_target.with(Option::is_some));
+    modal_while(dialog, move || target.with(Option::is_some));
     let close = move || {
-        state.disable_target.set(None);
+        target.set(None);
         reason.set(String::new());
         tell_user.set(false);
     };
-    let confirm = move |_| {
-        if let Some(user) = state.disable_target.get_untracked() {
-            state.set_disabled(user.id, true, reason.get_untracked(), tell_user.get_untracked());
+    let on_confirm = move |_| {
+        if let Some(user) = target.get_untracked() {
+            confirm(user, reason.get_untracked(), tell_user.get_untracked());
         }
         close();
     };
-    let facts = move || {
-        state.disable_target.get().map(|user| {
-            view! {
-                <p>
-                    <strong>{user.email.clone()}</strong> " cannot sign in while disabled, and apps are refused new sessions for them. "
-                    {count_of(user.active_sessions, "active session")} " end now."
-                </p>
-            }
-        })
-    };
     view! {
-        <dialog node_ref=dialog class="confirm" aria-labelledby="disable-title" on:close=move |_| close()>
-            <h2 id="disable-title">"Disable user"</h2>
-            {facts}
-            <ReasonField reason/>
-            <TellUserField tell_user/>
+        <dialog node_ref=dialog class="confirm" aria-labelledby=id on:close=move |_| close()>
+            <h2 id=id>{title}</h2>
+            {move || target.get().map(facts)}
+            <label class="field">
+                "Reason"
+                <input
+                    type="text"
+                    required
+                    maxlength=MAX_REASON_CHARS
+                    placeholder="For example: Security concern"
+                    prop:value=move || reason.get()
+                    on:input=move |event| reason.set(event_target_value(&event))
+                />
+            </label>
+            // Off by default: the user's sign-in page and the app API show the reason only when ticked.
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    prop:checked=move || tell_user.get()
+                    on:change=move |event| tell_user.set(event_target_checked(&event))
+                />
+                "Tell the user why"
+            </label>
             <div class="dialog-actions">
                 <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
-                <button type="button" class="button danger" disabled=move || reason.with(|text| text.trim().is_empty()) on:click=confirm>
+                <button type="button" class="button danger" disabled=move || reason.with(|text| text.trim().is_empty()) on:click=on_confirm>
                     "Confirm"
                 </button>
             </div>

@@ -13,6 +13,7 @@ use super::view::SessionJson;
 use crate::engine::Engine;
 use crate::storage::{ListQuery as StorageQuery, SortColumn};
 use app::model::SessionStatus;
+use app::session_query::MAX_SEARCH_CHARS;
 use app::team::MAX_REASON_CHARS;
 
 const MAX_LIMIT: i64 = 500;
@@ -26,6 +27,15 @@ pub struct ListQuery {
     status: Option<String>,
     app: Option<String>,
     q: Option<String>,
+}
+
+/// `q`, trimmed: None when absent or blank; refused past `MAX_SEARCH_CHARS`.
+pub(super) fn search_param(q: Option<&str>) -> Result<Option<&str>, ApiError> {
+    match q.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) if text.chars().count() <= MAX_SEARCH_CHARS => Ok(Some(text)),
+        Some(_) => Err(ApiError::invalid(format!("q must have at most {MAX_SEARCH_CHARS} characters"))),
+    }
 }
 
 /// `true` or `false`; absent is false.
@@ -68,16 +78,12 @@ pub async fn list_sessions(
         Some(slug) if slug.len() <= 64 => Some(slug.to_string()),
         Some(_) => return Err(ApiError::invalid("app must have at most 64 characters")),
     };
-    let search = match query.q.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) if text.chars().count() <= 200 => Some(text.to_string()),
-        Some(_) => return Err(ApiError::invalid("q must have at most 200 characters")),
-    };
+    let search = search_param(query.q.as_deref())?;
     let page = engine
         .list_sessions(&StorageQuery {
             status: status.as_deref(),
             app_slug: app_slug.as_deref(),
-            search: search.as_deref(),
+            search,
             sort: SortColumn::Created,
             descending: true,
             limit,

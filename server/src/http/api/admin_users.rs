@@ -5,13 +5,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::admin::{admin_reason_or, flag, number};
+use super::admin::{admin_reason_or, flag, number, search_param};
 use super::error::ApiError;
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
 use crate::storage::{UserListQuery, UserSortColumn, UserSummaryRow};
-use app::session_query::MAX_SEARCH_CHARS;
 
 const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
@@ -60,13 +59,7 @@ pub async fn list_users(
 ) -> Result<Json<Value>, ApiError> {
     let limit = number(query.limit.as_deref(), "limit", 50, 1..=MAX_LIMIT)?;
     let offset = number(query.offset.as_deref(), "offset", 0, 0..=MAX_OFFSET)?;
-    let search = match query.q.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) if text.chars().count() <= MAX_SEARCH_CHARS => Some(text.to_lowercase()),
-        Some(_) => {
-            return Err(ApiError::invalid(format!("q must have at most {MAX_SEARCH_CHARS} characters")))
-        }
-    };
+    let search = search_param(query.q.as_deref())?.map(str::to_lowercase);
     let page = engine
         .list_users(&UserListQuery {
             search: search.as_deref(),
