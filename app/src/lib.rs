@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod audit_log;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod browser;
@@ -11,6 +12,7 @@ pub mod components;
 pub mod end_cause;
 pub mod error;
 pub mod format;
+pub mod history;
 pub mod live;
 pub mod model;
 pub mod own_session;
@@ -34,8 +36,8 @@ use components::auth::provide_auth;
 use components::header::Header;
 use components::live_events::provide_live_events;
 use pages::{
-    login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, sessions::SessionsPage,
-    settings::SettingsRoute, users::UsersRoute,
+    login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, oversight::OversightRoute,
+    sessions::SessionsPage, settings::SettingsRoute, users::UsersRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -76,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/history") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>

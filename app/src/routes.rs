@@ -27,11 +27,21 @@ fn everyone(_: Role) -> bool {
 pub const SESSIONS: Page =
     Page { path: "/sessions", title: "Sessions", nav_label: "Sessions", allows: Role::sees_all_sessions };
 
+pub const HISTORY: Page = Page {
+    path: "/sessions/history",
+    title: "Session history",
+    nav_label: "History",
+    allows: Role::sees_all_sessions,
+};
+
 pub const MY_SESSIONS: Page =
     Page { path: "/my/sessions", title: "My sessions", nav_label: "My sessions", allows: everyone };
 
 pub const USERS: Page =
     Page { path: "/users", title: "Users", nav_label: "Users", allows: crate::team::manages_users };
+
+pub const AUDIT: Page =
+    Page { path: "/audit", title: "Audit log", nav_label: "Audit log", allows: crate::team::manages_users };
 
 fn owners(role: Role) -> bool {
     role == Role::Owner
@@ -41,7 +51,7 @@ pub const SETTINGS: Page =
     Page { path: "/settings", title: "Settings", nav_label: "Settings", allows: owners };
 
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 4] = [&SESSIONS, &MY_SESSIONS, &USERS, &SETTINGS];
+pub const PAGES: [&Page; 6] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &AUDIT, &SETTINGS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -60,9 +70,15 @@ mod tests {
     #[test]
     fn each_role_sees_only_the_pages_it_may_open_and_lands_on_the_first() {
         let paths = |role| navigation(role).map(|page| page.path).collect::<Vec<_>>();
-        assert_eq!(paths(Role::Owner), ["/sessions", "/my/sessions", "/users", "/settings"]);
-        assert_eq!(paths(Role::Admin), ["/sessions", "/my/sessions", "/users"]);
-        assert_eq!(paths(Role::BillingManager), ["/sessions", "/my/sessions"]);
+        assert_eq!(
+            paths(Role::Owner),
+            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/settings"]
+        );
+        assert_eq!(
+            paths(Role::Admin),
+            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit"]
+        );
+        assert_eq!(paths(Role::BillingManager), ["/sessions", "/sessions/history", "/my/sessions"]);
         assert_eq!(paths(Role::Member), ["/my/sessions"]);
         assert_eq!(landing_page(Role::Admin), "/sessions");
         assert_eq!(landing_page(Role::Member), "/my/sessions");

@@ -10,6 +10,8 @@ const PAGES = [
   { path: '/sessions', signedInAs: 'owner@example.com' },
   { path: '/my/sessions', signedInAs: 'member@example.com' },
   { path: '/users', signedInAs: 'owner@example.com' },
+  { path: '/sessions/history', signedInAs: 'owner@example.com' },
+  { path: '/audit', signedInAs: 'owner@example.com' },
   { path: '/settings', signedInAs: 'owner@example.com' },
 ];
 

@@ -14,13 +14,14 @@ use std::time::Instant;
 
 use base64::Engine as _;
 
+use app::history::EndedHow;
 use app::model::{CurrentUser, Role};
 use app::session_query::{Direction, SessionQuery, SortKey, StatusFilter};
 use roster::clock::SystemClock;
 use roster::data_folder::sqlite_database;
 use roster::engine::Engine;
 use roster::payload_keys::PayloadKeys;
-use roster::storage::{Storage, UserListQuery, UserSortColumn};
+use roster::storage::{AuditEvent, AuditQuery, HistoryQuery, Storage, UserListQuery, UserSortColumn};
 
 const PAGE: u32 = 50;
 
@@ -385,6 +386,117 @@ async fn users_timings(engine: &Engine) {
     );
 }
 
+/// Prints p50, p95 and max of `timings` (milliseconds).
+fn report(label: &str, mut timings: Vec<f64>) {
+    timings.sort_by(f64::total_cmp);
+    println!(
+        "\n{label} ({} timings): p50 {:.2} ms   p95 {:.2} ms   max {:.2} ms",
+        timings.len(),
+        percentile(&timings, 0.50),
+        percentile(&timings, 0.95),
+        timings[timings.len() - 1]
+    );
+}
+
+/// Session history: every filter both ways on its first, middle and last page, and searches of each kind.
+async fn history_timings(engine: &Engine, sample_email: &str, sample_id: &str) {
+    let all = engine
+        .list_history(&HistoryQuery { how: None, search: None, oldest_first: false, limit: 1, offset: 0 })
+        .await
+        .unwrap();
+    let mut queries: Vec<(Option<EndedHow>, Option<String>, bool, i64)> = Vec::new();
+    for how in [None, Some(EndedHow::Terminated), Some(EndedHow::SignedOut), Some(EndedHow::Expired)] {
+        for oldest_first in [false, true] {
+            for offset in [0, all.total / 4, (all.total - 50).max(0)] {
+                queries.push((how, None, oldest_first, offset));
+            }
+        }
+    }
+    let id_prefix: String = sample_id.chars().take(6).collect();
+    for term in ["ann", "lovelace", "example", sample_email, id_prefix.as_str(), "10.", "nobody-at-all"] {
+        queries.push((None, Some(term.to_string()), false, 0));
+        queries.push((Some(EndedHow::Expired), Some(term.to_string()), false, 0));
+    }
+    // One warm-up pass, then three timed ones.
+    let mut timings = Vec::new();
+    for pass in 0..4 {
+        for (how, search, oldest_first, offset) in &queries {
+            let started = Instant::now();
+            let query = HistoryQuery {
+                how: *how,
+                search: search.as_deref(),
+                oldest_first: *oldest_first,
+                limit: 50,
+                offset: *offset,
+            };
+            engine.list_history(&query).await.unwrap();
+            if pass > 0 {
+                timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    report(
+        &format!(
+            "Session history over {} ended sessions: 4 filters x 2 orders x 3 pages, 14 searches",
+            all.total
+        ),
+        timings,
+    );
+}
+
+/// The audit log at a million records (seeded once into the bench folder): first, middle and last page, the
+/// action filter, and searches by email, word and nothing.
+async fn audit_timings(engine: &Engine, storage: &Storage, sample_email: &str) {
+    const RECORDS: i64 = 1_000_000;
+    let have = storage.last_audit_seq().await.unwrap();
+    if have < RECORDS {
+        eprintln!("seeding {} audit records (once; later runs reuse them)", RECORDS - have);
+        let started = Instant::now();
+        let actions = ["session.created", "session.revoked", "sign_in", "session.expired", "sign_in.failed"];
+        let mut n = have;
+        while n < RECORDS {
+            let batch: Vec<AuditEvent> = (n..(n + 10_000).min(RECORDS))
+                .map(|k| AuditEvent {
+                    at_ms: 1_790_000_000_000 + k * 1_000,
+                    actor: format!("user:{}", k % 100_000 + 1),
+                    action: actions[(k % 5) as usize],
+                    target: Some(format!("session:{:032x}", k * 2_654_435_761)),
+                    reason: (k % 7 == 0).then(|| "suspicious activity".to_string()),
+                    ip: Some(format!("10.{}.{}.{}", k % 200, k % 250, k % 199)),
+                })
+                .collect();
+            storage.record_audit_batch(&batch).await.unwrap();
+            n += batch.len() as i64;
+        }
+        eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let total = storage.last_audit_seq().await.unwrap();
+    let mut queries: Vec<(Option<String>, Option<&str>, i64)> = Vec::new();
+    for offset in [0, total / 2, (total - 50).max(0)] {
+        queries.push((None, None, offset));
+    }
+    for action in ["session.created", "sign_in.failed", "sign_in.locked"] {
+        queries.push((None, Some(action), 0));
+        queries.push((None, Some(action), 5_000));
+    }
+    for term in [sample_email, "suspicious", "example", "10.1", "nobody-at-all"] {
+        queries.push((Some(term.to_string()), None, 0));
+        queries.push((Some(term.to_string()), Some("sign_in"), 0));
+    }
+    let mut timings = Vec::new();
+    for pass in 0..4 {
+        for (search, action, offset) in &queries {
+            let started = Instant::now();
+            let query = AuditQuery { search: search.as_deref(), action: *action, limit: 50, offset: *offset };
+            engine.list_audit(&query).await.unwrap();
+            if pass > 0 {
+                timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    report(&format!("Audit log over {total} records: 3 pages, 3 actions x 2 pages, 5 searches x 2"), timings);
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let sessions = setting("BENCH_SESSIONS", 1_000_000) as usize;
@@ -394,6 +506,7 @@ async fn main() {
     let keys =
         PayloadKeys::from_configured(&base64::engine::general_purpose::STANDARD.encode([9u8; 32])).unwrap();
     let storage = open_or_seed(&dir, sessions, &keys).await;
+    let storage_for_audit = storage.clone();
     let engine = Engine::new(storage, keys, None, std::sync::Arc::new(SystemClock));
     let owner = CurrentUser {
         id: 1,
@@ -482,6 +595,8 @@ async fn main() {
     .unwrap();
     let email = sample.rows.iter().find_map(|row| row.user.as_ref().map(|user| user.email.clone())).unwrap();
     let fragment: String = email.chars().skip(3).take(9).collect();
+    history_timings(&engine, &email, sample.rows[0].id.as_str()).await;
+    audit_timings(&engine, &storage_for_audit, &email).await;
     println!(
         "\nthe same pages: Roster's list server function (best of 5) against the same page written by hand and run in \
          sqlite3 (best of 5), tuned to the schema and naive:"

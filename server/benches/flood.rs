@@ -64,7 +64,7 @@ fn main() {
             std::thread::available_parallelism().map_or(1, |n| n.get()),
             REVOKE_PACE.as_millis()
         );
-        let audit_before = roster::operator::verify_audit(&server.storage).await.expect("a verified chain");
+        let audit_before = roster::operator::verify_audit(&server.engine).await.expect("a verified chain").0;
         let quiet = load_paced(server.address, revocations(&ids[..per_phase]), 1, seconds.min(3), REVOKE_PACE).await;
         print_latencies("DELETE /api/admin/sessions/{id}, quiet", &quiet);
         let (flooded, revoked_in_flood) = tokio::join!(
@@ -80,7 +80,7 @@ fn main() {
             flood_outcome.percentile_ms(0.5)
         );
         server.engine.flush_anonymous_refusals(true).await.expect("the tally is written");
-        let audit_after = roster::operator::verify_audit(&server.storage).await.expect("a verified chain");
+        let audit_after = roster::operator::verify_audit(&server.engine).await.expect("a verified chain").0;
         let revoked = quiet.0.count(200) + revoked_in_flood.0.count(200);
         println!(
             "  audit records added: {} for {} revocations and {} anonymous requests (target: revocations + a few \

@@ -1,10 +1,12 @@
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::Parser;
 use secrecy::ExposeSecret;
 
 use app::model::Role;
+use roster::audit_checkpoints::AuditCheckpoints;
 use roster::cli::{
     AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions, UsersCommand,
 };
@@ -93,7 +95,8 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
     let stdin = || read_password(std::io::stdin().lock());
     let result = match cli.command.unwrap_or(Command::Serve(Default::default())) {
         Command::Serve(options) => {
-            roster::serve::serve(storage.clone(), keys().await?, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
+            let checkpoints = Arc::new(AuditCheckpoints::open(&cli.storage.data_dir)?);
+            roster::serve::serve(storage.clone(), keys().await?, checkpoints, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
         }
         Command::Apps(AppsCommand::Create(options)) => {
             operator::register_app(&storage, &options.id, &options.name, options.max_payload_bytes, None)
@@ -163,10 +166,18 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 .map(|()| format!("Enabled {email}: they can sign in again."))
                 .map_err(anyhow::Error::from)
         }
-        Command::Audit(AuditCommand::Verify) => operator::verify_audit(&storage)
-            .await
-            .map(|count| format!("The audit chain is intact: {count} records verified."))
-            .map_err(anyhow::Error::from),
+        Command::Audit(AuditCommand::Verify) => {
+            let mut engine = operator_engine(&storage, keys().await?);
+            engine.checkpoints = Some(Arc::new(AuditCheckpoints::open(&cli.storage.data_dir)?));
+            operator::verify_audit(&engine)
+                .await
+                .map(|(records, checkpoints)| {
+                    format!(
+                        "The audit chain is intact: {records} records verified, and {checkpoints} signed checkpoints match it."
+                    )
+                })
+                .map_err(anyhow::Error::from)
+        }
     };
     storage.close().await;
     result

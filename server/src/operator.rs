@@ -7,7 +7,7 @@ use std::io::Read;
 use app::model::Role;
 
 use crate::clock::{Clock, SystemClock};
-use crate::engine::{Actor, Engine};
+use crate::engine::{Actor, AuditVerdict, Engine};
 use crate::passwords::hash_password;
 use crate::secrets::Secret;
 use crate::storage::{AuditEvent, NewApp, NewUser, Storage, StorageError};
@@ -27,7 +27,7 @@ pub enum OperatorError {
     #[error("{0:?} is not an email address")]
     BadEmail(String),
     #[error("the audit chain is broken at record {seq}: {problem}")]
-    AuditChainBroken { seq: i64, problem: &'static str },
+    AuditChainBroken { seq: i64, problem: String },
     #[error("{0:?} is not an app id: use 2 to 64 lowercase letters, digits and underscores, starting with a letter")]
     BadAppId(String),
     #[error("--max-payload-bytes must be from 1 to 1048576")]
@@ -124,13 +124,11 @@ pub async fn enable_user(engine: &Engine, email: &str) -> Result<(), OperatorErr
     Ok(engine.enable_user(user.id, Actor::Operator).await?)
 }
 
-/// How many records the audit chain holds, all verified.
-pub async fn verify_audit(storage: &Storage) -> Result<i64, OperatorError> {
-    match storage.verify_audit_chain().await? {
-        Ok(count) => Ok(count),
-        Err(chain_break) => {
-            Err(OperatorError::AuditChainBroken { seq: chain_break.seq, problem: chain_break.problem })
-        }
+/// How many records the audit chain holds and how many signed checkpoints vouch for it, all verified.
+pub async fn verify_audit(engine: &Engine) -> Result<(i64, i64), OperatorError> {
+    match engine.verify_audit(&mut |_| {}).await? {
+        AuditVerdict::Verified { records, checkpoints } => Ok((records, checkpoints)),
+        AuditVerdict::Broken { seq, problem } => Err(OperatorError::AuditChainBroken { seq, problem }),
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::LeptosOptions;
 
 use app::model::Role;
 
+use crate::audit_checkpoints::AuditCheckpoints;
 use crate::cli::ServeOptions;
 use crate::clock::SystemClock;
 use crate::engine::{spawn_expiry_sweep, Engine, SignInThrottle};
@@ -34,7 +35,15 @@ pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
         .build()
 }
 
-pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -> Result<(), String> {
+/// How often the audit chain's latest record is signed into the checkpoint log.
+const AUDIT_CHECKPOINT: Duration = Duration::from_secs(60);
+
+pub async fn serve(
+    storage: Storage,
+    keys: PayloadKeys,
+    checkpoints: Arc<AuditCheckpoints>,
+    options: ServeOptions,
+) -> Result<(), String> {
     if storage.count_users_with_role(Role::Owner.as_str()).await.unwrap_or(0) == 0 {
         tracing::warn!(
             "no owner yet: create one with `echo 'a long password' | roster create-owner --email you@example.com --password-stdin` \
@@ -48,6 +57,7 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
     keys.spawn_watch(KEY_FILE_CHECK);
     let mut engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
     engine.sign_in_throttle = SignInThrottle::new(options.sign_in_failures_per_minute);
+    engine.checkpoints = Some(checkpoints);
     if let Some(path) = &options.geoip_network_db {
         engine.network = Some(Arc::new(NetworkDatabase::open(path).map_err(|error| error.to_string())?));
     }
@@ -55,6 +65,15 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
     engine.spawn_refusal_flusher(REFUSAL_FLUSH);
+    let checkpointing = engine.clone();
+    crate::periodic::every(AUDIT_CHECKPOINT, move || {
+        let engine = checkpointing.clone();
+        async move {
+            if let Err(error) = engine.checkpoint_audit().await {
+                tracing::error!("could not sign an audit checkpoint: {error}");
+            }
+        }
+    });
     let context = ServerContext {
         engine: engine.clone(),
         leptos_options: leptos_options(&options),
@@ -79,6 +98,9 @@ pub async fn serve(storage: Storage, keys: PayloadKeys, options: ServeOptions) -
     // Counted validations and refusals are not lost on a clean stop.
     let _ = engine.activity.flush(policy.touch_interval_secs * 1000).await;
     let _ = engine.flush_anonymous_refusals(true).await;
+    if let Err(error) = engine.checkpoint_audit().await {
+        tracing::error!("could not sign the audit checkpoint at stop: {error}");
+    }
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! Server functions, one file per resource. Each checks the caller's role before it reads anything.
 
+pub mod audit_log;
 pub mod auth;
 pub mod codec;
+pub mod history;
 pub mod my_sessions;
 pub mod sessions;
 pub mod settings;

@@ -8,7 +8,9 @@ use tower_sessions::Session;
 use crate::error::ConsoleError;
 use crate::model::{CurrentUser, Role};
 
+mod audit_log;
 mod export;
+mod history;
 mod my_sessions;
 mod session_detail;
 mod sessions;
@@ -16,7 +18,9 @@ mod settings;
 mod sign_in;
 mod users;
 
+pub use audit_log::AuditLogBackend;
 pub use export::ExportBackend;
+pub use history::HistoryBackend;
 pub use my_sessions::MySessionsBackend;
 pub use session_detail::SessionDetailBackend;
 pub use sessions::SessionsBackend;

@@ -26,8 +26,10 @@ pub fn Header() -> impl IntoView {
                                     // One link per row of the route table, each shown when the role may open it:
                                     // a fixed list, not a dynamic one, keeps the main WASM within its budget.
                                     <NavLink page=&routes::SESSIONS role=user.role/>
+                                    <NavLink page=&routes::HISTORY role=user.role/>
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
                                     <NavLink page=&routes::USERS role=user.role/>
+                                    <NavLink page=&routes::AUDIT role=user.role/>
                                     <NavLink page=&routes::SETTINGS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}
@@ -59,5 +61,5 @@ pub fn Header() -> impl IntoView {
 
 #[component]
 fn NavLink(page: &'static routes::Page, role: crate::model::Role) -> impl IntoView {
-    page.allowed(role).then(|| view! { <A href=page.path>{page.nav_label}</A> })
+    page.allowed(role).then(|| view! { <A href=page.path exact=true>{page.nav_label}</A> })
 }

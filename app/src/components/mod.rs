@@ -4,5 +4,6 @@ pub mod hydration_mark;
 pub mod later;
 pub mod live_events;
 pub mod modal;
+pub mod pager;
 pub mod require_user;
 pub mod toast;

@@ -1,6 +1,9 @@
+pub mod audit_log;
+pub mod history;
 pub mod login;
 pub mod my_sessions;
 pub mod not_found;
+pub mod oversight;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -24,6 +24,14 @@ impl From<StorageError> for ConsoleError {
             StorageError::AlreadyExists(what) => {
                 ConsoleError::InvalidInput(format!("{} already exists.", capitalized(what)))
             }
+            StorageError::AuditSearchTooDeep(cap) => ConsoleError::invalid(format!(
+                "This search matches more than {0} records and shows the first {0}. Narrow it to see the rest.",
+                app::format::thousands(cap)
+            )),
+            StorageError::SearchTooDeep(cap) => ConsoleError::invalid(format!(
+                "This search matches more than {0} sessions and shows the first {0}. Narrow it, or filter, to see the rest.",
+                app::format::thousands(cap)
+            )),
             error => internal(error),
         }
     }

@@ -1,8 +1,10 @@
 //! The console's server side: one file per resource, each implementing the capability trait that `app`
 //! declares for it (`app::backend`), with engine operations. `provider` hands every capability to each request.
 
+mod audit_log;
 mod errors;
 mod export;
+mod history;
 mod labels;
 mod my_sessions;
 mod session_detail;
@@ -15,8 +17,8 @@ mod users;
 use std::sync::Arc;
 
 use app::backend::{
-    ExportBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend, SettingsBackend, SignInBackend,
-    UsersBackend,
+    AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend,
+    SettingsBackend, SignInBackend, UsersBackend,
 };
 use leptos::prelude::provide_context;
 
@@ -31,11 +33,12 @@ pub use store::{token_hash, ConsoleSessionStore};
 #[derive(Clone)]
 pub struct Console {
     engine: Engine,
+    chain_check: audit_log::ChainCheckState,
 }
 
 impl Console {
     pub fn new(engine: Engine) -> Console {
-        Console { engine }
+        Console { engine, chain_check: Arc::new(std::sync::Mutex::new(app::audit_log::ChainCheck::NotRun)) }
     }
 
     /// Provides each capability to the request being rendered or served; called per request by the router.
@@ -46,6 +49,8 @@ impl Console {
             provide_context::<Arc<dyn SessionsBackend>>(console.clone());
             provide_context::<Arc<dyn SessionDetailBackend>>(console.clone());
             provide_context::<Arc<dyn ExportBackend>>(console.clone());
+            provide_context::<Arc<dyn HistoryBackend>>(console.clone());
+            provide_context::<Arc<dyn AuditLogBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
             provide_context::<Arc<dyn UsersBackend>>(console.clone());
             provide_context::<Arc<dyn SettingsBackend>>(console.clone());

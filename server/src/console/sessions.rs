@@ -12,8 +12,8 @@ use app::ConsoleError;
 
 use super::labels::{device_label, location, session_user};
 use super::{console_actor, token_hash, Console};
-use crate::engine::{Engine, EngineError};
-use crate::storage::{ListPage, ListQuery, SessionRow, SortColumn, StorageError};
+use crate::engine::Engine;
+use crate::storage::{ListPage, ListQuery, SessionRow, SortColumn};
 
 fn sort_column(key: SortKey) -> SortColumn {
     match key {
@@ -61,14 +61,7 @@ pub async fn listed(engine: &Engine, query: &SessionQuery) -> Result<ListPage, C
         limit: size,
         offset: (i64::from(query.page) - 1) * size,
     };
-    match engine.list_sessions(&storage_query).await {
-        Ok(listed) => Ok(listed),
-        Err(EngineError::Storage(StorageError::SearchTooDeep(cap))) => Err(ConsoleError::invalid(format!(
-            "This search matches more than {0} sessions and shows the first {0}. Narrow it, or filter, to see the rest.",
-            app::format::thousands(cap)
-        ))),
-        Err(error) => Err(error.into()),
-    }
+    Ok(engine.list_sessions(&storage_query).await?)
 }
 
 pub async fn page(

@@ -15,6 +15,7 @@ use crate::storage::{deadline, AuditEvent, BulkSession, EndedBy, Storage, CONSOL
 
 mod data;
 
+use app::end_cause::EndCause;
 use data::{APPS, DOMAINS, FIRST_NAMES, LAST_NAMES, PAYLOAD_KEYS, PLACES, REVOKE_REASONS, USER_AGENTS};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -194,6 +195,7 @@ pub async fn seed(
             ended_at: None,
             ended_by: None,
             end_reason: None,
+            end_cause: None,
             payload: None,
             payload_bytes: 0,
             payload_attribute_count: 0,
@@ -229,16 +231,20 @@ pub async fn seed(
                 let ended = session.expires_at.map_or(idle_end, |expires| expires.min(idle_end));
                 session.ended_at = Some(ended);
                 session.ended_by = Some(EndedBy::System);
-                session.end_reason = Some(if Some(ended) == session.expires_at {
-                    "lifetime reached"
+                let cause = if Some(ended) == session.expires_at {
+                    EndCause::Lifetime
                 } else {
-                    "idle timeout reached"
-                });
+                    EndCause::IdleTimeout
+                };
+                session.end_reason = Some(crate::storage::expiry_reason(cause));
+                session.end_cause = Some(cause.as_str());
             } else {
                 let (by, reason) = *REVOKE_REASONS.choose(&mut rng).unwrap_or(&REVOKE_REASONS[0]);
                 session.ended_at = Some(session.last_active_at + rng.random_range(0..30 * MINUTE_MS));
                 session.ended_by = Some(by);
                 session.end_reason = Some(reason);
+                let cause = if by == EndedBy::Holder { EndCause::SignedOut } else { EndCause::EndedByAdmin };
+                session.end_cause = Some(cause.as_str());
             }
             session.deadline_at = session.ended_at;
         }

@@ -84,10 +84,23 @@ impl Actor {
             status,
             ended_by: self.ended_by(),
             ended_by_user_id: self.user_id(),
+            ended_by_token_id: match self {
+                Actor::AdminToken { id, .. } => Some(*id),
+                _ => None,
+            },
             reason,
             cause,
             share_reason,
             now_ms,
+        }
+    }
+
+    /// The audit action of this actor ending a session: its holder signs out, anyone else revokes it.
+    fn end_action(&self, status: SessionStatus) -> &'static str {
+        match (self, status) {
+            (_, SessionStatus::Expired) => "session.expired",
+            (Actor::Holder { .. }, _) => "session.signed_out",
+            _ => "session.revoked",
         }
     }
 
@@ -113,7 +126,7 @@ impl Engine {
         reason: &str,
     ) -> Result<bool, EngineError> {
         let now_ms = self.now_ms();
-        let action = if status == SessionStatus::Expired { "session.expired" } else { "session.revoked" };
+        let action = actor.end_action(status);
         let target = Some(format!("session:{session_id}"));
         let audit = actor.audit(action, target, Some(reason.to_string()), now_ms);
         let end = actor.ending(status, reason, false, now_ms);
@@ -200,7 +213,8 @@ impl Engine {
         share_reason: bool,
     ) -> Result<Vec<String>, EngineError> {
         let now_ms = self.now_ms();
-        let audit = actor.audit("session.revoked", None, Some(reason.to_string()), now_ms);
+        let action = actor.end_action(SessionStatus::Revoked);
+        let audit = actor.audit(action, None, Some(reason.to_string()), now_ms);
         let end = actor.ending(SessionStatus::Revoked, reason, share_reason, now_ms);
         let ended = self.storage.end_user_sessions(scope, &end, &audit).await?;
         if !ended.is_empty() {

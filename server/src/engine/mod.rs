@@ -2,6 +2,7 @@
 //! REST API, the console, the operator). Handlers translate requests into these calls and errors into replies.
 
 mod activity;
+mod audit;
 mod cache;
 mod create;
 mod end;
@@ -14,6 +15,8 @@ mod sign_in;
 mod sweep;
 mod throttle;
 mod users;
+
+pub use audit::AuditVerdict;
 mod validate;
 
 use std::sync::Arc;
@@ -29,6 +32,7 @@ pub use sweep::spawn_expiry_sweep;
 pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
 pub use users::{default_name, usable_email, NewMember};
 
+use crate::audit_checkpoints::{AuditCheckpoints, CheckpointError};
 use crate::clock::SharedClock;
 use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::passwords::PasswordChecks;
@@ -64,6 +68,8 @@ pub enum EngineError {
     Storage(#[from] StorageError),
     #[error("{0}")]
     Crypto(#[from] CryptoError),
+    #[error("{0}")]
+    Checkpoint(#[from] CheckpointError),
 }
 
 /// What the holder of an ended session is told: how it ended in words, why as a code, and the admin's reason when
@@ -116,6 +122,8 @@ pub struct Engine {
     pub sign_in_throttle: SignInThrottle,
     pub password_checks: PasswordChecks,
     pub anonymous_refusals: AnonymousRefusals,
+    /// The signed checkpoints of the audit chain in the data folder (a server has them; tests may not).
+    pub checkpoints: Option<Arc<AuditCheckpoints>>,
 }
 
 impl Engine {
@@ -140,6 +148,7 @@ impl Engine {
             sign_in_throttle: SignInThrottle::default(),
             password_checks: PasswordChecks::default(),
             anonymous_refusals: AnonymousRefusals::default(),
+            checkpoints: None,
         }
     }
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::{Engine, EngineError};
 use crate::secrets::sha256;
 use crate::storage::{
-    AdminTokenRow, AppRow, AuditEvent, AuditRecord, ListPage, ListQuery, OwnSessionRow, SessionRow, UserRow,
+    AdminTokenRow, AppRow, AuditEvent, AuditPage, AuditQuery, AuditRecord, HistoryListPage, HistoryQuery,
+    ListPage, ListQuery, OwnSessionRow, SessionRow, UserRow,
 };
 
 impl Engine {
@@ -24,6 +25,11 @@ impl Engine {
     /// One page of sessions, counted and sorted in the database.
     pub async fn list_sessions(&self, query: &ListQuery<'_>) -> Result<ListPage, EngineError> {
         Ok(self.storage.list_page(query).await?)
+    }
+
+    /// One page of ended sessions, newest end first unless asked otherwise.
+    pub async fn list_history(&self, query: &HistoryQuery<'_>) -> Result<HistoryListPage, EngineError> {
+        Ok(self.storage.list_history(query).await?)
     }
 
     pub async fn count_active_sessions(&self) -> Result<i64, EngineError> {
@@ -77,6 +83,21 @@ impl Engine {
     pub async fn record_audit(&self, event: &AuditEvent) -> Result<(), EngineError> {
         self.storage.record_audit(event).await?;
         Ok(())
+    }
+
+    /// One page of the audit log, newest first.
+    pub async fn list_audit(&self, query: &AuditQuery<'_>) -> Result<AuditPage, EngineError> {
+        Ok(self.storage.list_audit(query).await?)
+    }
+
+    /// Records after `after`, in chain order.
+    pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditRecord>, EngineError> {
+        Ok(self.storage.audit_after(after, limit).await?)
+    }
+
+    /// The emails of the users with these ids.
+    pub async fn user_emails(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, EngineError> {
+        Ok(self.storage.user_emails(ids).await?)
     }
 
     pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>, EngineError> {

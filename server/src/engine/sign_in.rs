@@ -83,7 +83,8 @@ impl Engine {
             self.storage.record_audit(&self.sign_in_event(actor, "sign_in", ip)).await?;
             return Ok(Ok(user));
         }
-        let mut event = self.sign_in_event(actor, "sign_in.failed", ip);
+        let action = if locks_at.is_some() { "sign_in.locked" } else { "sign_in.failed" };
+        let mut event = self.sign_in_event(actor, action, ip);
         event.reason = Some(match locks_at {
             Some(_) => format!("failure {failures} in a row: locked for {LOCK_MINUTES} minutes"),
             None => format!("failure {failures} in a row"),

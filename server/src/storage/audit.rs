@@ -98,9 +98,10 @@ impl Storage {
             [&event.actor, event.action],
             [event.target.as_deref(), event.reason.as_deref(), event.ip.as_deref()],
         );
+        let words = self.search_words(tx, event).await?;
         sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, action, target, reason, ip, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_events (seq, at, actor, action, target, reason, ip, prev_hash, hash, words)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(seq)
         .bind(event.at_ms)
@@ -111,9 +112,45 @@ impl Storage {
         .bind(&event.ip)
         .bind(prev)
         .bind(hash)
+        .bind(words)
         .execute(&mut **tx)
         .await?;
         Ok(seq)
+    }
+
+    /// What the audit log's search matches for `event`: its actor, target and reason, and the email of each user
+    /// they name (`user:12`, or a session's user for `session:…`), so a search for an email finds what that person
+    /// did and what was done to them and their sessions.
+    async fn search_words(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        event: &AuditEvent,
+    ) -> Result<String, StorageError> {
+        let mut words = vec![event.actor.clone()];
+        for named in [Some(event.actor.as_str()), event.target.as_deref()] {
+            let Some(id) =
+                named.and_then(|text| text.strip_prefix("user:")).and_then(|id| id.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let email: Option<(String,)> = sqlx::query_as("SELECT email_normalized FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            words.extend(email.map(|(email,)| email));
+        }
+        if let Some(session_id) = event.target.as_deref().and_then(|target| target.strip_prefix("session:")) {
+            let owner: Option<(String,)> = sqlx::query_as(
+                "SELECT u.email_normalized FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+            )
+            .bind(session_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            words.extend(owner.map(|(email,)| email));
+        }
+        words.extend(event.target.clone());
+        words.extend(event.reason.clone());
+        Ok(words.join(" ").to_lowercase())
     }
 
     /// Records an event that goes with no other write (a refusal, a failed sign-in).
@@ -122,6 +159,16 @@ impl Storage {
         let seq = self.append_audit(&mut tx, event).await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    /// Appends many events in order in one transaction: how the console benchmark seeds a long log.
+    pub async fn record_audit_batch(&self, events: &[AuditEvent]) -> Result<(), StorageError> {
+        let mut tx = self.begin_write().await?;
+        for event in events {
+            self.append_audit(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Newest first.
@@ -137,6 +184,39 @@ impl Storage {
 
     /// Walks the chain in pages (never the whole log in memory) and reports the first broken record.
     pub async fn verify_audit_chain(&self) -> Result<Result<i64, ChainBreak>, StorageError> {
+        self.verify_audit_chain_with(&mut |_| {}).await
+    }
+
+    /// The last record's sequence number and hash; None for an empty log.
+    pub async fn latest_audit_hash(&self) -> Result<Option<(i64, Vec<u8>)>, StorageError> {
+        Ok(sqlx::query_as("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The hash stored with record `seq`, if there is one.
+    pub async fn audit_hash_at(&self, seq: i64) -> Result<Option<Vec<u8>>, StorageError> {
+        let found: Option<(Vec<u8>,)> = sqlx::query_as("SELECT hash FROM audit_events WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.map(|(hash,)| hash))
+    }
+
+    /// The last record's sequence number: how many records an intact chain holds.
+    pub async fn last_audit_seq(&self) -> Result<i64, StorageError> {
+        let (last,): (i64,) =
+            sqlx::query_as("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM audit_events")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(last)
+    }
+
+    /// `verify_audit_chain`, telling `progress` how many records it has checked after each page.
+    pub async fn verify_audit_chain_with(
+        &self,
+        progress: &mut (dyn FnMut(i64) + Send),
+    ) -> Result<Result<i64, ChainBreak>, StorageError> {
         const PAGE: i64 = 1000;
         let mut expected_prev = GENESIS.to_vec();
         let mut expected_seq = 1;
@@ -168,6 +248,7 @@ impl Storage {
                 expected_prev = record.hash.clone();
                 expected_seq += 1;
             }
+            progress(expected_seq - 1);
         }
     }
 }

@@ -4,6 +4,7 @@ use app::model::SessionId;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe};
 
+use super::history::ended_how_sql;
 use super::{DbKind, EndedBy, Storage, StorageError};
 
 /// One demo session with every stored column the console shows.
@@ -32,6 +33,8 @@ pub struct BulkSession {
     pub ended_at: Option<i64>,
     pub ended_by: Option<EndedBy>,
     pub end_reason: Option<&'static str>,
+    /// An `EndCause` code, as every end writes it.
+    pub end_cause: Option<&'static str>,
     pub payload: Option<(Vec<u8>, i64)>,
     pub payload_bytes: i64,
     pub payload_attribute_count: i64,
@@ -42,7 +45,7 @@ pub struct BulkSession {
     pub app_sort: String,
 }
 
-const SESSION_COLUMNS: [&str; 33] = [
+const SESSION_COLUMNS: [&str; 34] = [
     "id",
     "token_hash",
     "app_id",
@@ -69,6 +72,7 @@ const SESSION_COLUMNS: [&str; 33] = [
     "ended_at",
     "ended_by",
     "end_reason",
+    "end_cause",
     "payload_ciphertext",
     "payload_key_id",
     "payload_bytes",
@@ -78,7 +82,7 @@ const SESSION_COLUMNS: [&str; 33] = [
     "app_sort",
 ];
 
-/// Rows per statement: 34 columns × 400 rows stays under both databases' parameter limits.
+/// Rows per statement: 35 columns × 400 rows stays under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 400;
 const STATEMENTS_PER_TRANSACTION: usize = 250;
 
@@ -183,6 +187,7 @@ impl Storage {
                     add(&mut arguments, s.ended_at);
                     add(&mut arguments, s.ended_by);
                     add(&mut arguments, s.end_reason);
+                    add(&mut arguments, s.end_cause);
                     add(&mut arguments, s.payload.as_ref().map(|(bytes, _)| bytes.clone()));
                     add(&mut arguments, s.payload.as_ref().map(|(_, key)| *key));
                     add(&mut arguments, s.payload_bytes);
@@ -194,6 +199,12 @@ impl Storage {
                 }
                 sqlx::query_with(AssertSqlSafe(sql), arguments).execute(&mut *tx).await?;
             }
+            // How each seeded end is classified in History, by the rule every end follows.
+            let classify = format!(
+                "UPDATE sessions SET ended_how = {} WHERE ended_at IS NOT NULL AND ended_how IS NULL",
+                ended_how_sql("status", "ended_by", "ended_by_user_id", "user_id")
+            );
+            sqlx::query(AssertSqlSafe(classify)).execute(&mut *tx).await?;
             tx.commit().await?;
         }
         Ok(())

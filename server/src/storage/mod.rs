@@ -4,9 +4,11 @@
 
 mod apps;
 mod audit;
+mod audit_list;
 mod bulk;
 mod deadline;
 mod ended_by;
+mod history;
 mod key_checks;
 mod own_sessions;
 mod session_end;
@@ -22,9 +24,11 @@ mod users;
 
 pub use apps::{AdminTokenRow, AppRow, NewApp, CONSOLE_APP};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
+pub use audit_list::{AuditPage, AuditQuery, AUDIT_COUNT_CAP, AUDIT_SEARCH_MIN_CHARS};
 pub use bulk::BulkSession;
 pub use deadline::deadline;
 pub use ended_by::EndedBy;
+pub use history::{HistoryListPage, HistoryQuery, HistoryRow};
 pub use own_sessions::OwnSessionRow;
 pub use session_end::{expiry_cause, expiry_reason, ChangedSession, ExpiredBatch, UserSessions};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
@@ -62,6 +66,11 @@ pub enum StorageError {
     /// A page past the first this-many matches of a search that matched more than it counts.
     #[error("a search that matches more than {0} sessions shows its first {0}; narrow the search or filter to see the rest")]
     SearchTooDeep(i64),
+    /// A page past the first this-many records of an audit search or filter that matched more than it counts.
+    #[error(
+        "an audit search that matches more than {0} records shows its first {0}; narrow it to see the rest"
+    )]
+    AuditSearchTooDeep(i64),
     /// The user already has this many active sessions.
     #[error("the user already has {0} active sessions")]
     SessionLimit(i64),

@@ -4,13 +4,37 @@
 use app::end_cause::EndCause;
 use app::model::SessionId;
 use app::model::SessionStatus;
-use sqlx::AssertSqlSafe;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
 
+use super::history::ended_how_sql;
 use super::{AuditEvent, EndedBy, SessionEnd, Storage, StorageError};
 
-const END_SET: &str = "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5,
-     end_cause = $6, end_reason_shared = $7, updated_at = $2, payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0,
-     payload_attribute_count = 0";
+/// The SET clause of every end, over `$1`–`$8` (`bind_end` binds them): a statement's own parameters start at `$9`.
+fn end_set() -> String {
+    format!(
+        "status = $1, ended_at = $2, ended_by = $3, ended_by_user_id = $4, end_reason = $5, end_cause = $6,
+         end_reason_shared = $7, ended_by_token_id = $8, ended_how = {}, updated_at = $2,
+         payload_ciphertext = NULL, payload_key_id = NULL, payload_bytes = 0, payload_attribute_count = 0",
+        ended_how_sql("$1", "$3", "$4", "user_id")
+    )
+}
+
+fn bind_end<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    end: &'q SessionEnd<'_>,
+) -> Query<'q, Any, AnyArguments> {
+    query
+        .bind(end.status.as_str())
+        .bind(end.now_ms)
+        .bind(end.ended_by)
+        .bind(end.ended_by_user_id)
+        .bind(end.reason)
+        .bind(end.cause.as_str())
+        .bind(i64::from(end.share_reason))
+        .bind(end.ended_by_token_id)
+}
 
 /// A session that a write ended or changed: whose it is, so the change can be announced to its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,20 +117,14 @@ impl Storage {
         session_id: &str,
         end: &SessionEnd<'_>,
     ) -> Result<Option<ChangedSession>, StorageError> {
-        let sql =
-            format!("UPDATE sessions SET {END_SET} WHERE id = $8 AND status = 'active' RETURNING user_id");
-        let owner: Option<(Option<i64>,)> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(end.status.as_str())
-            .bind(end.now_ms)
-            .bind(end.ended_by)
-            .bind(end.ended_by_user_id)
-            .bind(end.reason)
-            .bind(end.cause.as_str())
-            .bind(i64::from(end.share_reason))
-            .bind(session_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        Ok(owner.map(|(user_id,)| ChangedSession { user_id }))
+        let sql = format!(
+            "UPDATE sessions SET {} WHERE id = $9 AND status = 'active' RETURNING user_id",
+            end_set()
+        );
+        let owner =
+            bind_end(sqlx::query(AssertSqlSafe(sql)), end).bind(session_id).fetch_optional(&mut **tx).await?;
+        let user_id = owner.map(|row| row.try_get::<Option<i64>, _>(0)).transpose()?;
+        Ok(user_id.map(|user_id| ChangedSession { user_id }))
     }
 
     /// Ends a user's active sessions (in one app, or all; all but one, or all), one audit record each, in one
@@ -145,6 +163,7 @@ impl Storage {
             status: SessionStatus::Revoked,
             ended_by: EndedBy::System,
             ended_by_user_id: None,
+            ended_by_token_id: None,
             reason: &reason,
             cause: EndCause::SessionLimit,
             share_reason: true,
@@ -205,20 +224,14 @@ impl Storage {
     ) -> Result<u64, StorageError> {
         const BATCH: i64 = 2_000;
         let sql = format!(
-            "UPDATE sessions SET {END_SET} WHERE id IN (SELECT id FROM sessions WHERE status = 'active'
-                 AND created_at <= $8 AND ($9 IS NULL OR token_hash <> $9) LIMIT {BATCH})"
+            "UPDATE sessions SET {} WHERE id IN (SELECT id FROM sessions WHERE status = 'active'
+                 AND created_at <= $9 AND ($10 IS NULL OR token_hash <> $10) LIMIT {BATCH})",
+            end_set()
         );
         let mut ended = 0;
         loop {
             let mut tx = self.begin_write().await?;
-            let batch = sqlx::query(AssertSqlSafe(sql.as_str()))
-                .bind(end.status.as_str())
-                .bind(end.now_ms)
-                .bind(end.ended_by)
-                .bind(end.ended_by_user_id)
-                .bind(end.reason)
-                .bind(end.cause.as_str())
-                .bind(i64::from(end.share_reason))
+            let batch = bind_end(sqlx::query(AssertSqlSafe(sql.as_str())), end)
                 .bind(created_until_ms)
                 .bind(keep)
                 .execute(&mut *tx)
@@ -272,6 +285,7 @@ impl Storage {
                 status: SessionStatus::Expired,
                 ended_by: EndedBy::System,
                 ended_by_user_id: None,
+                ended_by_token_id: None,
                 reason,
                 cause,
                 share_reason: false,

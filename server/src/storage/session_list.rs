@@ -86,7 +86,7 @@ enum FilterUse {
 }
 
 impl Storage {
-    fn row_key(&self) -> &'static str {
+    pub(super) fn row_key(&self) -> &'static str {
         match self.kind {
             DbKind::Sqlite => "rowid",
             DbKind::Postgres => "id",

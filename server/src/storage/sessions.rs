@@ -104,6 +104,8 @@ pub struct SessionEnd<'a> {
     pub status: SessionStatus,
     pub ended_by: EndedBy,
     pub ended_by_user_id: Option<i64>,
+    /// The admin token that ended it.
+    pub ended_by_token_id: Option<i64>,
     pub reason: &'a str,
     pub cause: EndCause,
     /// Tell the holder `reason` (the admin ticked "Tell the user why").

@@ -333,6 +333,7 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     let session_id = app.own_sessions(&cookie).await[0].id.clone();
     let end = SessionEnd {
         status: SessionStatus::Revoked,
+        ended_by_token_id: None,
         ended_by: EndedBy::User,
         ended_by_user_id: Some(app.owner_id),
         reason: "test",

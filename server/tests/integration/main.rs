@@ -2,9 +2,11 @@
 //! HTTP cases drive the real router with `oneshot`, no socket.
 
 mod api_http;
+mod audit_cases;
 mod console_detail_http;
 mod console_http;
 mod events_http;
+mod history_cases;
 mod own_session_cases;
 mod roles_http;
 mod session_list_cases;
@@ -100,6 +102,20 @@ on_both_databases!(
     a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
+);
+
+on_both_databases!(
+    audit = audit_cases:
+    sign_ins_failures_and_sign_outs_are_recorded_and_searchable,
+    the_siem_feed_follows_the_chain_in_order,
+    checkpoints_catch_a_deleted_tail,
+    two_nodes_appending_at_once_never_fork_the_chain,
+);
+
+on_both_databases!(
+    history = history_cases:
+    every_way_a_session_ends_is_named_newest_first,
+    kill_all_is_counted_and_classified,
 );
 
 on_both_databases!(

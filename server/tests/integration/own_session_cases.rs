@@ -131,6 +131,7 @@ pub async fn warning_signs_compare_each_sign_in_with_the_30_days_before_it(db: &
     .await;
     let end = SessionEnd {
         status: SessionStatus::Revoked,
+        ended_by_token_id: None,
         ended_by: EndedBy::User,
         ended_by_user_id: Some(user),
         reason: "test",

@@ -30,6 +30,8 @@ const UNKNOWN_SESSION: &str = "session_id=00000000000000000000000000000000";
 const SESSION_QUERY: &str =
     "query[q]=&query[status]=all&query[app]=&query[sort]=created&query[dir]=desc&query[page]=1&query[size]=50";
 const USER_QUERY: &str = "query[q]=&query[sort]=email&query[dir]=asc&query[page]=1&query[size]=50";
+const HISTORY_QUERY: &str = "query[q]=&query[dir]=desc&query[page]=1&query[size]=50";
+const AUDIT_QUERY: &str = "query[q]=&query[page]=1&query[size]=50";
 
 fn anyone(_: Role) -> bool {
     true
@@ -78,6 +80,10 @@ fn endpoints() -> Vec<Endpoint> {
             allows: app::team::manages_users,
         },
         Endpoint { path: "/api/settings", body: Body_::Form(""), allows: owner_only },
+        Endpoint { path: "/api/history", body: Body_::Form(HISTORY_QUERY), allows: Role::sees_all_sessions },
+        Endpoint { path: "/api/audit", body: Body_::Form(AUDIT_QUERY), allows: app::team::manages_users },
+        Endpoint { path: "/api/audit/verify", body: Body_::Form(""), allows: app::team::manages_users },
+        Endpoint { path: "/api/audit/verify/progress", body: Body_::Form(""), allows: app::team::manages_users },
         Endpoint {
             path: "/api/settings/save",
             body: Body_::Form(

@@ -262,6 +262,7 @@ pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
     let keep = all.iter().find(|row| row.status == SessionStatus::Active).unwrap();
     let end = SessionEnd {
         status: SessionStatus::Revoked,
+        ended_by_token_id: None,
         ended_by: EndedBy::User,
         ended_by_user_id: None,
         reason: "Kill All from the console",

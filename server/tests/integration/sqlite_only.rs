@@ -199,3 +199,61 @@ async fn external_ids_from_before_the_per_app_table_stay_with_their_apps() {
     let ada = db.storage.user_by_email("ada@example.com").await.unwrap().unwrap();
     assert_eq!(created.user_id, Some(ada.id));
 }
+
+/// `roster audit verify` from the shell: exit 0 on an intact chain; a non-zero exit naming the first bad record
+/// for an edited record, a deleted middle record, and a tail deleted up to a signed checkpoint.
+#[tokio::test]
+async fn roster_audit_verify_fails_on_an_edited_a_deleted_or_a_cut_chain() {
+    use roster::audit_checkpoints::AuditCheckpoints;
+    use roster::storage::AuditEvent;
+
+    fn data_folder(db: &TestDb) -> std::path::PathBuf {
+        std::path::PathBuf::from(db.url.trim_start_matches("sqlite://")).parent().unwrap().to_path_buf()
+    }
+    async fn folder_with_chain() -> TestDb {
+        let db = TestDb::sqlite().await;
+        for n in 0..6 {
+            let event = AuditEvent {
+                at_ms: crate::support::START_MS,
+                actor: format!("user:{n}"),
+                action: "sign_in",
+                target: None,
+                reason: None,
+                ip: None,
+            };
+            db.storage.record_audit(&event).await.unwrap();
+        }
+        let checkpoints = AuditCheckpoints::open(&data_folder(&db)).unwrap();
+        checkpoints.checkpoint(&db.storage, crate::support::START_MS).await.unwrap();
+        db
+    }
+    fn verify(db: &TestDb) -> (bool, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+            .arg("--data-dir")
+            .arg(data_folder(db))
+            .args(["audit", "verify"])
+            .env_remove("ROSTER_DATABASE_URL")
+            .env_remove("ROSTER_PAYLOAD_KEY")
+            .output()
+            .expect("roster runs");
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        (output.status.success(), text)
+    }
+
+    let intact = folder_with_chain().await;
+    let (ok, text) = verify(&intact);
+    assert!(ok && text.contains("6 records verified") && text.contains("1 signed checkpoints"), "{text}");
+
+    for (tamper, seq) in [
+        ("UPDATE audit_events SET reason = 'nothing happened' WHERE seq = 3", 3),
+        ("DELETE FROM audit_events WHERE seq = 2", 2),
+        ("DELETE FROM audit_events WHERE seq >= 5", 6),
+    ] {
+        let db = folder_with_chain().await;
+        sqlx::query(tamper).execute(&db.raw_pool().await).await.unwrap();
+        let (ok, text) = verify(&db);
+        assert!(!ok, "{tamper}: a non-zero exit, got {text}");
+        assert!(text.contains(&format!("broken at record {seq}")), "{tamper}: {text}");
+    }
+}

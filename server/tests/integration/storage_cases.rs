@@ -63,6 +63,7 @@ async fn console_session(storage: &Storage, id: &str, token: &[u8], user_id: i64
 fn revoke_by_user(now_ms: i64) -> SessionEnd<'static> {
     SessionEnd {
         status: SessionStatus::Revoked,
+        ended_by_token_id: None,
         ended_by: EndedBy::User,
         ended_by_user_id: Some(1),
         reason: "support ticket",

@@ -84,9 +84,9 @@ impl From<EngineError> for ApiError {
             error @ EngineError::TooManySessions(_) => {
                 ApiError::new(StatusCode::CONFLICT, "too_many_sessions", error.to_string())
             }
-            error @ EngineError::Storage(StorageError::SearchTooDeep(_)) => {
-                ApiError::invalid(error.to_string())
-            }
+            error @ EngineError::Storage(
+                StorageError::SearchTooDeep(_) | StorageError::AuditSearchTooDeep(_),
+            ) => ApiError::invalid(error.to_string()),
             EngineError::Storage(StorageError::AlreadyExists(what)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", format!("{what} already exists"))
             }
