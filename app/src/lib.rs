@@ -3,6 +3,7 @@
 // Leptos views are deeply nested types; the Sessions page needs more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod alarms;
 pub mod api;
 pub mod audit_log;
 #[cfg(feature = "ssr")]
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/history") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/alarms") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>

@@ -8,6 +8,8 @@ pub enum Topic {
     Sessions,
     /// A user was added, disabled, enabled or given another role.
     Users,
+    /// An alarm was raised or acknowledged; its data is the number of open alarms.
+    Alarms,
     /// The stream fell behind or reconnected: everything on screen may be stale.
     Resync,
     /// This browser's console session has ended (signed out elsewhere, revoked, expired): the last event.
@@ -15,12 +17,14 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 4] = [Topic::Sessions, Topic::Users, Topic::Resync, Topic::SignedOut];
+    pub const ALL: [Topic; 5] =
+        [Topic::Sessions, Topic::Users, Topic::Alarms, Topic::Resync, Topic::SignedOut];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Sessions => "sessions",
             Topic::Users => "users",
+            Topic::Alarms => "alarms",
             Topic::Resync => "resync",
             Topic::SignedOut => "signed_out",
         }

@@ -43,6 +43,9 @@ pub const USERS: Page =
 pub const AUDIT: Page =
     Page { path: "/audit", title: "Audit log", nav_label: "Audit log", allows: crate::team::manages_users };
 
+pub const ALARMS: Page =
+    Page { path: "/alarms", title: "Alarms", nav_label: "Alarms", allows: crate::team::manages_users };
+
 fn owners(role: Role) -> bool {
     role == Role::Owner
 }
@@ -51,7 +54,7 @@ pub const SETTINGS: Page =
     Page { path: "/settings", title: "Settings", nav_label: "Settings", allows: owners };
 
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 6] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &AUDIT, &SETTINGS];
+pub const PAGES: [&Page; 7] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &AUDIT, &ALARMS, &SETTINGS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -72,11 +75,11 @@ mod tests {
         let paths = |role| navigation(role).map(|page| page.path).collect::<Vec<_>>();
         assert_eq!(
             paths(Role::Owner),
-            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/settings"]
+            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/alarms", "/settings"]
         );
         assert_eq!(
             paths(Role::Admin),
-            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit"]
+            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/alarms"]
         );
         assert_eq!(paths(Role::BillingManager), ["/sessions", "/sessions/history", "/my/sessions"]);
         assert_eq!(paths(Role::Member), ["/my/sessions"]);

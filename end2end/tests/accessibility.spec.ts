@@ -12,6 +12,7 @@ const PAGES = [
   { path: '/users', signedInAs: 'owner@example.com' },
   { path: '/sessions/history', signedInAs: 'owner@example.com' },
   { path: '/audit', signedInAs: 'owner@example.com' },
+  { path: '/alarms', signedInAs: 'owner@example.com' },
   { path: '/settings', signedInAs: 'owner@example.com' },
 ];
 

@@ -8,6 +8,7 @@ use tower_sessions::Session;
 use crate::error::ConsoleError;
 use crate::model::{CurrentUser, Role};
 
+mod alarms;
 mod audit_log;
 mod export;
 mod history;
@@ -18,6 +19,7 @@ mod settings;
 mod sign_in;
 mod users;
 
+pub use alarms::AlarmsBackend;
 pub use audit_log::AuditLogBackend;
 pub use export::ExportBackend;
 pub use history::HistoryBackend;

@@ -7,7 +7,7 @@ use server_fn::ServerFn;
 
 use super::auth::{use_auth, AuthState};
 use super::later::after_hydration;
-use super::live_events::live_connection;
+use super::live_events::{live_connection, use_live_events};
 use crate::api::auth::Logout;
 use crate::routes;
 
@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
                                     <NavLink page=&routes::USERS role=user.role/>
                                     <NavLink page=&routes::AUDIT role=user.role/>
+                                    <AlarmsLink role=user.role/>
                                     <NavLink page=&routes::SETTINGS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}
@@ -57,6 +58,21 @@ pub fn Header() -> impl IntoView {
             </Suspense>
         </header>
     }
+}
+
+/// **Alarms (N)**: the open count comes with the live stream's alarms events.
+#[component]
+fn AlarmsLink(role: crate::model::Role) -> impl IntoView {
+    let live = use_live_events();
+    let page = &routes::ALARMS;
+    page.allowed(role).then(|| {
+        view! {
+            <A href=page.path exact=true>
+                {page.nav_label}
+                {move || live.open_alarms.get().map(|open| format!(" ({open})"))}
+            </A>
+        }
+    })
 }
 
 #[component]

@@ -22,6 +22,10 @@ pub struct LiveEvents {
     pub sessions: RwSignal<u64>,
     /// Bumped when users were added or changed (role, disabled) (and on a resync).
     pub users: RwSignal<u64>,
+    /// Bumped when alarms were raised or acknowledged (and on a resync).
+    pub alarms: RwSignal<u64>,
+    /// Open alarms, as the stream last said (only to those who may open Alarms); None until it has.
+    pub open_alarms: RwSignal<Option<i64>>,
     pub state: RwSignal<StreamState>,
     /// The viewer's time zone, learnt once the page is hydrated. It rides here, not in a context of its own:
     /// each context type costs the WASM its own lookup code.
@@ -34,9 +38,11 @@ impl LiveEvents {
         match topic {
             Topic::Sessions => self.sessions.update(|n| *n += 1),
             Topic::Users => self.users.update(|n| *n += 1),
+            Topic::Alarms => self.alarms.update(|n| *n += 1),
             Topic::Resync => {
                 self.sessions.update(|n| *n += 1);
                 self.users.update(|n| *n += 1);
+                self.alarms.update(|n| *n += 1);
             }
             // Handled by the connection itself, which leaves for the sign-in page.
             Topic::SignedOut => {}
@@ -48,6 +54,8 @@ pub fn provide_live_events() {
     provide_context(LiveEvents {
         sessions: RwSignal::new(0),
         users: RwSignal::new(0),
+        alarms: RwSignal::new(0),
+        open_alarms: RwSignal::new(None),
         state: RwSignal::new(StreamState::Connecting),
         zone: ViewerZone::default(),
     });
@@ -87,7 +95,7 @@ mod connect {
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    use web_sys::EventSource;
+    use web_sys::{EventSource, MessageEvent};
 
     use super::{LiveEvents, StreamState};
     use crate::live::{Topic, EVENTS_PATH};
@@ -114,9 +122,14 @@ mod connect {
             return;
         };
         let pending = StoredValue::new_local(Vec::<(Topic, gloo_timers::callback::Timeout)>::new());
-        let mut listeners = Vec::new();
+        let mut topic_listeners = Vec::new();
         for topic in Topic::ALL {
-            let on_event = Closure::<dyn Fn()>::new(move || {
+            let on_event = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+                if topic == Topic::Alarms {
+                    // The number of open alarms rides on the event: the navigation's count needs no fetch.
+                    let count = event.data().as_string().and_then(|text| text.parse().ok());
+                    live.open_alarms.set(count);
+                }
                 if topic == Topic::SignedOut {
                     // A full load: nothing of the signed-in pages' state outlives the session.
                     let _ = window().location().set_href("/login");
@@ -133,7 +146,7 @@ mod connect {
             });
             let _ =
                 source.add_event_listener_with_callback(topic.as_str(), on_event.as_ref().unchecked_ref());
-            listeners.push(on_event);
+            topic_listeners.push(on_event);
         }
         // What changed before the stream opened (since the page was rendered, or during a gap) was never
         // heard: fetch everything once it is open.
@@ -144,11 +157,10 @@ mod connect {
         let on_error = Closure::<dyn Fn()>::new(move || live.state.set(StreamState::Down));
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        listeners.push(on_open);
-        listeners.push(on_error);
-        let connection = StoredValue::new_local(Some((source, listeners)));
+        let listeners = [on_open, on_error];
+        let connection = StoredValue::new_local(Some((source, topic_listeners, listeners)));
         on_cleanup(move || {
-            if let Some((source, _listeners)) = connection.try_update_value(Option::take).flatten() {
+            if let Some((source, ..)) = connection.try_update_value(Option::take).flatten() {
                 source.close();
             }
         });

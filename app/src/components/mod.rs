@@ -5,5 +5,6 @@ pub mod later;
 pub mod live_events;
 pub mod modal;
 pub mod pager;
+pub mod reason_dialog;
 pub mod require_user;
 pub mod toast;

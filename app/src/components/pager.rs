@@ -40,9 +40,13 @@ impl PagerState {
     }
 }
 
-/// `url(page, size)` is the list's URL showing that page at that size.
+/// `url(page, size)` is the list's URL showing that page at that size; `fixed_size` hides **Rows per page**.
 #[component]
-pub fn ListPager(state: Memo<Option<PagerState>>, url: fn(u32, u32) -> String) -> impl IntoView {
+pub fn ListPager(
+    state: Memo<Option<PagerState>>,
+    url: fn(u32, u32) -> String,
+    #[prop(optional)] fixed_size: bool,
+) -> impl IntoView {
     let navigate = use_navigate();
     let go = move |page: u32, size: u32| {
         navigate(&url(page, size), NavigateOptions { scroll: false, ..Default::default() });
@@ -90,15 +94,17 @@ pub fn ListPager(state: Memo<Option<PagerState>>, url: fn(u32, u32) -> String) -
                 format!("Page {page} of {}{more}", thousands(i64::from(last)))
             }}</span>
             {step("Next page", 1)}
-            <label class="filter">
-                "Rows per page"
-                <select on:change=on_size>
-                    {PAGE_SIZES
-                        .into_iter()
-                        .map(|size| view! { <option value=size.to_string() selected=move || now().1 == size>{size}</option> })
-                        .collect_view()}
-                </select>
-            </label>
+            {(!fixed_size).then(|| view! {
+                <label class="filter">
+                    "Rows per page"
+                    <select on:change=on_size>
+                        {PAGE_SIZES
+                            .into_iter()
+                            .map(|size| view! { <option value=size.to_string() selected=move || now().1 == size>{size}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            })}
         </nav>
     }
 }

@@ -1,3 +1,4 @@
+pub mod alarms;
 pub mod audit_log;
 pub mod history;
 pub mod login;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use leptos_router::{lazy_route, LazyRoute};
 
+use super::alarms::AlarmsRoutePage;
 use super::audit_log::AuditLogRoutePage;
 use super::history::HistoryRoutePage;
 
@@ -22,6 +23,8 @@ impl LazyRoute for OversightRoute {
     fn view(this: Self) -> AnyView {
         if this.path == crate::routes::AUDIT.path {
             view! { <AuditLogRoutePage/> }.into_any()
+        } else if this.path == crate::routes::ALARMS.path {
+            view! { <AlarmsRoutePage/> }.into_any()
         } else {
             view! { <HistoryRoutePage/> }.into_any()
         }

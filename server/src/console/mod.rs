@@ -1,6 +1,7 @@
 //! The console's server side: one file per resource, each implementing the capability trait that `app`
 //! declares for it (`app::backend`), with engine operations. `provider` hands every capability to each request.
 
+mod alarms;
 mod audit_log;
 mod errors;
 mod export;
@@ -17,8 +18,8 @@ mod users;
 use std::sync::Arc;
 
 use app::backend::{
-    AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend, SessionDetailBackend, SessionsBackend,
-    SettingsBackend, SignInBackend, UsersBackend,
+    AlarmsBackend, AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend, SessionDetailBackend,
+    SessionsBackend, SettingsBackend, SignInBackend, UsersBackend,
 };
 use leptos::prelude::provide_context;
 
@@ -51,6 +52,7 @@ impl Console {
             provide_context::<Arc<dyn ExportBackend>>(console.clone());
             provide_context::<Arc<dyn HistoryBackend>>(console.clone());
             provide_context::<Arc<dyn AuditLogBackend>>(console.clone());
+            provide_context::<Arc<dyn AlarmsBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
             provide_context::<Arc<dyn UsersBackend>>(console.clone());
             provide_context::<Arc<dyn SettingsBackend>>(console.clone());

@@ -10,7 +10,7 @@ use crate::device::parse_user_agent;
 use crate::geo::locate;
 use crate::secrets::{new_session_id, new_token, sha256, Secret};
 pub use crate::storage::SessionOwner;
-use crate::storage::{AuditEvent, NewSession, SessionLimit, StorageError};
+use crate::storage::{AuditEvent, InsertedSession, NewSession, SessionLimit, StorageError};
 use app::model::SessionId;
 
 /// How long a new session lives.
@@ -112,12 +112,21 @@ impl Engine {
             .enforce_session_limit
             .then_some(SessionLimit { max: policy.max_active_per_user, evict_oldest: policy.evict_oldest });
         match self.storage.insert_session(&session, limit, &audit).await {
-            Ok(user_id) => {
+            Ok(InsertedSession { user_id, evicted }) => {
                 self.events.publish(Event::sessions(Audience::owners([user_id])));
+                if let Some(user_id) = user_id {
+                    if evicted > 0 {
+                        self.detect_session_limit(user_id, policy.max_active_per_user, evicted).await;
+                    }
+                    self.detect_after_sign_in(&id).await;
+                }
                 let remember_me = request.remember_me && policy.allow_remember_me;
                 Ok(Created { id, user_id, token, created_at_ms: now_ms, expires_at_ms, remember_me })
             }
-            Err(StorageError::SessionLimit(limit)) => Err(EngineError::TooManySessions(limit)),
+            Err(StorageError::SessionLimit { max, user_id }) => {
+                self.detect_session_limit(user_id, max, 0).await;
+                Err(EngineError::TooManySessions(max))
+            }
             Err(StorageError::UserDisabled) => Err(EngineError::UserDisabled),
             Err(error @ StorageError::UnknownUser) => Err(EngineError::invalid(error.to_string())),
             Err(error) => Err(error.into()),

@@ -2,6 +2,7 @@
 //! REST API, the console, the operator). Handlers translate requests into these calls and errors into replies.
 
 mod activity;
+mod alarms;
 mod audit;
 mod cache;
 mod create;

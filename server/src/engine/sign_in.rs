@@ -90,6 +90,9 @@ impl Engine {
             None => format!("failure {failures} in a row"),
         });
         self.storage.record_audit(&event).await?;
+        if locks_at.is_some() {
+            self.detect_lock_out(email, failures, LOCK_MINUTES).await;
+        }
         Ok(Err(match locks_at {
             Some(until_ms) => SignInRefusal::LockedOut { until_ms },
             None => SignInRefusal::InvalidCredentials,

@@ -10,16 +10,19 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Location {
     pub city: Option<String>,
     pub country: Option<String>,
     pub country_code: Option<String>,
+    /// Where the database places the address (degrees), for the impossible-travel alarm.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 impl Location {
     fn named(country: &str) -> Location {
-        Location { city: None, country: Some(country.to_string()), country_code: None }
+        Location { country: Some(country.to_string()), ..Location::default() }
     }
 }
 
@@ -35,9 +38,16 @@ struct Place {
 }
 
 #[derive(Deserialize)]
+struct Coordinates {
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+#[derive(Deserialize)]
 struct CityRecord {
     city: Option<Place>,
     country: Option<Place>,
+    location: Option<Coordinates>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +87,8 @@ impl GeoDatabase {
             city: name(&record.city),
             country: name(&record.country),
             country_code: record.country.as_ref().and_then(|country| country.iso_code.clone()),
+            latitude: record.location.as_ref().and_then(|point| point.latitude),
+            longitude: record.location.as_ref().and_then(|point| point.longitude),
         })
     }
 }

@@ -131,11 +131,43 @@ impl Watcher {
         }
     }
 
+    /// Alarms are news only to those who may open the Alarms page.
+    fn sees_alarms(&self) -> bool {
+        app::routes::ALARMS.allowed(self.user.role)
+    }
+
+    /// An alarms event's data: the number of open alarms, for the navigation's **Alarms (N)**.
+    async fn open_alarms(&self) -> String {
+        match self.engine.count_alarms().await {
+            Ok((open, _)) => open.to_string(),
+            // Not a number: the browser shows no count rather than a wrong one.
+            Err(error) => {
+                tracing::warn!("could not count open alarms for the event stream: {error}");
+                "unknown".into()
+            }
+        }
+    }
+
+    /// The next event and its data. Those who may open Alarms hear the open count first, as the stream opens.
+    async fn next_event(&mut self, first: bool) -> Option<(Topic, String)> {
+        if first && self.sees_alarms() {
+            return Some((Topic::Alarms, self.open_alarms().await));
+        }
+        loop {
+            let topic = self.next().await?;
+            match topic {
+                Topic::Alarms if !self.sees_alarms() => continue,
+                Topic::Alarms => return Some((topic, self.open_alarms().await)),
+                // A browser dispatches no event whose data is empty.
+                _ => return Some((topic, topic.as_str().to_string())),
+            }
+        }
+    }
+
     fn into_stream(self) -> impl Stream<Item = Result<SseEvent, Infallible>> {
-        futures::stream::unfold(self, |mut watcher| async move {
-            let topic = watcher.next().await?;
-            // A browser dispatches no event whose data is empty.
-            Some((Ok(SseEvent::default().event(topic.as_str()).data(topic.as_str())), watcher))
+        futures::stream::unfold((self, true), |(mut watcher, first)| async move {
+            let (topic, data) = watcher.next_event(first).await?;
+            Some((Ok(SseEvent::default().event(topic.as_str()).data(data)), (watcher, false)))
         })
     }
 }

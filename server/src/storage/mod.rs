@@ -2,6 +2,7 @@
 //! PostgreSQL (several nodes sharing one server), through sqlx's `Any` driver; the few places where the two
 //! differ ask `DbKind`.
 
+mod alarms;
 mod apps;
 mod audit;
 mod audit_list;
@@ -22,6 +23,7 @@ mod user_changes;
 mod user_list;
 mod users;
 
+pub use alarms::{AlarmRow, EarlierSignIn, NewAlarm, RaisedAlarm, SignInFacts};
 pub use apps::{AdminTokenRow, AppRow, NewApp, CONSOLE_APP};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use audit_list::{AuditPage, AuditQuery, AUDIT_COUNT_CAP, AUDIT_SEARCH_MIN_CHARS};
@@ -33,7 +35,9 @@ pub use own_sessions::OwnSessionRow;
 pub use session_end::{expiry_cause, expiry_reason, ChangedSession, ExpiredBatch, UserSessions};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
-pub use sessions::{Activity, NewSession, SessionEnd, SessionLimit, SessionRow, StoredPayload};
+pub use sessions::{
+    Activity, InsertedSession, NewSession, SessionEnd, SessionLimit, SessionRow, StoredPayload,
+};
 pub use settings::PolicyLimits;
 pub use user_changes::{Disabling, UserChange};
 pub use user_list::{UserListPage, UserListQuery, UserSortColumn, UserSummaryRow, USER_SEARCH_COUNT_CAP};
@@ -71,9 +75,9 @@ pub enum StorageError {
         "an audit search that matches more than {0} records shows its first {0}; narrow it to see the rest"
     )]
     AuditSearchTooDeep(i64),
-    /// The user already has this many active sessions.
-    #[error("the user already has {0} active sessions")]
-    SessionLimit(i64),
+    /// The user already has `max` active sessions.
+    #[error("the user already has {max} active sessions")]
+    SessionLimit { max: i64, user_id: i64 },
     /// The session's user is disabled: no new sessions.
     #[error("this user is disabled in Roster")]
     UserDisabled,

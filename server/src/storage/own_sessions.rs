@@ -20,10 +20,23 @@ pub struct OwnSessionRow {
     pub addresses: i64,
 }
 
-/// `$1` user, `$2` now, `$3` the window in milliseconds. A sign needs a session before this one in the window:
-/// a user's very first sign-in is not news.
-const EARLIER_IN_WINDOW: &str =
-    "SELECT 1 FROM sessions p WHERE p.user_id = s.user_id AND p.created_at >= s.created_at - $3 AND p.created_at < s.created_at";
+/// Sessions of `s`'s user created in the window (`window`, a parameter, in milliseconds) before `s`. A sign needs
+/// one: a user's very first sign-in is not news.
+fn earlier_in_window(window: &str) -> String {
+    format!(
+        "SELECT 1 FROM sessions p WHERE p.user_id = s.user_id AND p.created_at >= s.created_at - {window} AND p.created_at < s.created_at"
+    )
+}
+
+/// 1 when session `s` came from a country its user had no session from in the window before it (and had
+/// sessions then): My sessions' **New location** badge and the **New country** alarm, one rule.
+pub(super) fn new_location_sql(window: &str) -> String {
+    let earlier = earlier_in_window(window);
+    format!(
+        "CAST(CASE WHEN s.country IS NOT NULL AND EXISTS ({earlier})
+              AND NOT EXISTS ({earlier} AND p.country = s.country) THEN 1 ELSE 0 END AS BIGINT)"
+    )
+}
 
 /// Completed with the same browser and system: plain equality (on the user, browser and os index) when both are
 /// known, the slower null-safe comparison only for sessions whose user agent said nothing.
@@ -38,15 +51,15 @@ impl Storage {
         now_ms: i64,
         window_ms: i64,
     ) -> Result<Vec<OwnSessionRow>, StorageError> {
+        let earlier = earlier_in_window("$3");
+        let new_location = new_location_sql("$3");
         let sql = format!(
             "WITH spread AS (SELECT COUNT(DISTINCT ip) AS addresses FROM sessions
                WHERE user_id = $1 AND status = 'active' AND (deadline_at IS NULL OR deadline_at > $2))
              SELECT {SESSION_FIELDS},
-               CAST(CASE WHEN s.country IS NOT NULL AND EXISTS ({EARLIER_IN_WINDOW})
-                    AND NOT EXISTS ({EARLIER_IN_WINDOW} AND p.country = s.country) THEN 1 ELSE 0 END AS BIGINT)
-                 AS new_location,
-               CAST(CASE WHEN s.browser IS NOT NULL AND s.os IS NOT NULL AND EXISTS ({EARLIER_IN_WINDOW})
-                    AND NOT EXISTS ({EARLIER_IN_WINDOW} AND p.browser = s.browser AND p.os = s.os) THEN 1 ELSE 0 END
+               {new_location} AS new_location,
+               CAST(CASE WHEN s.browser IS NOT NULL AND s.os IS NOT NULL AND EXISTS ({earlier})
+                    AND NOT EXISTS ({earlier} AND p.browser = s.browser AND p.os = s.os) THEN 1 ELSE 0 END
                     AS BIGINT) AS new_device,
                CASE WHEN s.browser IS NOT NULL AND s.os IS NOT NULL
                  THEN ({SIGN_INS_FROM_DEVICE} AND p.browser = s.browser AND p.os = s.os)

@@ -99,6 +99,14 @@ pub struct NewSession<'a> {
     pub payload: Option<StoredPayload<'a>>,
 }
 
+/// A session written: its user (None for a guest), and how many of the user's older sessions ended to make room
+/// under the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InsertedSession {
+    pub user_id: Option<i64>,
+    pub evicted: i64,
+}
+
 /// How a session ended: `status` is expired or revoked.
 pub struct SessionEnd<'a> {
     pub status: SessionStatus,
@@ -140,7 +148,7 @@ impl Storage {
         session: &NewSession<'_>,
         limit: Option<SessionLimit>,
         audit: &AuditEvent,
-    ) -> Result<Option<i64>, StorageError> {
+    ) -> Result<InsertedSession, StorageError> {
         let mut tx = self.begin_write().await?;
         let owner = session_owner::resolve_in(&mut tx, session.owner, session.app_id, session.now_ms).await?;
         let user_id = owner.user_id;
@@ -153,6 +161,7 @@ impl Storage {
             };
             self.append_audit(&mut tx, &registered).await?;
         }
+        let mut evicted = 0;
         if let (Some(user_id), Some(limit)) = (user_id, limit) {
             if self.kind == DbKind::Postgres {
                 // Serializes session creation per user across nodes.
@@ -170,10 +179,11 @@ impl Storage {
             .fetch_one(&mut *tx)
             .await?;
             if active >= limit.max && !limit.evict_oldest {
-                return Err(StorageError::SessionLimit(limit.max));
+                return Err(StorageError::SessionLimit { max: limit.max, user_id });
             }
             if active >= limit.max {
-                self.evict_oldest_in(&mut tx, user_id, active - limit.max + 1, limit.max, audit).await?;
+                evicted = active - limit.max + 1;
+                self.evict_oldest_in(&mut tx, user_id, evicted, limit.max, audit).await?;
             }
         }
         let payload = session.payload.as_ref();
@@ -181,9 +191,9 @@ impl Storage {
             "INSERT INTO sessions (id, token_hash, app_id, user_id, kind, status, ip, user_agent, browser,
                  browser_version, os, os_version, device, city, country, country_code, created_at, updated_at,
                  last_active_at, expires_at, idle_timeout_secs, deadline_at, remember_me, payload_ciphertext,
-                 payload_key_id, payload_bytes, payload_attribute_count, user_sort, app_sort)
+                 payload_key_id, payload_bytes, payload_attribute_count, latitude, longitude, user_sort, app_sort)
              VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $16, $17,
-                 $18, $19, $20, $21, $22, $23, $24,
+                 $18, $19, $20, $21, $22, $23, $24, $25, $26,
                  COALESCE((SELECT email_normalized FROM users WHERE id = $4), ''),
                  (SELECT slug FROM apps WHERE id = $3))",
         )
@@ -211,12 +221,14 @@ impl Storage {
         .bind(payload.map(|p| p.key_id))
         .bind(payload.map_or(0, |p| p.plaintext_bytes))
         .bind(payload.map_or(0, |p| p.attribute_count))
+        .bind(session.location.latitude)
+        .bind(session.location.longitude)
         .execute(&mut *tx)
         .await
         .map_err(|error| StorageError::from_insert(error, "a session with this id"))?;
         self.append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(user_id)
+        Ok(InsertedSession { user_id, evicted })
     }
 
     /// The session a token names; with `app_id`, only if it belongs to that app.

@@ -43,6 +43,21 @@ impl Stream {
         }
     }
 
+    /// The next event's name and data.
+    async fn next_with_data(&mut self, wait: Duration) -> Option<(String, String)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.0.frame()).await.ok()??.ok()?;
+            let Ok(data) = frame.into_data() else { continue };
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let field =
+                |prefix: &str| text.lines().find_map(|line| line.strip_prefix(prefix)).map(str::to_string);
+            if let (Some(name), Some(data)) = (field("event: "), field("data: ")) {
+                return Some((name, data));
+            }
+        }
+    }
+
     async fn ended(&mut self) -> bool {
         let frame =
             tokio::time::timeout(SHOULD_ARRIVE, self.0.frame()).await.expect("the stream ends in time");
@@ -73,6 +88,8 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
     let app_id = register_app(&app).await;
     let mut owner = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
     let mut member = Stream::open(&app, &app.signed_in_cookie("member@example.com").await).await;
+    // Those who may open Alarms hear the open count first; a member never hears of alarms.
+    assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("alarms"));
     // Each sign-in above was itself a session created; the owner heard both, the member only their own.
     assert_eq!(owner.next_event(SHOULD_ARRIVE).await.as_deref(), Some("sessions"));
     while owner.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
@@ -104,9 +121,27 @@ async fn an_admin_hears_every_session_change_a_member_only_their_own() {
 }
 
 #[tokio::test]
+async fn those_who_may_open_alarms_hear_the_open_count_as_alarms_are_raised() {
+    let app = TestApp::start().await;
+    let mut owner = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
+    let mut member = Stream::open(&app, &app.signed_in_cookie("member@example.com").await).await;
+    assert_eq!(owner.next_with_data(SHOULD_ARRIVE).await, Some(("alarms".into(), "0".into())));
+    while owner.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
+    while member.next_event(SHOULD_NOT_ARRIVE).await.is_some() {}
+
+    let wrong = roster::secrets::Secret::from("not the password");
+    for _ in 0..10 {
+        let _ = app.engine.check_console_password("nobody@example.com", &wrong, Some("198.51.100.1")).await;
+    }
+    assert_eq!(owner.next_with_data(SHOULD_ARRIVE).await, Some(("alarms".into(), "1".into())));
+    assert_eq!(member.next_event(SHOULD_NOT_ARRIVE).await, None, "a member hears nothing of alarms");
+}
+
+#[tokio::test]
 async fn a_stopping_server_ends_open_streams_so_its_shutdown_does_not_wait_for_them() {
     let app = TestApp::start().await;
     let mut stream = Stream::open(&app, &app.signed_in_cookie("owner@example.com").await).await;
+    assert_eq!(stream.next_event(SHOULD_ARRIVE).await.as_deref(), Some("alarms"), "the open count, first");
     app.engine.events.close();
     assert!(stream.ended().await, "the stream ends once the server stops");
 }

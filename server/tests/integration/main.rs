@@ -1,6 +1,7 @@
 //! All integration tests in one binary (one link step). Storage cases run on SQLite and on PostgreSQL;
 //! HTTP cases drive the real router with `oneshot`, no socket.
 
+mod alarm_cases;
 mod api_http;
 mod audit_cases;
 mod console_detail_http;
@@ -102,6 +103,13 @@ on_both_databases!(
     a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
+);
+
+on_both_databases!(
+    alarms = alarm_cases:
+    four_addresses_raise_ip_spread_once_and_acknowledging_is_audited,
+    a_refused_sign_in_at_the_limit_and_a_lock_out_raise_alarms,
+    impossible_travel_and_a_new_country_are_judged_against_the_sign_in_before,
 );
 
 on_both_databases!(

@@ -40,7 +40,7 @@ async fn sign_in(storage: &Storage, user_id: i64, sign_in: SignIn) {
     let location = Location {
         city: sign_in.place.map(|(city, _)| city.to_owned()),
         country: sign_in.place.map(|(_, country)| country.to_owned()),
-        country_code: None,
+        ..Location::default()
     };
     let at = NOW - sign_in.days_ago * DAY;
     let audit = AuditEvent {

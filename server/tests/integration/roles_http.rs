@@ -84,6 +84,12 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint { path: "/api/audit", body: Body_::Form(AUDIT_QUERY), allows: app::team::manages_users },
         Endpoint { path: "/api/audit/verify", body: Body_::Form(""), allows: app::team::manages_users },
         Endpoint { path: "/api/audit/verify/progress", body: Body_::Form(""), allows: app::team::manages_users },
+        Endpoint { path: "/api/alarms", body: Body_::Form("page=1"), allows: app::team::manages_users },
+        Endpoint {
+            path: "/api/alarms/acknowledge",
+            body: Body_::Form("alarm_id=999999"),
+            allows: app::team::manages_users,
+        },
         Endpoint {
             path: "/api/settings/save",
             body: Body_::Form(

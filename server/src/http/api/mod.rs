@@ -1,6 +1,7 @@
 //! The HTTP API: `/api/v1` for apps (API keys), `/api/admin` for automation (admin tokens).
 
 mod admin;
+mod admin_alarms;
 mod admin_audit;
 mod admin_users;
 mod create;
@@ -34,6 +35,7 @@ pub fn routes(engine: Engine) -> Router {
         .route("/api/admin/sessions/{id}", delete(admin::revoke_session))
         .route("/api/admin/users", get(admin_users::list_users))
         .route("/api/admin/audit", get(admin_audit::follow_audit))
+        .route("/api/admin/alarms", get(admin_alarms::list_alarms))
         .route("/api/admin/users/{id}/disable", post(admin_users::disable_user))
         .route("/api/admin/users/{id}/enable", post(admin_users::enable_user))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
