@@ -14,6 +14,7 @@ use crate::routes;
 #[component]
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
+    let open_alarms = use_live_events().open_alarms;
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Roster"</a>
@@ -30,7 +31,7 @@ pub fn Header() -> impl IntoView {
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
                                     <NavLink page=&routes::USERS role=user.role/>
                                     <NavLink page=&routes::AUDIT role=user.role/>
-                                    <AlarmsLink role=user.role/>
+                                    <NavLink page=&routes::ALARMS role=user.role count=open_alarms/>
                                     <NavLink page=&routes::SETTINGS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}
@@ -60,22 +61,14 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// **Alarms (N)**: the open count comes with the live stream's alarms events.
+/// A page's link when `role` may open it; with `count` (the Alarms link), the number after its label, as the live
+/// stream last said. Every link is this one component, so the main WASM carries one link's code.
 #[component]
-fn AlarmsLink(role: crate::model::Role) -> impl IntoView {
-    let live = use_live_events();
-    let page = &routes::ALARMS;
-    page.allowed(role).then(|| {
-        view! {
-            <A href=page.path exact=true>
-                {page.nav_label}
-                {move || live.open_alarms.get().map(|open| format!(" ({open})"))}
-            </A>
-        }
-    })
-}
-
-#[component]
-fn NavLink(page: &'static routes::Page, role: crate::model::Role) -> impl IntoView {
-    page.allowed(role).then(|| view! { <A href=page.path exact=true>{page.nav_label}</A> })
+fn NavLink(
+    page: &'static routes::Page,
+    role: crate::model::Role,
+    #[prop(optional)] count: Option<RwSignal<Option<i64>>>,
+) -> impl IntoView {
+    let counted = move || count.and_then(|count| count.get()).map(|n| format!(" ({n})"));
+    page.allowed(role).then(|| view! { <A href=page.path exact=true>{page.nav_label}{counted}</A> })
 }

@@ -80,7 +80,25 @@ impl Storage {
     pub async fn list_history(&self, query: &HistoryQuery<'_>) -> Result<HistoryListPage, StorageError> {
         let Some(term) = query.search else {
             let total = self.counted_history(query.how).await?;
-            let rows = self.history_walk(query, None).await?;
+            // A page in the second half is read from the other end of the index: the deepest page steps over
+            // half the ended sessions, never all of them.
+            if query.offset >= total || query.limit <= 0 {
+                return Ok(HistoryListPage { rows: Vec::new(), total, total_is_exact: true });
+            }
+            let rows = if query.offset > total / 2 {
+                let end = (query.offset + query.limit).min(total);
+                let reversed = HistoryQuery {
+                    oldest_first: !query.oldest_first,
+                    limit: end - query.offset,
+                    offset: total - end,
+                    ..query.clone()
+                };
+                let mut rows = self.history_walk(&reversed, None).await?;
+                rows.reverse();
+                rows
+            } else {
+                self.history_walk(query, None).await?
+            };
             return Ok(HistoryListPage { rows, total, total_is_exact: true });
         };
         let search = self.resolve_search(term).await?;

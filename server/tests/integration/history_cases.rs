@@ -143,6 +143,15 @@ pub async fn kill_all_is_counted_and_classified(db: &TestDb) {
         .all(|row| row.how == EndedHow::Terminated && row.ended_by == "boss@example.com"));
     let rest = history(&api, HistoryQuery { size: 25, page: 2, ..Default::default() }).await;
     assert_eq!(rest.rows.len(), 5);
+    // A page in the second half is read from the other end: the same rows, in the same order.
+    let whole = history(&api, HistoryQuery { size: 100, ..Default::default() }).await;
+    let ids = |page: &HistoryPage| page.rows.iter().map(|row| row.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&rest), ids(&whole)[25..]);
+    let oldest =
+        history(&api, HistoryQuery { size: 25, page: 2, dir: Direction::Asc, ..Default::default() }).await;
+    let mut reversed = ids(&whole);
+    reversed.reverse();
+    assert_eq!(ids(&oldest), reversed[25..]);
     let expired = history(&api, HistoryQuery { how: Some(EndedHow::Expired), ..Default::default() }).await;
     assert_eq!((expired.total, expired.rows.len()), (0, 0));
 }
