@@ -13,6 +13,7 @@ mod history;
 mod key_checks;
 mod own_sessions;
 mod session_end;
+mod session_insert;
 mod session_list;
 mod session_owner;
 mod session_search;
@@ -33,11 +34,10 @@ pub use ended_by::EndedBy;
 pub use history::{HistoryListPage, HistoryQuery, HistoryRow};
 pub use own_sessions::OwnSessionRow;
 pub use session_end::{expiry_cause, expiry_reason, ChangedSession, ExpiredBatch, UserSessions};
+pub use session_insert::{InsertedSession, NewSession, SessionLimit};
 pub use session_list::{ListPage, ListQuery, SortColumn, SEARCH_COUNT_CAP};
 pub use session_owner::SessionOwner;
-pub use sessions::{
-    Activity, InsertedSession, NewSession, SessionEnd, SessionLimit, SessionRow, StoredPayload,
-};
+pub use sessions::{Activity, SessionEnd, SessionRow, StoredPayload};
 pub use settings::PolicyLimits;
 pub use user_changes::{Disabling, UserChange};
 pub use user_list::{UserListPage, UserListQuery, UserSortColumn, UserSummaryRow, USER_SEARCH_COUNT_CAP};
