@@ -24,7 +24,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 5_000 },
   workers: 2,
-  retries: 0,
+  // One retry, reported: Playwright lists a test that passed only on its retry as "flaky", and the summary of
+  // scripts/test.sh prints the count. About one test in 120 has had a first page that never hydrated, on this
+  // two-core machine under the suite's load; the suspected cause (see the issue notes) is Leptos rendering nested
+  // Suspense boundaries on the server a varying number of times, so the browser misreads their resources.
+  retries: 1,
   reporter: [['list']],
   use: { baseURL, launchOptions, trace: 'off' },
   projects: [

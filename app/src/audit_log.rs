@@ -11,7 +11,7 @@ const MAX_PAGE: u32 = 100_000;
 pub const SEARCH_MIN_CHARS: usize = 3;
 
 /// Every action the log records, with its name in the **Action** select.
-pub const ACTIONS: [(&str, &str); 26] = [
+pub const ACTIONS: [(&str, &str); 28] = [
     ("sign_in", "Sign-in"),
     ("sign_in.failed", "Failed sign-in"),
     ("sign_in.locked", "Account locked"),
@@ -35,6 +35,8 @@ pub const ACTIONS: [(&str, &str); 26] = [
     ("access.refused", "Access refused"),
     ("alarm.raised", "Alarm raised"),
     ("alarm.acknowledged", "Alarm acknowledged"),
+    ("alarm_webhook.changed", "Alarm webhook changed"),
+    ("alarm_webhook.removed", "Alarm webhook removed"),
     ("app.created", "App registered"),
     ("admin_token.created", "Admin token created"),
     ("demo.seeded", "Demo data seeded"),

@@ -3,6 +3,7 @@
 // Leptos views are deeply nested types; the Sessions page needs more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod alarm_webhook;
 pub mod alarms;
 pub mod api;
 pub mod audit_log;

@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { appKey, hydrated, PASSWORD, press, unique, validateStatus } from './helpers';
 
@@ -84,5 +87,73 @@ test('only the owner opens Settings', async ({ page }, testInfo) => {
     await page.goto(`http://127.0.0.1:${port}/settings`);
     await expect(page).not.toHaveURL(/\/settings$/);
     await page.context().clearCookies();
+  }
+});
+
+/** A webhook receiver on loopback that answers 200 and keeps what it was sent. */
+async function startReceiver() {
+  const received: { signature: string; body: string }[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      received.push({ signature: String(request.headers['roster-signature'] ?? ''), body });
+      response.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => server.close() };
+}
+
+/** What a receiver does with `Roster-Signature: t=…,v1=…`: HMAC-SHA256(secret, "t.body") must equal v1. */
+function signedWith(secret: string, signature: string, body: string) {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
+  return match !== null && createHmac('sha256', secret).update(`${match[1]}.${body}`).digest('hex') === match[2];
+}
+
+test('the owner sets an alarm webhook, sees its secret once, and a test event arrives signed', async ({ page }, testInfo) => {
+  const receiver = await startReceiver();
+  try {
+    const port = portOf(testInfo);
+    await signInAt(page, testInfo, port, 'owner@example.com');
+    await page.goto(`http://127.0.0.1:${port}/settings`);
+    await hydrated(page);
+    await expect(page.getByRole('heading', { name: 'Alarm webhook' })).toBeVisible();
+    const url = page.getByRole('textbox', { name: 'Webhook URL' });
+    await url.fill('ftp://example.com/hook');
+    await press(page.getByRole('button', { name: 'Set webhook' }), testInfo);
+    await expect(page.getByRole('alert')).toContainText('must start with https://');
+
+    await url.fill(receiver.url);
+    await press(page.getByRole('button', { name: 'Set webhook' }), testInfo);
+    await expect(page.getByRole('status')).toContainText('Webhook set.');
+    const secretBox = page.getByRole('textbox', { name: 'Signing secret' });
+    await expect(secretBox).toHaveValue(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const secret = await secretBox.inputValue();
+
+    await press(page.getByRole('button', { name: 'Send test event' }), testInfo);
+    await expect(page.locator('.last-delivery')).toContainText('Last delivery: delivered, HTTP 200 OK');
+    expect(receiver.received).toHaveLength(1);
+    const [post] = receiver.received;
+    expect(JSON.parse(post.body).type).toBe('webhook.test');
+    expect(signedWith(secret, post.signature, post.body)).toBe(true);
+    expect(signedWith('whsec_not-the-secret', post.signature, post.body)).toBe(false);
+
+    // Shown once: a reload shows the URL and the last delivery, never the secret.
+    await page.reload();
+    await hydrated(page);
+    await expect(url).toHaveValue(receiver.url);
+    await expect(page.locator('.last-delivery')).toContainText('delivered, HTTP 200 OK');
+    await expect(secretBox).toHaveCount(0);
+
+    await press(page.getByRole('button', { name: 'Remove webhook' }), testInfo);
+    await expect(page.getByRole('status')).toContainText('Webhook removed.');
+    await expect(page.getByRole('button', { name: 'Send test event' })).toHaveCount(0);
+    await page.reload();
+    await hydrated(page);
+    await expect(url).toHaveValue('');
+  } finally {
+    receiver.close();
   }
 });

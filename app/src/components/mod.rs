@@ -7,4 +7,5 @@ pub mod modal;
 pub mod pager;
 pub mod reason_dialog;
 pub mod require_user;
+pub mod shown_once;
 pub mod toast;

@@ -217,7 +217,7 @@ pub async fn seed(
             let map = payload(&mut rng);
             if !map.is_empty() {
                 let plaintext = serde_json::to_vec(&map).unwrap_or_default();
-                let sealed = keys.seal(&session.id, &plaintext);
+                let sealed = keys.seal(session.id.as_str(), &plaintext);
                 session.payload_bytes = plaintext.len() as i64;
                 session.payload_attribute_count = map.len() as i64;
                 session.payload = Some((sealed.bytes, sealed.key_id));

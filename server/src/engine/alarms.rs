@@ -86,8 +86,9 @@ impl Engine {
         detail: &str,
     ) -> Result<(), EngineError> {
         let alarm = NewAlarm { kind, user_id, subject, detail, now_ms: self.now_ms() };
-        self.storage.raise_alarm(&alarm).await?;
+        let raised = self.storage.raise_alarm(&alarm).await?;
         self.events.publish(Event::alarms());
+        self.announce_alarm(raised, &alarm);
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! REST API, the console, the operator). Handlers translate requests into these calls and errors into replies.
 
 mod activity;
+mod alarm_webhook;
 mod alarms;
 mod audit;
 mod cache;
@@ -33,6 +34,7 @@ pub use sweep::spawn_expiry_sweep;
 pub use throttle::{SignInThrottle, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
 pub use users::{default_name, usable_email, NewMember};
 
+use crate::alarm_webhook::WebhookSender;
 use crate::audit_checkpoints::{AuditCheckpoints, CheckpointError};
 use crate::clock::SharedClock;
 use crate::geo::{GeoDatabase, NetworkDatabase};
@@ -125,6 +127,8 @@ pub struct Engine {
     pub anonymous_refusals: AnonymousRefusals,
     /// The signed checkpoints of the audit chain in the data folder (a server has them; tests may not).
     pub checkpoints: Option<Arc<AuditCheckpoints>>,
+    /// Posts new alarms to the owner's webhook.
+    pub webhooks: WebhookSender,
 }
 
 impl Engine {
@@ -150,6 +154,7 @@ impl Engine {
             password_checks: PasswordChecks::default(),
             anonymous_refusals: AnonymousRefusals::default(),
             checkpoints: None,
+            webhooks: WebhookSender::default(),
         }
     }
 

@@ -37,7 +37,7 @@ impl Engine {
         if plaintext.len() as i64 > limit {
             return Err(EngineError::PayloadTooLarge { size: plaintext.len(), limit });
         }
-        let sealed = self.keys.seal(session_id, &plaintext);
+        let sealed = self.keys.seal(session_id.as_str(), &plaintext);
         Ok(SealedPayload {
             bytes: sealed.bytes,
             key_id: sealed.key_id,
@@ -51,7 +51,7 @@ impl Engine {
         let Some((ciphertext, key_id)) = self.storage.payload_ciphertext(&session.id).await? else {
             return Ok(Map::new());
         };
-        let plaintext = self.keys.open(&session.id, key_id, &ciphertext)?;
+        let plaintext = self.keys.open(session.id.as_str(), key_id, &ciphertext)?;
         match serde_json::from_slice(&plaintext) {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(EngineError::Crypto(crate::payload_keys::CryptoError::Undecryptable)),

@@ -3,7 +3,6 @@
 //! does not decrypt. Keys live in a key file (mode 0600) created on first start; rotation adds a key and
 //! makes it current while the old ones keep decrypting.
 
-use app::model::SessionId;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -224,24 +223,23 @@ impl PayloadKeys {
         self.ring.read().map(|ring| ring.current).unwrap_or(0)
     }
 
-    pub fn seal(&self, session_id: &SessionId, plaintext: &[u8]) -> Sealed {
+    /// Encrypts `plaintext` bound to `owner` (a session's id; the webhook's name): it opens for that owner only,
+    /// so a ciphertext copied onto another row does not decrypt.
+    pub fn seal(&self, owner: &str, plaintext: &[u8]) -> Sealed {
         let ring = self.ring.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let cipher = &ring.ciphers[&ring.current];
         // Encryption with a valid key and in-memory buffers cannot fail.
         let ciphertext = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload { msg: plaintext, aad: session_id.as_str().as_bytes() },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: owner.as_bytes() })
             .unwrap_or_default();
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&ciphertext);
         Sealed { key_id: ring.current, bytes }
     }
 
-    pub fn open(&self, session_id: &SessionId, key_id: i64, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    pub fn open(&self, owner: &str, key_id: i64, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let known = self.ring.read().map(|ring| ring.ciphers.contains_key(&key_id)).unwrap_or(false);
         if !known {
             // Another node may have rotated: read the file once before giving up.
@@ -254,10 +252,7 @@ impl PayloadKeys {
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
         cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload { msg: ciphertext, aad: session_id.as_str().as_bytes() },
-            )
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: owner.as_bytes() })
             .map_err(|_| CryptoError::Undecryptable)
     }
 }
@@ -265,6 +260,7 @@ impl PayloadKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::model::SessionId;
 
     fn session(digit: &str) -> SessionId {
         SessionId::parse(&digit.repeat(32)).expect("32 hex digits")
@@ -281,17 +277,21 @@ mod tests {
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         let (a, b) = (session("a"), session("b"));
-        let sealed = keys.seal(&a, br#"{"cart":3}"#);
-        assert_eq!(keys.open(&a, sealed.key_id, &sealed.bytes).unwrap(), br#"{"cart":3}"#);
-        assert_eq!(keys.open(&b, sealed.key_id, &sealed.bytes), Err(CryptoError::Undecryptable));
+        let sealed = keys.seal(a.as_str(), br#"{"cart":3}"#);
+        assert_eq!(keys.open(a.as_str(), sealed.key_id, &sealed.bytes).unwrap(), br#"{"cart":3}"#);
+        assert_eq!(keys.open(b.as_str(), sealed.key_id, &sealed.bytes), Err(CryptoError::Undecryptable));
 
-        let again = keys.seal(&a, br#"{"cart":3}"#);
+        let again = keys.seal(a.as_str(), br#"{"cart":3}"#);
         assert_ne!(again.bytes, sealed.bytes, "a fresh nonce per write");
 
         assert_eq!(keys.rotate().unwrap(), 2);
-        let newer = keys.seal(&a, b"{}");
+        let newer = keys.seal(a.as_str(), b"{}");
         assert_eq!(newer.key_id, 2);
-        assert_eq!(keys.open(&a, 1, &sealed.bytes).unwrap(), br#"{"cart":3}"#, "old keys keep decrypting");
+        assert_eq!(
+            keys.open(a.as_str(), 1, &sealed.bytes).unwrap(),
+            br#"{"cart":3}"#,
+            "old keys keep decrypting"
+        );
         let reopened = PayloadKeys::open_or_create(&path).unwrap();
         assert_eq!(reopened.current_key_id(), 2);
     }
@@ -300,11 +300,11 @@ mod tests {
     fn tampered_ciphertext_does_not_open() {
         let keys = PayloadKeys::from_configured(&STANDARD.encode([7u8; 32])).unwrap();
         let a = session("a");
-        let mut sealed = keys.seal(&a, b"{\"a\":1}");
+        let mut sealed = keys.seal(a.as_str(), b"{\"a\":1}");
         let last = sealed.bytes.len() - 1;
         sealed.bytes[last] ^= 1;
-        assert_eq!(keys.open(&a, 1, &sealed.bytes), Err(CryptoError::Undecryptable));
-        assert_eq!(keys.open(&a, 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
+        assert_eq!(keys.open(a.as_str(), 1, &sealed.bytes), Err(CryptoError::Undecryptable));
+        assert_eq!(keys.open(a.as_str(), 9, &sealed.bytes), Err(CryptoError::UnknownKey(9)));
         assert!(matches!(keys.rotate(), Err(KeyError::ConfiguredKeyCannotRotate)));
     }
 
@@ -349,6 +349,6 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert_eq!(operator.rotate().unwrap(), 2);
         assert!(serving.reload_if_changed().unwrap());
-        assert_eq!(serving.seal(&session("c"), b"{}").key_id, 2, "new payloads use the new key");
+        assert_eq!(serving.seal(session("c").as_str(), b"{}").key_id, 2, "new payloads use the new key");
     }
 }

@@ -2,6 +2,7 @@
 //! PostgreSQL (several nodes sharing one server), through sqlx's `Any` driver; the few places where the two
 //! differ ask `DbKind`.
 
+mod alarm_webhook;
 mod alarms;
 mod apps;
 mod audit;
@@ -24,6 +25,7 @@ mod user_changes;
 mod user_list;
 mod users;
 
+pub use alarm_webhook::{AlarmWebhookRow, NewAlarmWebhook};
 pub use alarms::{AlarmRow, EarlierSignIn, NewAlarm, RaisedAlarm, SignInFacts};
 pub use apps::{AdminTokenRow, AppRow, NewApp, CONSOLE_APP};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};

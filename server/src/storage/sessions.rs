@@ -126,10 +126,11 @@ impl Storage {
         Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(id.as_str()).fetch_optional(&self.pool).await?)
     }
 
-    /// The payload keys stored payloads were sealed with (a scan, run once at start).
+    /// The payload keys stored payloads and the webhook's secret were sealed with (a scan, run once at start).
     pub async fn payload_key_ids_in_use(&self) -> Result<Vec<i64>, StorageError> {
         let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT DISTINCT payload_key_id FROM sessions WHERE payload_key_id IS NOT NULL ORDER BY payload_key_id",
+            "SELECT payload_key_id FROM sessions WHERE payload_key_id IS NOT NULL
+             UNION SELECT secret_key_id FROM alarm_webhook ORDER BY 1",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -20,6 +20,7 @@ mod storage_cases;
 mod support;
 mod users_cases;
 mod users_http;
+mod webhook_cases;
 mod write_order_cases;
 
 /// Declares each storage case twice: `sqlite::case` and `postgres::case`. The test command skips the
@@ -110,6 +111,12 @@ on_both_databases!(
     four_addresses_raise_ip_spread_once_and_acknowledging_is_audited,
     a_refused_sign_in_at_the_limit_and_a_lock_out_raise_alarms,
     impossible_travel_and_a_new_country_are_judged_against_the_sign_in_before,
+);
+
+on_both_databases!(
+    webhooks = webhook_cases:
+    a_new_alarm_is_posted_signed_and_retried_until_delivered,
+    bad_urls_are_refused_and_an_empty_one_removes_the_webhook,
 );
 
 on_both_databases!(

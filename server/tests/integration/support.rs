@@ -2,6 +2,7 @@
 
 use roster::engine::{CreateSession, Lifetime, SessionOwner};
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::{AnyPool, Connection, Executor, PgConnection};
 
@@ -74,7 +75,11 @@ pub fn test_engine(db: &TestDb, clock: SharedClock) -> roster::engine::Engine {
     use base64::Engine as _;
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     let keys = roster::payload_keys::PayloadKeys::from_configured(&key).expect("a valid key");
-    roster::engine::Engine::new(db.storage.clone(), keys, None, clock)
+    let mut engine = roster::engine::Engine::new(db.storage.clone(), keys, None, clock);
+    // A webhook test waits for retries: milliseconds here, minutes in a server.
+    engine.webhooks =
+        roster::alarm_webhook::WebhookSender::with_retry_delays(vec![Duration::from_millis(50); 2]);
+    engine
 }
 
 pub fn manual_clock() -> (Arc<ManualClock>, SharedClock) {

@@ -1,5 +1,8 @@
 //! `/settings`: the workspace's session policy, for owners: idle timeout, absolute lifetime, Remember Me, and the
 //! sessions-per-user limit with what happens when it is reached. Saved all at once; existing sessions follow.
+//! Below it, the alarm webhook, saved on its own.
+
+mod webhook;
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -9,6 +12,7 @@ use crate::components::require_user::RequireUser;
 use crate::components::toast::Toast;
 use crate::routes;
 use crate::settings::{IdleTimeout, LimitAction, WorkspaceSettings};
+use webhook::AlarmWebhookSection;
 
 /// The route: its code is a chunk of its own.
 pub struct SettingsRoute;
@@ -34,6 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn PolicyPage() -> impl IntoView {
     let loaded = Resource::new(|| (), |_| load_settings());
+    let toast = RwSignal::new(None::<String>);
     view! {
         <section class="page settings">
             <h1>"Settings"</h1>
@@ -41,11 +46,13 @@ fn PolicyPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match loaded.await {
-                        Ok(settings) => view! { <PolicyForm settings/> }.into_any(),
+                        Ok(settings) => view! { <PolicyForm settings toast/> }.into_any(),
                         Err(error) => view! { <p role="alert" class="form-error">{error.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
+            <AlarmWebhookSection toast/>
+            <Toast message=toast/>
         </section>
     }
 }
@@ -56,7 +63,7 @@ fn whole(text: &str, name: &str) -> Result<i64, String> {
 }
 
 #[component]
-fn PolicyForm(settings: WorkspaceSettings) -> impl IntoView {
+fn PolicyForm(settings: WorkspaceSettings, toast: RwSignal<Option<String>>) -> impl IntoView {
     let idle = RwSignal::new(settings.idle_timeout);
     let lifetime = RwSignal::new(settings.absolute_lifetime_hours.to_string());
     let allow_remember = RwSignal::new(settings.allow_remember_me);
@@ -64,7 +71,6 @@ fn PolicyForm(settings: WorkspaceSettings) -> impl IntoView {
     let max_sessions = RwSignal::new(settings.max_sessions_per_user.to_string());
     let when_full = RwSignal::new(settings.when_limit_reached);
     let problem = RwSignal::new(None::<String>);
-    let toast = RwSignal::new(None::<String>);
     let save = Action::new(|input: &SaveSettings| save_settings(input.settings.clone()));
     Effect::new(move |_| match save.value().get() {
         Some(Ok(())) => {
@@ -137,6 +143,5 @@ fn PolicyForm(settings: WorkspaceSettings) -> impl IntoView {
             <p role="alert" class="form-error" hidden=move || problem.with(Option::is_none)>{move || problem.get()}</p>
             <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save"</button>
         </form>
-        <Toast message=toast/>
     }
 }
