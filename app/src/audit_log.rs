@@ -11,7 +11,7 @@ const MAX_PAGE: u32 = 100_000;
 pub const SEARCH_MIN_CHARS: usize = 3;
 
 /// Every action the log records, with its name in the **Action** select.
-pub const ACTIONS: [(&str, &str); 28] = [
+pub const ACTIONS: [(&str, &str); 32] = [
     ("sign_in", "Sign-in"),
     ("sign_in.failed", "Failed sign-in"),
     ("sign_in.locked", "Account locked"),
@@ -38,7 +38,11 @@ pub const ACTIONS: [(&str, &str); 28] = [
     ("alarm_webhook.changed", "Alarm webhook changed"),
     ("alarm_webhook.removed", "Alarm webhook removed"),
     ("app.created", "App registered"),
+    ("app.changed", "App changed"),
+    ("app_key.created", "API key created"),
+    ("app_key.revoked", "API key revoked"),
     ("admin_token.created", "Admin token created"),
+    ("admin_token.revoked", "Admin token revoked"),
     ("demo.seeded", "Demo data seeded"),
 ];
 

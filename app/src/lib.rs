@@ -6,6 +6,7 @@
 pub mod alarm_webhook;
 pub mod alarms;
 pub mod api;
+pub mod apps;
 pub mod audit_log;
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -38,8 +39,8 @@ use components::auth::provide_auth;
 use components::header::Header;
 use components::live_events::provide_live_events;
 use pages::{
-    login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound, oversight::OversightRoute,
-    sessions::SessionsPage, settings::SettingsRoute, users::UsersRoute,
+    apps::AppsRoute, login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound,
+    oversight::OversightRoute, sessions::SessionsPage, settings::SettingsRoute, users::UsersRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alarms") view={Lazy::<OversightRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/apps") view={Lazy::<AppsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -40,6 +40,9 @@ pub const MY_SESSIONS: Page =
 pub const USERS: Page =
     Page { path: "/users", title: "Users", nav_label: "Users", allows: crate::team::manages_users };
 
+pub const APPS: Page =
+    Page { path: "/apps", title: "Apps", nav_label: "Apps", allows: crate::team::manages_users };
+
 pub const AUDIT: Page =
     Page { path: "/audit", title: "Audit log", nav_label: "Audit log", allows: crate::team::manages_users };
 
@@ -54,7 +57,7 @@ pub const SETTINGS: Page =
     Page { path: "/settings", title: "Settings", nav_label: "Settings", allows: owners };
 
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 7] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &AUDIT, &ALARMS, &SETTINGS];
+pub const PAGES: [&Page; 8] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &APPS, &AUDIT, &ALARMS, &SETTINGS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -75,11 +78,20 @@ mod tests {
         let paths = |role| navigation(role).map(|page| page.path).collect::<Vec<_>>();
         assert_eq!(
             paths(Role::Owner),
-            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/alarms", "/settings"]
+            [
+                "/sessions",
+                "/sessions/history",
+                "/my/sessions",
+                "/users",
+                "/apps",
+                "/audit",
+                "/alarms",
+                "/settings"
+            ]
         );
         assert_eq!(
             paths(Role::Admin),
-            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/audit", "/alarms"]
+            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/apps", "/audit", "/alarms"]
         );
         assert_eq!(paths(Role::BillingManager), ["/sessions", "/sessions/history", "/my/sessions"]);
         assert_eq!(paths(Role::Member), ["/my/sessions"]);

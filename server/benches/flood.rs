@@ -34,7 +34,7 @@ fn main() {
         let seconds = setting("BENCH_SECONDS", 10);
         let connections = setting("BENCH_CONNECTIONS", 64) as usize;
         let server = BenchServer::start(|engine| engine.sign_in_throttle = SignInThrottle::new(u32::MAX)).await;
-        let admin_token = roster::operator::create_admin_token(&server.storage, "bench").await.expect("a token");
+        let admin_token = roster::operator::create_admin_token(&server.engine, "bench").await.expect("a token");
         let authorization = format!("Bearer {}", secrecy::ExposeSecret::expose_secret(&admin_token));
 
         // Enough sessions that no revocation repeats: the baseline and the flood each take their own.

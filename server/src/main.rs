@@ -99,7 +99,8 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
             roster::serve::serve(storage.clone(), keys().await?, checkpoints, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
         }
         Command::Apps(AppsCommand::Create(options)) => {
-            operator::register_app(&storage, &options.id, &options.name, options.max_payload_bytes, None)
+            let engine = operator_engine(&storage, keys().await?);
+            operator::register_app(&engine, &options.id, &options.name, options.max_payload_bytes)
                 .await
                 .map(|key| {
                     format!(
@@ -110,7 +111,7 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 })
                 .map_err(anyhow::Error::from)
         }
-        Command::AdminTokens(AdminTokensCommand::Create { name }) => operator::create_admin_token(&storage, &name)
+        Command::AdminTokens(AdminTokensCommand::Create { name }) => operator::create_admin_token(&operator_engine(&storage, keys().await?), &name)
             .await
             .map(|token| {
                 format!(

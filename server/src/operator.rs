@@ -1,16 +1,16 @@
 //! What the operator commands do, apart from parsing and printing: plain arguments in, typed results out, so the
 //! command line and the console's pages share them. `main.rs` turns each result into a message.
 
-use secrecy::ExposeSecret;
 use std::io::Read;
 
+use app::apps::AppForm;
 use app::model::Role;
 
 use crate::clock::{Clock, SystemClock};
 use crate::engine::{Actor, AuditVerdict, Engine};
 use crate::passwords::hash_password;
 use crate::secrets::Secret;
-use crate::storage::{AuditEvent, NewApp, NewUser, Storage, StorageError};
+use crate::storage::{AuditEvent, NewUser, Storage, StorageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
@@ -28,12 +28,6 @@ pub enum OperatorError {
     BadEmail(String),
     #[error("the audit chain is broken at record {seq}: {problem}")]
     AuditChainBroken { seq: i64, problem: String },
-    #[error("{0:?} is not an app id: use 2 to 64 lowercase letters, digits and underscores, starting with a letter")]
-    BadAppId(String),
-    #[error("--max-payload-bytes must be from 1 to 1048576")]
-    BadPayloadLimit,
-    #[error("a token name must have 1 to 100 characters")]
-    BadTokenName,
     #[error("{0}")]
     Keys(#[from] crate::payload_keys::KeyError),
     #[error("{0}")]
@@ -111,6 +105,17 @@ pub async fn create_user(storage: &Storage, account: NewAccount<'_>) -> Result<C
     Ok(CreatedUser { id, email: email.to_owned(), role: account.role })
 }
 
+fn operator_event(action: &'static str, target: String, reason: Option<&str>, at_ms: i64) -> AuditEvent {
+    AuditEvent {
+        at_ms,
+        actor: "operator".into(),
+        action,
+        target: Some(target),
+        reason: reason.map(str::to_owned),
+        ip: None,
+    }
+}
+
 /// Disables a user from the shell: every session ends with `reason`, new ones are refused. Returns how many
 /// sessions ended.
 pub async fn disable_user(engine: &Engine, email: &str, reason: &str) -> Result<usize, OperatorError> {
@@ -132,82 +137,21 @@ pub async fn verify_audit(engine: &Engine) -> Result<(i64, i64), OperatorError> 
     }
 }
 
-/// App ids are slugs: they appear in URLs, exports and the console.
-fn checked_app_id(id: &str) -> Result<&str, OperatorError> {
-    let valid = (2..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && id.as_bytes()[0].is_ascii_lowercase();
-    if valid {
-        Ok(id)
-    } else {
-        Err(OperatorError::BadAppId(id.to_string()))
-    }
-}
-
-/// A new bearer credential: the secret (shown once), its SHA-256 (stored) and a short prefix (shown later
-/// to tell credentials apart).
-struct Credential {
-    secret: crate::secrets::Secret,
-    hash: Vec<u8>,
-    prefix: String,
-}
-
-fn new_credential(kind: &str) -> Credential {
-    let secret = crate::secrets::new_token(kind);
-    let hash = crate::secrets::sha256(secret.expose_secret().as_bytes());
-    let prefix = secret.expose_secret().chars().take(10).collect();
-    Credential { secret, hash, prefix }
-}
-
-fn operator_event(action: &'static str, target: String, reason: Option<&str>, at_ms: i64) -> AuditEvent {
-    AuditEvent {
-        at_ms,
-        actor: "operator".into(),
-        action,
-        target: Some(target),
-        reason: reason.map(str::to_owned),
-        ip: None,
-    }
-}
-
-/// Registers an app with a new API key; returns the key, which is not stored and cannot be shown again.
+/// Registers an app with a new API key (`roster apps create`, the same operation as the Apps page's
+/// **Register app**); returns the key, which is not stored and cannot be shown again.
 pub async fn register_app(
-    storage: &Storage,
+    engine: &Engine,
     id: &str,
     name: &str,
     max_payload_bytes: i64,
-    reason: Option<&str>,
-) -> Result<crate::secrets::Secret, OperatorError> {
-    let id = checked_app_id(id)?;
-    if !(1..=1024 * 1024).contains(&max_payload_bytes) {
-        return Err(OperatorError::BadPayloadLimit);
-    }
-    let key = new_credential("rk_");
-    let now_ms = SystemClock.now_ms();
-    let audit = operator_event("app.created", format!("app:{id}"), reason, now_ms);
-    let app = NewApp {
-        slug: id,
-        name: name.trim(),
-        max_payload_bytes,
-        key_hash: &key.hash,
-        key_prefix: &key.prefix,
-        now_ms,
-    };
-    storage.create_app(&app, &audit).await?;
-    Ok(key.secret)
+) -> Result<Secret, OperatorError> {
+    let form = AppForm { slug: id.to_string(), name: name.to_string(), max_payload_bytes };
+    Ok(engine.register_app(&form, Actor::Operator).await?)
 }
 
 /// Creates an admin API token; returns it, which is not stored and cannot be shown again.
-pub async fn create_admin_token(storage: &Storage, name: &str) -> Result<Secret, OperatorError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(OperatorError::BadTokenName);
-    }
-    let token = new_credential("ra_");
-    let now_ms = SystemClock.now_ms();
-    let audit = operator_event("admin_token.created", format!("admin_token:{name}"), None, now_ms);
-    storage.create_admin_token(name, &token.hash, &token.prefix, now_ms, &audit).await?;
-    Ok(token.secret)
+pub async fn create_admin_token(engine: &Engine, name: &str) -> Result<Secret, OperatorError> {
+    Ok(engine.new_admin_token(name, Actor::Operator).await?)
 }
 
 /// Adds a payload key and makes it current; returns its id.

@@ -63,6 +63,7 @@ pub async fn serve(
     }
     let policy = engine.policy().await.map_err(|error| error.to_string())?;
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
+    engine.credential_use.spawn_flusher(ACTIVITY_FLUSH, engine.clock.clone());
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
     engine.spawn_refusal_flusher(REFUSAL_FLUSH);
     let checkpointing = engine.clone();
@@ -97,6 +98,7 @@ pub async fn serve(
         .map_err(|error| format!("the server stopped: {error}"))?;
     // Counted validations and refusals are not lost on a clean stop.
     let _ = engine.activity.flush(policy.touch_interval_secs * 1000).await;
+    let _ = engine.credential_use.flush(engine.now_ms()).await;
     let _ = engine.flush_anonymous_refusals(true).await;
     if let Err(error) = engine.checkpoint_audit().await {
         tracing::error!("could not sign the audit checkpoint at stop: {error}");

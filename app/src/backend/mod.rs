@@ -9,6 +9,7 @@ use crate::error::ConsoleError;
 use crate::model::{CurrentUser, Role};
 
 mod alarms;
+mod apps;
 mod audit_log;
 mod export;
 mod history;
@@ -20,6 +21,7 @@ mod sign_in;
 mod users;
 
 pub use alarms::AlarmsBackend;
+pub use apps::AppsBackend;
 pub use audit_log::AuditLogBackend;
 pub use export::ExportBackend;
 pub use history::HistoryBackend;

@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                     <NavLink page=&routes::HISTORY role=user.role/>
                                     <NavLink page=&routes::MY_SESSIONS role=user.role/>
                                     <NavLink page=&routes::USERS role=user.role/>
+                                    <NavLink page=&routes::APPS role=user.role/>
                                     <NavLink page=&routes::AUDIT role=user.role/>
                                     <NavLink page=&routes::ALARMS role=user.role count=open_alarms/>
                                     <NavLink page=&routes::SETTINGS role=user.role/>

@@ -55,6 +55,9 @@ impl From<EngineError> for ConsoleError {
                 ConsoleError::InvalidInput(message)
             }
             EngineError::UserNotFound => ConsoleError::invalid("That user does not exist."),
+            EngineError::NotFound(what) => ConsoleError::invalid(format!(
+                "That {what} does not exist or was revoked. Reload to see the current list."
+            )),
             error => internal(error),
         }
     }

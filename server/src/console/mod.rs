@@ -2,6 +2,7 @@
 //! declares for it (`app::backend`), with engine operations. `provider` hands every capability to each request.
 
 mod alarms;
+mod apps;
 mod audit_log;
 mod errors;
 mod export;
@@ -18,8 +19,8 @@ mod users;
 use std::sync::Arc;
 
 use app::backend::{
-    AlarmsBackend, AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend, SessionDetailBackend,
-    SessionsBackend, SettingsBackend, SignInBackend, UsersBackend,
+    AlarmsBackend, AppsBackend, AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend,
+    SessionDetailBackend, SessionsBackend, SettingsBackend, SignInBackend, UsersBackend,
 };
 use leptos::prelude::provide_context;
 
@@ -53,6 +54,7 @@ impl Console {
             provide_context::<Arc<dyn HistoryBackend>>(console.clone());
             provide_context::<Arc<dyn AuditLogBackend>>(console.clone());
             provide_context::<Arc<dyn AlarmsBackend>>(console.clone());
+            provide_context::<Arc<dyn AppsBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
             provide_context::<Arc<dyn UsersBackend>>(console.clone());
             provide_context::<Arc<dyn SettingsBackend>>(console.clone());

@@ -60,12 +60,21 @@ fn payload(rng: &mut impl Rng) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// Registers the demo apps that are missing; returns their ids and any new API keys (shown once).
-async fn demo_apps(storage: &Storage) -> Result<(Vec<(i64, String)>, Vec<(String, String)>), OperatorError> {
+async fn demo_apps(
+    storage: &Storage,
+    keys: &PayloadKeys,
+) -> Result<(Vec<(i64, String)>, Vec<(String, String)>), OperatorError> {
+    let engine = crate::engine::Engine::new(
+        storage.clone(),
+        keys.clone(),
+        None,
+        std::sync::Arc::new(crate::clock::SystemClock),
+    );
     let mut ids = Vec::new();
     let mut keys = Vec::new();
     for (slug, name, limit) in APPS {
         if storage.app_by_slug(slug).await?.is_none() {
-            let key = register_app(storage, slug, name, *limit, Some("demo data")).await?;
+            let key = register_app(&engine, slug, name, *limit).await?;
             keys.push((slug.to_string(), key.expose_secret().to_string()));
         }
         if let Some(app) = storage.app_by_slug(slug).await? {
@@ -85,7 +94,7 @@ pub async fn seed(
     now_ms: i64,
 ) -> Result<DemoReport, OperatorError> {
     let mut rng = rand::rng();
-    let (app_ids, api_keys) = demo_apps(storage).await?;
+    let (app_ids, api_keys) = demo_apps(storage, keys).await?;
 
     // A run tag keeps emails unique when the demo is seeded more than once.
     let run = format!("{:04x}", rng.next_u32() & 0xffff);

@@ -11,7 +11,7 @@ use quick_cache::sync::Cache;
 use app::model::SessionStatus;
 
 use crate::policy::SessionPolicy;
-use crate::storage::{AppRow, SessionRow, Storage, StorageError};
+use crate::storage::{KeyedApp, SessionRow, Storage, StorageError};
 
 /// A cached entry is re-read after this long, so counters and last-active in replies stay fresh.
 const MAX_AGE_MS: i64 = 5_000;
@@ -36,7 +36,7 @@ type Table<T> = Cache<Vec<u8>, Entry<T>>;
 pub struct ValidationCache {
     enabled: bool,
     sessions: Arc<Table<SessionRow>>,
-    apps: Arc<Table<AppRow>>,
+    apps: Arc<Table<KeyedApp>>,
     /// The workspace policy, read on every console request and session creation. Kept on PostgreSQL too:
     /// a settings change made on another node arrives within `MAX_AGE_MS`.
     policy: Arc<RwLock<Option<Entry<SessionPolicy>>>>,
@@ -111,13 +111,13 @@ impl ValidationCache {
         Ok(Some(row))
     }
 
-    /// The app a live API key belongs to.
+    /// The app a live API key belongs to, with the key's id.
     pub async fn app(
         &self,
         storage: &Storage,
         key_hash: &[u8],
         now_ms: i64,
-    ) -> Result<Option<Arc<AppRow>>, StorageError> {
+    ) -> Result<Option<Arc<KeyedApp>>, StorageError> {
         let generation = storage.generation();
         if self.enabled {
             if let Some(app) = get(&self.apps, key_hash, generation, now_ms) {

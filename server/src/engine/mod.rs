@@ -4,9 +4,11 @@
 mod activity;
 mod alarm_webhook;
 mod alarms;
+mod apps;
 mod audit;
 mod cache;
 mod create;
+mod credential_use;
 mod end;
 mod events;
 mod payload;
@@ -26,6 +28,7 @@ use std::sync::Arc;
 pub use activity::ActivityRecorder;
 pub use cache::ValidationCache;
 pub use create::{CreateSession, Created, Lifetime, SessionOwner};
+pub use credential_use::CredentialUseRecorder;
 pub use end::Actor;
 pub use events::{Audience, Event, EventBus};
 pub use refusals::AnonymousRefusals;
@@ -61,6 +64,9 @@ pub enum EngineError {
     UserDisabled,
     #[error("no such user")]
     UserNotFound,
+    /// An app, key or token that does not exist (or no longer: a revoked key is gone from every list).
+    #[error("no such {0}")]
+    NotFound(&'static str),
     /// A workspace rule refuses the change (the message says which, for people to read).
     #[error("{0}")]
     Refused(String),
@@ -120,6 +126,8 @@ pub struct Engine {
     pub network: Option<Arc<NetworkDatabase>>,
     pub clock: SharedClock,
     pub activity: ActivityRecorder,
+    /// Requests per API key and admin token, for the Apps page.
+    pub credential_use: CredentialUseRecorder,
     pub cache: ValidationCache,
     pub events: EventBus,
     pub sign_in_throttle: SignInThrottle,
@@ -141,6 +149,7 @@ impl Engine {
         let events = EventBus::default();
         let activity = ActivityRecorder::new(storage.clone(), events.clone());
         let cache = ValidationCache::for_storage(&storage);
+        let credential_use = CredentialUseRecorder::new(storage.clone());
         Engine {
             storage,
             keys,
@@ -148,6 +157,7 @@ impl Engine {
             network: None,
             clock,
             activity,
+            credential_use,
             cache,
             events,
             sign_in_throttle: SignInThrottle::default(),

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::{Engine, EngineError};
 use crate::secrets::sha256;
 use crate::storage::{
-    AdminTokenRow, AppRow, AuditEvent, AuditPage, AuditQuery, AuditRecord, HistoryListPage, HistoryQuery,
-    ListPage, ListQuery, OwnSessionRow, SessionRow, UserRow,
+    AdminTokenRow, AppRow, AuditEvent, AuditPage, AuditQuery, AuditRecord, CredentialKind, HistoryListPage,
+    HistoryQuery, KeyedApp, ListPage, ListQuery, OwnSessionRow, SessionRow, UserRow,
 };
 
 impl Engine {
@@ -63,13 +63,25 @@ impl Engine {
         Ok(self.storage.app_by_slug(slug).await?)
     }
 
-    /// The app an API key belongs to (cached until an app or key changes).
-    pub async fn app_by_key(&self, key: &str) -> Result<Option<Arc<AppRow>>, EngineError> {
-        Ok(self.cache.app(&self.storage, &sha256(key.as_bytes()), self.now_ms()).await?)
+    /// The app a live API key belongs to (cached until an app or key changes); the request is counted
+    /// against the key.
+    pub async fn app_by_key(&self, key: &str) -> Result<Option<Arc<KeyedApp>>, EngineError> {
+        let now_ms = self.now_ms();
+        let found = self.cache.app(&self.storage, &sha256(key.as_bytes()), now_ms).await?;
+        if let Some(keyed) = &found {
+            self.credential_use.record(CredentialKind::AppKey, keyed.key_id, now_ms);
+        }
+        Ok(found)
     }
 
+    /// The holder of a live admin token (read from the database each time: a revocation holds at once on
+    /// every node); the request is counted against the token.
     pub async fn admin_token(&self, token: &str) -> Result<Option<AdminTokenRow>, EngineError> {
-        Ok(self.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?)
+        let found = self.storage.admin_token_by_hash(&sha256(token.as_bytes())).await?;
+        if let Some(holder) = &found {
+            self.credential_use.record(CredentialKind::AdminToken, holder.id, self.now_ms());
+        }
+        Ok(found)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, EngineError> {

@@ -1,11 +1,11 @@
 //! Registered apps and their API keys, and the admin API's tokens. Keys and tokens are stored as SHA-256.
 
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{AuditEvent, Storage, StorageError};
 
 /// The app the console's own sign-ins belong to, made by the first migration.
-pub const CONSOLE_APP: &str = "console";
+pub use app::apps::CONSOLE_APP;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AppRow {
@@ -13,6 +13,24 @@ pub struct AppRow {
     pub slug: String,
     pub name: String,
     pub max_payload_bytes: i64,
+}
+
+/// The app a live API key belongs to, with the key's id (its requests are counted by it).
+#[derive(Debug, Clone, FromRow)]
+pub struct KeyedApp {
+    pub key_id: i64,
+    #[sqlx(flatten)]
+    pub app: AppRow,
+}
+
+/// A registered app with its count of active sessions (kept by triggers in `session_counts`).
+#[derive(Debug, Clone, FromRow)]
+pub struct AppListRow {
+    pub slug: String,
+    pub name: String,
+    pub max_payload_bytes: i64,
+    pub created_at: i64,
+    pub active_sessions: i64,
 }
 
 /// Who a bearer credential belongs to.
@@ -47,15 +65,7 @@ impl Storage {
         .fetch_one(&mut *tx)
         .await
         .map_err(|error| StorageError::from_insert(error, "an app with this id"))?;
-        sqlx::query(
-            "INSERT INTO app_api_keys (app_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(app_id)
-        .bind(key_hash)
-        .bind(key_prefix)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        insert_app_key(&mut tx, app_id, key_hash, key_prefix, now_ms).await?;
         self.append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(app_id)
@@ -76,14 +86,68 @@ impl Storage {
     }
 
     /// The app a live API key belongs to.
-    pub async fn app_by_key_hash(&self, key_hash: &[u8]) -> Result<Option<AppRow>, StorageError> {
+    pub async fn app_by_key_hash(&self, key_hash: &[u8]) -> Result<Option<KeyedApp>, StorageError> {
         Ok(sqlx::query_as(
-            "SELECT a.id, a.slug, a.name, a.max_payload_bytes FROM app_api_keys k JOIN apps a ON a.id = k.app_id
+            "SELECT k.id AS key_id, a.id, a.slug, a.name, a.max_payload_bytes
+             FROM app_api_keys k JOIN apps a ON a.id = k.app_id
              WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
         )
         .bind(key_hash)
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Every registered app, A to Z, with its active sessions.
+    pub async fn list_apps(&self) -> Result<Vec<AppListRow>, StorageError> {
+        Ok(sqlx::query_as(
+            "SELECT a.slug, a.name, a.max_payload_bytes, a.created_at,
+                 CAST(COALESCE((SELECT SUM(c.n) FROM session_counts c WHERE c.app_id = a.id AND c.status = 'active'), 0)
+                      AS BIGINT) AS active_sessions
+             FROM apps a ORDER BY a.slug",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Renames an app and sets its payload limit, audited. Stored payloads stay as they are; the cached app
+    /// is forgotten, so the next write is held to the new limit. False when no app has this slug.
+    pub async fn update_app(
+        &self,
+        slug: &str,
+        name: &str,
+        max_payload_bytes: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE apps SET name = $1, max_payload_bytes = $2 WHERE slug = $3")
+            .bind(name)
+            .bind(max_payload_bytes)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.append_audit(&mut tx, audit).await?;
+        self.commit_and_forget(tx).await?;
+        Ok(true)
+    }
+
+    /// Adds an API key to an app, audited.
+    pub async fn add_app_key(
+        &self,
+        app_id: i64,
+        key_hash: &[u8],
+        prefix: &str,
+        now_ms: i64,
+        audit: &AuditEvent,
+    ) -> Result<i64, StorageError> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_app_key(&mut tx, app_id, key_hash, prefix, now_ms).await?;
+        self.append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn create_admin_token(
@@ -136,4 +200,23 @@ impl Storage {
         written?;
         Ok(())
     }
+}
+
+async fn insert_app_key(
+    tx: &mut Transaction<'static, Any>,
+    app_id: i64,
+    key_hash: &[u8],
+    prefix: &str,
+    now_ms: i64,
+) -> Result<i64, StorageError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO app_api_keys (app_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(app_id)
+    .bind(key_hash)
+    .bind(prefix)
+    .bind(now_ms)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
 }

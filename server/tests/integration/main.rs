@@ -3,6 +3,7 @@
 
 mod alarm_cases;
 mod api_http;
+mod apps_cases;
 mod audit_cases;
 mod console_detail_http;
 mod console_http;
@@ -50,6 +51,14 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+on_both_databases!(
+    apps = apps_cases:
+    a_new_key_is_counted_as_it_is_used_and_refused_once_revoked,
+    an_admin_token_is_counted_and_refused_once_revoked,
+    a_lowered_payload_limit_holds_for_the_next_write_only,
+    bad_app_forms_and_unknown_apps_change_nothing,
+);
 
 on_both_databases!(
     api = api_http:

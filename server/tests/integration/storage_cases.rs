@@ -289,7 +289,7 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
     assert_eq!(report.api_keys.len(), 5, "five demo apps, each with a key shown once");
     let (my_meals, key) = &report.api_keys[0];
     let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
-    assert_eq!(&app.slug, my_meals);
+    assert_eq!(&app.app.slug, my_meals);
 
     let count = |status: &'static str| {
         let storage = db.storage.clone();
@@ -335,17 +335,18 @@ pub async fn demo_data_seeds_every_status_kind_and_a_usable_app_key(db: &TestDb)
 
 pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &TestDb) {
     use roster::operator::{create_admin_token, register_app};
-    let key = register_app(&db.storage, "my_meals", "My Meals", 2048, None).await.unwrap();
+    let engine = crate::support::test_engine(db, crate::support::manual_clock().1);
+    let key = register_app(&engine, "my_meals", "My Meals", 2048).await.unwrap();
     let key = key.expose_secret();
     assert!(key.starts_with("rk_"), "an app key");
-    let app = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
-    assert_eq!((app.slug.as_str(), app.max_payload_bytes), ("my_meals", 2048));
-    assert!(register_app(&db.storage, "my_meals", "My Meals", 2048, None).await.is_err(), "the id is taken");
+    let keyed = db.storage.app_by_key_hash(&roster::secrets::sha256(key.as_bytes())).await.unwrap().unwrap();
+    assert_eq!((keyed.app.slug.as_str(), keyed.app.max_payload_bytes), ("my_meals", 2048));
+    assert!(register_app(&engine, "my_meals", "My Meals", 2048).await.is_err(), "the id is taken");
     for bad in ["My Meals", "x", "1abc", "a;drop"] {
-        assert!(register_app(&db.storage, bad, "n", 10, None).await.is_err(), "{bad}");
+        assert!(register_app(&engine, bad, "n", 10).await.is_err(), "{bad}");
     }
 
-    let token = create_admin_token(&db.storage, "ci").await.unwrap();
+    let token = create_admin_token(&engine, "ci").await.unwrap();
     let token = token.expose_secret();
     assert!(token.starts_with("ra_"), "an admin token");
     let holder =

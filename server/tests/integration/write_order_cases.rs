@@ -7,10 +7,10 @@ use roster::operator::register_app;
 use crate::support::{manual_clock, new_session, test_engine, TestDb};
 
 pub async fn the_sweep_and_validations_ending_the_same_sessions_never_fail(db: &TestDb) {
-    register_app(&db.storage, "racing", "Racing", 1024, None).await.unwrap();
-    let app = db.storage.app_by_slug("racing").await.unwrap().unwrap();
     let (clock, shared) = manual_clock();
     let engine = test_engine(db, shared);
+    register_app(&engine, "racing", "Racing", 1024).await.unwrap();
+    let app = db.storage.app_by_slug("racing").await.unwrap().unwrap();
     let mut tokens = Vec::new();
     for n in 0..150 {
         let created = engine

@@ -77,7 +77,7 @@ impl From<EngineError> for ApiError {
             error @ EngineError::UserDisabled => {
                 ApiError::new(StatusCode::FORBIDDEN, "user_disabled", error.to_string())
             }
-            error @ EngineError::UserNotFound => {
+            error @ (EngineError::UserNotFound | EngineError::NotFound(_)) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
             }
             EngineError::Refused(message) => ApiError::new(StatusCode::CONFLICT, "refused", message),

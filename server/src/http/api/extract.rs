@@ -74,7 +74,7 @@ impl FromRequestParts<Engine> for CallingApp {
             return Err(ApiError::unauthorized("send the app's API key as Authorization: Bearer <key>"));
         };
         match engine.app_by_key(key).await? {
-            Some(app) => Ok(CallingApp(app.as_ref().clone())),
+            Some(keyed) => Ok(CallingApp(keyed.app.clone())),
             None => {
                 tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
                 Err(ApiError::unauthorized("the API key is not valid"))
