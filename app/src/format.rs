@@ -33,6 +33,17 @@ pub fn wall_minutes(ms: i64, offset_minutes: i64) -> String {
     format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
 }
 
+/// `3 Dec 14:00` (with `hour`) or `3 Dec`: a chart axis's label, on the wall clock `offset_minutes` ahead of UTC.
+pub fn axis_moment(ms: i64, offset_minutes: i64, hour: bool) -> String {
+    let (_, month, day, hours, _) = utc_fields(ms + offset_minutes * 60_000);
+    let month = MONTHS[month as usize - 1];
+    if hour {
+        format!("{day} {month} {hours:02}:00")
+    } else {
+        format!("{day} {month}")
+    }
+}
+
 /// `2026-11-22T11:31`: what a `datetime-local` input holds, in the zone `offset_minutes` ahead of UTC.
 pub fn wall_input(ms: i64, offset_minutes: i64) -> String {
     let (year, month, day, hour, minute) = utc_fields(ms + offset_minutes * 60_000);

@@ -5,6 +5,7 @@
 
 pub mod alarm_webhook;
 pub mod alarms;
+pub mod analytics;
 pub mod api;
 pub mod apps;
 pub mod audit_log;
@@ -39,8 +40,9 @@ use components::auth::provide_auth;
 use components::header::Header;
 use components::live_events::provide_live_events;
 use pages::{
-    apps::AppsRoute, login::LoginRoute, my_sessions::MySessionsRoute, not_found::NotFound,
-    oversight::OversightRoute, sessions::SessionsPage, settings::SettingsRoute, users::UsersRoute,
+    analytics::AnalyticsRoute, apps::AppsRoute, login::LoginRoute, my_sessions::MySessionsRoute,
+    not_found::NotFound, oversight::OversightRoute, sessions::SessionsPage, settings::SettingsRoute,
+    users::UsersRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my/sessions") view={Lazy::<MySessionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/apps") view={Lazy::<AppsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/analytics") view={Lazy::<AnalyticsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -49,6 +49,9 @@ pub const AUDIT: Page =
 pub const ALARMS: Page =
     Page { path: "/alarms", title: "Alarms", nav_label: "Alarms", allows: crate::team::manages_users };
 
+pub const ANALYTICS: Page =
+    Page { path: "/analytics", title: "Analytics", nav_label: "Analytics", allows: Role::sees_all_sessions };
+
 fn owners(role: Role) -> bool {
     role == Role::Owner
 }
@@ -57,7 +60,8 @@ pub const SETTINGS: Page =
     Page { path: "/settings", title: "Settings", nav_label: "Settings", allows: owners };
 
 /// Every signed-in page, in the navigation's order (the header renders one `NavLink` per row).
-pub const PAGES: [&Page; 8] = [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &APPS, &AUDIT, &ALARMS, &SETTINGS];
+pub const PAGES: [&Page; 9] =
+    [&SESSIONS, &HISTORY, &MY_SESSIONS, &USERS, &APPS, &AUDIT, &ALARMS, &ANALYTICS, &SETTINGS];
 
 /// The pages `role` may open, in the navigation's order.
 pub fn navigation(role: Role) -> impl Iterator<Item = &'static Page> {
@@ -86,14 +90,27 @@ mod tests {
                 "/apps",
                 "/audit",
                 "/alarms",
+                "/analytics",
                 "/settings"
             ]
         );
         assert_eq!(
             paths(Role::Admin),
-            ["/sessions", "/sessions/history", "/my/sessions", "/users", "/apps", "/audit", "/alarms"]
+            [
+                "/sessions",
+                "/sessions/history",
+                "/my/sessions",
+                "/users",
+                "/apps",
+                "/audit",
+                "/alarms",
+                "/analytics"
+            ]
         );
-        assert_eq!(paths(Role::BillingManager), ["/sessions", "/sessions/history", "/my/sessions"]);
+        assert_eq!(
+            paths(Role::BillingManager),
+            ["/sessions", "/sessions/history", "/my/sessions", "/analytics"]
+        );
         assert_eq!(paths(Role::Member), ["/my/sessions"]);
         assert_eq!(landing_page(Role::Admin), "/sessions");
         assert_eq!(landing_page(Role::Member), "/my/sessions");

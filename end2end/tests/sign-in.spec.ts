@@ -6,7 +6,7 @@ test('the owner signs in, stays signed in across a reload, and signs out', async
   // Owners land on the Sessions console.
   await expect(page).toHaveURL(/\/sessions$/);
   await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Sessions', 'History', 'My sessions', 'Users', 'Audit log', /^Alarms( \(\d+\))?$/, 'Settings']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Sessions', 'History', 'My sessions', 'Users', 'Apps', 'Audit log', /^Alarms( \(\d+\))?$/, 'Analytics', 'Settings']);
   await expect(page).toHaveTitle('Sessions · Roster');
   await page.goto('/my/sessions');
   await hydrated(page);

@@ -386,6 +386,40 @@ async fn users_timings(engine: &Engine) {
     );
 }
 
+/// Analytics: every app filter and all apps, each range, five times; after filling the hourly rollup in from the
+/// sessions (timed too: it runs once, on the first start after an upgrade or a demo seeding).
+async fn analytics_timings(engine: &Engine) {
+    let started = Instant::now();
+    engine.fill_active_hours_once().await.unwrap();
+    engine.record_active_hour().await.unwrap();
+    println!(
+        "\nAnalytics rollup filled in from the sessions (once) in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let first = engine.analytics(app::analytics::AnalyticsQuery::default()).await.unwrap();
+    let mut filters: Vec<Option<String>> = first.apps.iter().map(|(slug, _)| Some(slug.clone())).collect();
+    filters.push(None);
+    let mut timings = Vec::new();
+    for _ in 0..5 {
+        for app in &filters {
+            for range in app::analytics::Range::ALL {
+                let query = app::analytics::AnalyticsQuery { app: app.clone(), range };
+                let started = Instant::now();
+                engine.analytics(query).await.unwrap();
+                timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    let active: i64 = first.by_app.iter().map(|slice| slice.sessions).sum();
+    report(
+        &format!(
+            "Analytics page's server work at {active} active sessions ({} app filters x 3 ranges x 5)",
+            filters.len()
+        ),
+        timings,
+    );
+}
+
 /// Prints p50, p95 and max of `timings` (milliseconds).
 fn report(label: &str, mut timings: Vec<f64>) {
     timings.sort_by(f64::total_cmp);
@@ -597,6 +631,7 @@ async fn main() {
     let fragment: String = email.chars().skip(3).take(9).collect();
     history_timings(&engine, &email, sample.rows[0].id.as_str()).await;
     audit_timings(&engine, &storage_for_audit, &email).await;
+    analytics_timings(&engine).await;
     println!(
         "\nthe same pages: Roster's list server function (best of 5) against the same page written by hand and run in \
          sqlite3 (best of 5), tuned to the schema and naive:"

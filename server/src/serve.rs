@@ -20,6 +20,8 @@ use crate::storage::Storage;
 /// How often counted validations are written, and how often expired sessions are swept. The console shows an
 /// expiry within 2 s; a sweep with nothing due is one empty index range scan.
 const ACTIVITY_FLUSH: Duration = Duration::from_secs(1);
+/// How often Analytics' hourly rollup samples the active sessions.
+const ACTIVE_HOURS: Duration = Duration::from_secs(60);
 const EXPIRY_SWEEP: Duration = Duration::from_secs(1);
 /// How often the refused anonymous calls of finished minutes are written to the audit log.
 const REFUSAL_FLUSH: Duration = Duration::from_secs(20);
@@ -65,6 +67,7 @@ pub async fn serve(
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     engine.credential_use.spawn_flusher(ACTIVITY_FLUSH, engine.clock.clone());
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
+    engine.spawn_active_hours(ACTIVE_HOURS);
     engine.spawn_refusal_flusher(REFUSAL_FLUSH);
     let checkpointing = engine.clone();
     crate::periodic::every(AUDIT_CHECKPOINT, move || {

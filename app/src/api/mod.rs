@@ -1,6 +1,7 @@
 //! Server functions, one file per resource. Each checks the caller's role before it reads anything.
 
 pub mod alarms;
+pub mod analytics;
 pub mod apps;
 pub mod audit_log;
 pub mod auth;

@@ -9,6 +9,7 @@ use crate::error::ConsoleError;
 use crate::model::{CurrentUser, Role};
 
 mod alarms;
+mod analytics;
 mod apps;
 mod audit_log;
 mod export;
@@ -21,6 +22,7 @@ mod sign_in;
 mod users;
 
 pub use alarms::AlarmsBackend;
+pub use analytics::AnalyticsBackend;
 pub use apps::AppsBackend;
 pub use audit_log::AuditLogBackend;
 pub use export::ExportBackend;

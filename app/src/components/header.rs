@@ -33,6 +33,7 @@ pub fn Header() -> impl IntoView {
                                     <NavLink page=&routes::APPS role=user.role/>
                                     <NavLink page=&routes::AUDIT role=user.role/>
                                     <NavLink page=&routes::ALARMS role=user.role count=open_alarms/>
+                                    <NavLink page=&routes::ANALYTICS role=user.role/>
                                     <NavLink page=&routes::SETTINGS role=user.role/>
                                 </nav>
                                 {after_hydration(live_connection)}

@@ -1,4 +1,5 @@
 pub mod alarms;
+pub mod analytics;
 pub mod apps;
 pub mod audit_log;
 pub mod history;

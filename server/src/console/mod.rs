@@ -2,6 +2,7 @@
 //! declares for it (`app::backend`), with engine operations. `provider` hands every capability to each request.
 
 mod alarms;
+mod analytics;
 mod apps;
 mod audit_log;
 mod errors;
@@ -19,8 +20,8 @@ mod users;
 use std::sync::Arc;
 
 use app::backend::{
-    AlarmsBackend, AppsBackend, AuditLogBackend, ExportBackend, HistoryBackend, MySessionsBackend,
-    SessionDetailBackend, SessionsBackend, SettingsBackend, SignInBackend, UsersBackend,
+    AlarmsBackend, AnalyticsBackend, AppsBackend, AuditLogBackend, ExportBackend, HistoryBackend,
+    MySessionsBackend, SessionDetailBackend, SessionsBackend, SettingsBackend, SignInBackend, UsersBackend,
 };
 use leptos::prelude::provide_context;
 
@@ -55,6 +56,7 @@ impl Console {
             provide_context::<Arc<dyn AuditLogBackend>>(console.clone());
             provide_context::<Arc<dyn AlarmsBackend>>(console.clone());
             provide_context::<Arc<dyn AppsBackend>>(console.clone());
+            provide_context::<Arc<dyn AnalyticsBackend>>(console.clone());
             provide_context::<Arc<dyn MySessionsBackend>>(console.clone());
             provide_context::<Arc<dyn UsersBackend>>(console.clone());
             provide_context::<Arc<dyn SettingsBackend>>(console.clone());

@@ -4,6 +4,7 @@
 mod activity;
 mod alarm_webhook;
 mod alarms;
+mod analytics;
 mod apps;
 mod audit;
 mod cache;

@@ -26,6 +26,7 @@ pub struct KeyedApp {
 /// A registered app with its count of active sessions (kept by triggers in `session_counts`).
 #[derive(Debug, Clone, FromRow)]
 pub struct AppListRow {
+    pub id: i64,
     pub slug: String,
     pub name: String,
     pub max_payload_bytes: i64,
@@ -100,7 +101,7 @@ impl Storage {
     /// Every registered app, A to Z, with its active sessions.
     pub async fn list_apps(&self) -> Result<Vec<AppListRow>, StorageError> {
         Ok(sqlx::query_as(
-            "SELECT a.slug, a.name, a.max_payload_bytes, a.created_at,
+            "SELECT a.id, a.slug, a.name, a.max_payload_bytes, a.created_at,
                  CAST(COALESCE((SELECT SUM(c.n) FROM session_counts c WHERE c.app_id = a.id AND c.status = 'active'), 0)
                       AS BIGINT) AS active_sessions
              FROM apps a ORDER BY a.slug",
@@ -109,8 +110,9 @@ impl Storage {
         .await?)
     }
 
-    /// Renames an app and sets its payload limit, audited. Stored payloads stay as they are; the cached app
-    /// is forgotten, so the next write is held to the new limit. False when no app has this slug.
+    /// Renames an app and sets its payload limit, audited. Stored payloads stay as they are (Analytics counts
+    /// them against the new limit); the cached app is forgotten, so the next write is held to the new limit.
+    /// False when no app has this slug.
     pub async fn update_app(
         &self,
         slug: &str,
@@ -119,15 +121,22 @@ impl Storage {
         audit: &AuditEvent,
     ) -> Result<bool, StorageError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query("UPDATE apps SET name = $1, max_payload_bytes = $2 WHERE slug = $3")
+        let before: Option<(i64, i64)> =
+            sqlx::query_as("SELECT id, max_payload_bytes FROM apps WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((app_id, old_limit)) = before else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE apps SET name = $1, max_payload_bytes = $2 WHERE id = $3")
             .bind(name)
             .bind(max_payload_bytes)
-            .bind(slug)
+            .bind(app_id)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if changed == 0 {
-            return Ok(false);
+            .await?;
+        if old_limit != max_payload_bytes {
+            self.recount_payload_bands(&mut tx, app_id).await?;
         }
         self.append_audit(&mut tx, audit).await?;
         self.commit_and_forget(tx).await?;

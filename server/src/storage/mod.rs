@@ -4,6 +4,7 @@
 
 mod alarm_webhook;
 mod alarms;
+mod analytics;
 mod apps;
 mod audit;
 mod audit_list;
@@ -28,6 +29,7 @@ mod users;
 
 pub use alarm_webhook::{AlarmWebhookRow, NewAlarmWebhook};
 pub use alarms::{AlarmRow, EarlierSignIn, NewAlarm, RaisedAlarm, SignInFacts};
+pub use analytics::{AnalyticsCount, SessionSpan};
 pub use apps::{AdminTokenRow, AppListRow, AppRow, KeyedApp, NewApp, CONSOLE_APP};
 pub use audit::{AuditEvent, AuditRecord, ChainBreak};
 pub use audit_list::{AuditPage, AuditQuery, AUDIT_COUNT_CAP, AUDIT_SEARCH_MIN_CHARS};

@@ -2,6 +2,7 @@
 //! HTTP cases drive the real router with `oneshot`, no socket.
 
 mod alarm_cases;
+mod analytics_cases;
 mod api_http;
 mod apps_cases;
 mod audit_cases;
@@ -51,6 +52,12 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+on_both_databases!(
+    analytics = analytics_cases:
+    kept_counts_follow_sessions_as_they_start_change_and_end,
+    the_hourly_rollup_is_filled_in_once_and_keeps_each_hours_peak,
+);
 
 on_both_databases!(
     apps = apps_cases:

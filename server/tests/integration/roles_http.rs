@@ -84,6 +84,7 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint { path: "/api/settings/webhook/save", body: Body_::Form("url=ftp%3A%2F%2Fexample.com"), allows: owner_only },
         Endpoint { path: "/api/settings/webhook/test", body: Body_::Form(""), allows: owner_only },
         Endpoint { path: "/api/apps", body: Body_::Form(""), allows: app::team::manages_users },
+        Endpoint { path: "/api/analytics", body: Body_::Form("query[range]=Week"), allows: Role::sees_all_sessions },
         Endpoint {
             path: "/api/apps/register",
             body: Body_::Form("form[slug]=Not+an+id&form[name]=x&form[max_payload_bytes]=10"),
