@@ -73,6 +73,7 @@ fn Charts() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|map| AnalyticsQuery::from_params(|name| map.get(name))));
     let changes = throttled_changes();
     let data = Resource::new(move || (query.get(), changes.get()), |(query, _)| load_analytics(query));
+    let viewer_zone = use_viewer_zone();
     view! {
         <section class="page analytics">
             <div class="page-head">
@@ -82,12 +83,16 @@ fn Charts() -> impl IntoView {
                 </div>
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading analytics…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    // Drawn again when the browser names its time zone after hydration: the times follow it.
+                    let _ = viewer_zone.get();
+                    Suspend::new(async move {
                     match data.await {
                         Ok(analytics) => Either::Left(view! { <Report analytics/> }),
                         Err(error) => Either::Right(view! { <p role="alert" class="form-error">{error.to_string()}</p> }),
                     }
-                })}
+                    })
+                }}
             </Transition>
         </section>
     }

@@ -41,6 +41,7 @@ pub fn AppsPage() -> impl IntoView {
 fn RegisteredApps() -> impl IntoView {
     let state = AppsState::new();
     provide_context(state);
+    let viewer_zone = crate::time_zone::use_viewer_zone();
     view! {
         <section class="page apps">
             <div class="page-head">
@@ -54,7 +55,10 @@ fn RegisteredApps() -> impl IntoView {
             </div>
             <ZoneNote/>
             <Transition fallback=|| view! { <p class="loading">"Loading apps…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    // Drawn again when the browser names its time zone after hydration: the times follow it.
+                    let _ = viewer_zone.get();
+                    Suspend::new(async move {
                     match state.overview.await {
                         Ok(overview) => {
                             let (tokens, now_ms) = (overview.admin_tokens.clone(), overview.now_ms);
@@ -71,7 +75,8 @@ fn RegisteredApps() -> impl IntoView {
                         }
                         Err(error) => Either::Right(view! { <p role="alert" class="form-error">{error.to_string()}</p> }),
                     }
-                })}
+                    })
+                }}
             </Transition>
             <dialogs::RegisterAppDialog/>
             <dialogs::EditAppDialog/>
