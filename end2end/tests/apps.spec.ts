@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
-import { hydrated, press, signIn, unique, visible } from './helpers';
+import { hydrated, press, signIn, streaming, unique, visible } from './helpers';
 
 const BASE = 'http://127.0.0.1:3100';
 
@@ -7,8 +7,14 @@ async function openApps(page: Page, testInfo: TestInfo, email = 'owner@example.c
   await signIn(page, testInfo, email);
   await page.waitForURL((url) => url.pathname !== '/login');
   await page.goto('/apps');
-  await hydrated(page);
+  await ready(page);
   await expect(page.getByRole('heading', { name: 'Apps', level: 1 })).toBeVisible();
+}
+
+/** Hydrated, with the live stream open (the times have taken the browser's zone): what is on screen stays. */
+async function ready(page: Page) {
+  await hydrated(page);
+  await streaming(page);
 }
 
 /** The card of one app, found by its heading. */
@@ -58,7 +64,7 @@ test('Register app shows its key once; the key works and is counted; Revoke key 
 
   // After a reload: the key is gone from the page for good; its use is shown.
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   const card = appCard(page, name);
   await expect(card).toContainText(id);
   await expect(card.locator('.app-facts')).toContainText('Active sessions1');
@@ -117,7 +123,7 @@ test('an admin token is shown once, counted, and refused once revoked', async ({
   const list = () => request.get(`${BASE}/api/admin/sessions?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
   expect((await list()).status()).toBe(200);
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   const row = visible(page.locator('.admin-tokens tbody tr')).filter({ hasText: tokenName });
   await expect(row.locator('td[data-label="Requests (24h)"]')).toHaveText('1');
   await expect(row.locator('td[data-label="Last used"]')).not.toHaveText('Never');

@@ -166,3 +166,30 @@ mod connect {
         });
     }
 }
+
+/// How often a page of counts refetches at most while sessions change.
+const REFRESH_AT_MOST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A counter that follows the stream's session changes, but moves at most once per `REFRESH_AT_MOST_EVERY`: for
+/// pages of counts (Apps, Analytics), where a busy workspace should cost one refetch per period, not one per
+/// session, and a list redrawn under the pointer several times a second would swallow clicks.
+pub fn throttled_session_changes() -> RwSignal<u64> {
+    let live = use_live_events();
+    let tick = RwSignal::new(0_u64);
+    let waiting = StoredValue::new(false);
+    Effect::new(move |previous: Option<u64>| {
+        let seen = live.sessions.get();
+        if previous.is_some() && !waiting.get_value() {
+            waiting.set_value(true);
+            set_timeout(
+                move || {
+                    waiting.set_value(false);
+                    tick.update(|n| *n += 1);
+                },
+                REFRESH_AT_MOST_EVERY,
+            );
+        }
+        seen
+    });
+    tick
+}

@@ -5,8 +5,6 @@
 
 mod charts;
 
-use std::time::Duration;
-
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,15 +12,11 @@ use leptos_router::{lazy_route, LazyRoute, NavigateOptions};
 
 use crate::analytics::{Analytics, AnalyticsQuery, Range};
 use crate::api::analytics::load_analytics;
-use crate::components::live_events::use_live_events;
+use crate::components::live_events::throttled_session_changes;
 use crate::components::require_user::RequireUser;
 use crate::format::{thousands, wall_minutes};
 use crate::routes;
 use crate::time_zone::{use_viewer_zone, ZoneNote};
-
-/// Changes arriving faster than this are shown together: a busy workspace costs an open page one refetch per
-/// period, not one per session.
-const REFRESH_AT_MOST_EVERY: Duration = Duration::from_secs(5);
 
 /// The route: its code is a chunk of its own.
 pub struct AnalyticsRoute;
@@ -45,33 +39,11 @@ pub fn AnalyticsPage() -> impl IntoView {
     }
 }
 
-/// A counter that follows the stream's session changes, but moves at most once per `REFRESH_AT_MOST_EVERY`.
-fn throttled_changes() -> RwSignal<u64> {
-    let live = use_live_events();
-    let tick = RwSignal::new(0_u64);
-    let waiting = StoredValue::new(false);
-    Effect::new(move |previous: Option<u64>| {
-        let seen = live.sessions.get();
-        if previous.is_some() && !waiting.get_value() {
-            waiting.set_value(true);
-            set_timeout(
-                move || {
-                    waiting.set_value(false);
-                    tick.update(|n| *n += 1);
-                },
-                REFRESH_AT_MOST_EVERY,
-            );
-        }
-        seen
-    });
-    tick
-}
-
 #[component]
 fn Charts() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|map| AnalyticsQuery::from_params(|name| map.get(name))));
-    let changes = throttled_changes();
+    let changes = throttled_session_changes();
     let data = Resource::new(move || (query.get(), changes.get()), |(query, _)| load_analytics(query));
     let viewer_zone = use_viewer_zone();
     view! {

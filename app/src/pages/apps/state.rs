@@ -8,7 +8,7 @@ use crate::api::apps::{
     NewAdminToken, NewAppKey, RegisterApp, RevokeAdminToken, RevokeAppKey, UpdateApp,
 };
 use crate::apps::{AppsOverview, IssuedKey, RegisteredApp};
-use crate::components::live_events::use_live_events;
+use crate::components::live_events::throttled_session_changes;
 use crate::error::ConsoleError;
 
 /// A key or token whose **Revoke** confirmation is open.
@@ -48,18 +48,19 @@ pub struct AppsState {
 
 impl AppsState {
     pub fn new() -> AppsState {
-        let live = use_live_events();
+        let changes = throttled_session_changes();
         let register = Action::new(|input: &RegisterApp| register_app(input.form.clone()));
         let update = Action::new(|input: &UpdateApp| update_app(input.form.clone()));
         let new_key = Action::new(|input: &NewAppKey| new_app_key(input.slug.clone()));
         let revoke_key = Action::new(|input: &RevokeAppKey| revoke_app_key(input.key_id));
         let new_token = Action::new(|input: &NewAdminToken| new_admin_token(input.name.clone()));
         let revoke_token = Action::new(|input: &RevokeAdminToken| revoke_admin_token(input.token_id));
-        // Fetched again when sessions change anywhere (the active counts) and after each action here.
+        // Fetched again when sessions change anywhere (the active counts, at most every few seconds) and after each
+        // action here.
         let overview = Resource::new(
             move || {
                 (
-                    live.sessions.get(),
+                    changes.get(),
                     (register.version().get(), update.version().get(), new_key.version().get()),
                     (revoke_key.version().get(), new_token.version().get(), revoke_token.version().get()),
                 )
