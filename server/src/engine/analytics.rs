@@ -93,11 +93,14 @@ impl Engine {
     pub async fn analytics(&self, query: AnalyticsQuery) -> Result<Analytics, EngineError> {
         let now_ms = self.now_ms();
         let apps = self.storage.list_apps().await?;
-        let app = match &query.app {
-            Some(slug) => Some(self.storage.app_by_slug(slug).await?.ok_or(EngineError::NotFound("app"))?),
+        // The filtered app comes from the list already read: no second query for it.
+        let app_id = match &query.app {
+            Some(slug) => {
+                Some(apps.iter().find(|row| row.slug == *slug).ok_or(EngineError::NotFound("app"))?.id)
+            }
             None => None,
         };
-        let app_id = app.as_ref().map(|app| app.id);
+        let shown: Vec<_> = apps.iter().filter(|row| app_id.is_none_or(|id| id == row.id)).collect();
         let first_hour = match query.range {
             Range::Month => (hour_of(now_ms).div_euclid(24) - 29) * 24,
             range => hour_of(now_ms) - range.hours() + 1,
@@ -109,14 +112,12 @@ impl Engine {
             .max_by_key(|(hour, active)| (**active, -**hour))
             .map(|(hour, active)| Peak { active: *active, at_ms: hour * HOUR_MS });
         let counts = self.storage.analytics_counts(app_id).await?;
-        let by_app = apps
+        let by_app = shown
             .iter()
-            .filter(|row| query.app.as_ref().is_none_or(|slug| *slug == row.slug))
             .map(|row| Slice { label: row.name.clone(), sessions: row.active_sessions })
             .collect();
-        let payload_fill = apps
+        let payload_fill = shown
             .iter()
-            .filter(|row| query.app.as_ref().is_none_or(|slug| *slug == row.slug))
             .map(|row| {
                 let mut bands = [0; 6];
                 for count in counts.iter().filter(|count| count.app_id == row.id && count.dimension == "fill")
