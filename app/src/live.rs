@@ -29,6 +29,10 @@ impl Topic {
             Topic::SignedOut => "signed_out",
         }
     }
+
+    pub fn parse(name: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|topic| topic.as_str() == name)
+    }
 }
 
 /// Where the browser opens its one stream.

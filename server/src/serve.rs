@@ -66,6 +66,7 @@ pub async fn serve(
     let policy = engine.policy().await.map_err(|error| error.to_string())?;
     engine.activity.spawn_flusher(ACTIVITY_FLUSH, policy.touch_interval_secs * 1000);
     engine.credential_use.spawn_flusher(ACTIVITY_FLUSH, engine.clock.clone());
+    engine.spawn_event_relay();
     spawn_expiry_sweep(engine.clone(), EXPIRY_SWEEP);
     engine.spawn_active_hours(ACTIVE_HOURS);
     engine.spawn_refusal_flusher(REFUSAL_FLUSH);

@@ -6,8 +6,10 @@
 //! events use, so a relay between nodes (PostgreSQL LISTEN/NOTIFY) adds a publisher and a listener without
 //! changing anyone who publishes or subscribes.
 
+use std::sync::{Arc, OnceLock};
+
 use app::live::Topic;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 /// How many events a slow subscriber may fall behind before it is told to fetch everything again.
 const BACKLOG: usize = 1_024;
@@ -62,18 +64,33 @@ pub struct EventBus {
     sender: broadcast::Sender<Event>,
     /// Set once the server stops: open streams end, so a graceful shutdown does not wait for them forever.
     closing: watch::Sender<bool>,
+    /// Where published events also go to reach the other nodes, once a relay runs (see `event_relay`).
+    relay: Arc<OnceLock<mpsc::UnboundedSender<Event>>>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        EventBus { sender: broadcast::channel(BACKLOG).0, closing: watch::channel(false).0 }
+        EventBus {
+            sender: broadcast::channel(BACKLOG).0,
+            closing: watch::channel(false).0,
+            relay: Arc::default(),
+        }
     }
 }
 
 impl EventBus {
-    /// Announces a committed change. Nobody listening is not an error.
+    /// Announces a committed change, here and (through the relay) on the other nodes. Nobody listening is
+    /// not an error.
     pub fn publish(&self, event: Event) {
+        if let Some(relay) = self.relay.get() {
+            let _ = relay.send(event.clone());
+        }
         self.deliver(event);
+    }
+
+    /// From now on every published event is also handed to `relay`. False when a relay is already set.
+    pub fn relay_to(&self, relay: mpsc::UnboundedSender<Event>) -> bool {
+        self.relay.set(relay).is_ok()
     }
 
     /// Hands an event to this node's subscribers: local events, and (through a relay) other nodes' events.

@@ -11,6 +11,7 @@ mod cache;
 mod create;
 mod credential_use;
 mod end;
+mod event_relay;
 mod events;
 mod payload;
 mod reads;

@@ -14,6 +14,7 @@ mod deadline;
 mod ended_by;
 mod history;
 mod key_checks;
+mod notifications;
 mod own_sessions;
 mod session_end;
 mod session_insert;
@@ -38,6 +39,7 @@ pub use credentials::{CredentialKind, CredentialRequests, CredentialRow};
 pub use deadline::deadline;
 pub use ended_by::EndedBy;
 pub use history::{HistoryListPage, HistoryQuery, HistoryRow};
+pub use notifications::{NotificationListener, LISTENER_APPLICATION_NAME};
 pub use own_sessions::OwnSessionRow;
 pub use session_end::{expiry_cause, expiry_reason, ChangedSession, ExpiredBatch, UserSessions};
 pub use session_insert::{InsertedSession, NewSession, SessionLimit};
@@ -124,6 +126,8 @@ pub struct Storage {
     /// Bumped by every write that ends a session or changes what a validation returns, so in-memory caches
     /// know when to forget (see `engine::cache`).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Where the database is, for connections outside the pool (PostgreSQL's listener). It may hold a password.
+    url: std::sync::Arc<secrecy::SecretString>,
 }
 
 impl Storage {
@@ -170,7 +174,8 @@ impl Storage {
         if kind == DbKind::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let storage = Storage { pool, kind, generation: Default::default() };
+        let storage =
+            Storage { pool, kind, generation: Default::default(), url: std::sync::Arc::new(url.into()) };
         storage.migrate().await?;
         Ok(storage)
     }
@@ -189,6 +194,11 @@ impl Storage {
 
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Another node changed something: whatever this node keeps in memory is read again.
+    pub fn forget_cached(&self) {
+        self.bump_generation();
     }
 
     fn bump_generation(&self) {

@@ -75,13 +75,24 @@ impl Api {
             .create_admin_token("ci", &key(ADMIN_TOKEN), "ra_test", START_MS, &event("admin_token.created"))
             .await
             .unwrap();
+        Api::serving(engine, db.storage.clone(), clock)
+    }
+
+    /// Another node on the same database as `db`: its own connections, caches and event bus, the same apps.
+    pub async fn another_node(db: &TestDb) -> Api {
+        let (clock, shared) = manual_clock();
+        let storage = roster::storage::Storage::connect(&db.url).await.expect("a second node connects");
+        Api::serving(crate::support::engine_on(storage.clone(), shared), storage, clock)
+    }
+
+    fn serving(engine: Engine, storage: roster::storage::Storage, clock: Arc<ManualClock>) -> Api {
         let router = router(ServerContext {
             public_url: None,
             engine: engine.clone(),
             leptos_options: roster::serve::leptos_options(&Default::default()),
             secure_cookies: false,
         });
-        Api { router, engine, storage: db.storage.clone(), clock }
+        Api { router, engine, storage, clock }
     }
 
     pub async fn call(
@@ -135,7 +146,7 @@ impl Api {
         .await
     }
 
-    async fn payload(&self, token: &str) -> Reply {
+    pub async fn payload(&self, token: &str) -> Reply {
         self.call(
             Method::GET,
             "/api/v1/sessions/current/payload",
@@ -146,7 +157,7 @@ impl Api {
         .await
     }
 
-    async fn put_payload(&self, token: &str, payload: Value) -> Reply {
+    pub async fn put_payload(&self, token: &str, payload: Value) -> Reply {
         let body = json!({ "payload": payload }).to_string();
         self.call(
             Method::PUT,

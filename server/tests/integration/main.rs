@@ -6,6 +6,7 @@ mod analytics_cases;
 mod api_http;
 mod apps_cases;
 mod audit_cases;
+mod cluster_cases;
 mod console_detail_http;
 mod console_http;
 mod events_http;
@@ -51,6 +52,31 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// Several nodes share a database only on PostgreSQL.
+mod cluster {
+    mod postgres {
+        macro_rules! two_nodes {
+            ($($case:ident),* $(,)?) => {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $case() {
+                        let db = crate::support::TestDb::postgres().await;
+                        crate::cluster_cases::$case(&db).await;
+                        db.drop_database().await;
+                    }
+                )*
+            };
+        }
+        two_nodes!(
+            a_change_on_one_node_reaches_the_others_consoles_once,
+            a_burst_of_changes_reaches_the_other_node_as_a_few_events,
+            a_node_that_lost_its_listener_tells_its_consoles_to_fetch_everything,
+            two_nodes_agree_on_every_session,
+            validations_on_one_node_race_revocations_on_the_other,
+        );
+    }
 }
 
 on_both_databases!(

@@ -72,10 +72,15 @@ pub const START_MS: i64 = 1_790_000_000_000;
 
 /// An engine over the test database with a fixed payload key and no geo database.
 pub fn test_engine(db: &TestDb, clock: SharedClock) -> roster::engine::Engine {
+    engine_on(db.storage.clone(), clock)
+}
+
+/// An engine over this connection to a test database: a second one on the same database is a second node.
+pub fn engine_on(storage: Storage, clock: SharedClock) -> roster::engine::Engine {
     use base64::Engine as _;
     let key = base64::engine::general_purpose::STANDARD.encode([42u8; 32]);
     let keys = roster::payload_keys::PayloadKeys::from_configured(&key).expect("a valid key");
-    let mut engine = roster::engine::Engine::new(db.storage.clone(), keys, None, clock);
+    let mut engine = roster::engine::Engine::new(storage, keys, None, clock);
     // A webhook test waits for retries: milliseconds here, minutes in a server.
     engine.webhooks =
         roster::alarm_webhook::WebhookSender::with_retry_delays(vec![Duration::from_millis(50); 2]);
