@@ -8,7 +8,7 @@ export PATH
 # sets it too and the test and site builds share one target/ without rebuilding each other.
 export LEPTOS_OUTPUT_NAME := roster
 
-.PHONY: run test tools build-release build-debug owner bench bench-flood bench-console demo
+.PHONY: run test tools build-release build-debug owner bench bench-flood bench-console demo cluster
 
 ## make run: install what is missing, build in release mode and serve the console at http://127.0.0.1:3000
 run: tools build-release
@@ -43,6 +43,10 @@ bench-flood:
 bench-console: tools build-release
 	cargo bench -p server --bench console_list
 	bash scripts/bench-console.sh
+
+## make cluster: two nodes on one local PostgreSQL database, ports 3001 and 3002 (README, "Several nodes")
+cluster: tools build-release
+	bash scripts/cluster.sh
 
 ## make demo SESSIONS=100000: seed synthetic users, apps and sessions into ./data
 demo: build-release

@@ -43,10 +43,18 @@ export default defineConfig({
   // One server for most tests; one per project for Kill All, which would otherwise sign everyone else out; and
   // one per project for the live stream test, which asserts that nothing is fetched while nothing changes; and one
   // per project for Settings, whose limits are workspace-wide; and one per project for Alarms, whose open count is.
-  webServer: [3100, 3101, 3102, 3103, 3104, 3105, 3106, 3107, 3108].map((port) => ({
-    command: `bash end2end/serve.sh ${port} ${port === 3100 ? 240 : 0}`,
+  // With a PostgreSQL server (scripts/test.sh exports its URL when one answers): two nodes on one database.
+  webServer: [
+    ...[3100, 3101, 3102, 3103, 3104, 3105, 3106, 3107, 3108].map((port) => ({
+      command: `bash end2end/serve.sh ${port} ${port === 3100 ? 240 : 0}`,
+      url: `http://127.0.0.1:${port}/login`,
+    })),
+    ...(process.env.ROSTER_TEST_POSTGRES_URL
+      ? [{ command: 'bash end2end/cluster.sh 3109 3110', url: 'http://127.0.0.1:3110/login' }]
+      : []),
+  ].map((server) => ({
+    ...server,
     cwd: '..',
-    url: `http://127.0.0.1:${port}/login`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore' as const,

@@ -11,7 +11,7 @@ const MAX_PAGE: u32 = 100_000;
 pub const SEARCH_MIN_CHARS: usize = 3;
 
 /// Every action the log records, with its name in the **Action** select.
-pub const ACTIONS: [(&str, &str); 32] = [
+pub const ACTIONS: [(&str, &str); 34] = [
     ("sign_in", "Sign-in"),
     ("sign_in.failed", "Failed sign-in"),
     ("sign_in.locked", "Account locked"),
@@ -43,6 +43,8 @@ pub const ACTIONS: [(&str, &str); 32] = [
     ("app_key.revoked", "API key revoked"),
     ("admin_token.created", "Admin token created"),
     ("admin_token.revoked", "Admin token revoked"),
+    ("payload_key.stored", "Payload keys stored"),
+    ("payload_key.rotated", "Payload key rotated"),
     ("demo.seeded", "Demo data seeded"),
 ];
 

@@ -19,13 +19,17 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct StorageOptions {
-    /// Folder for the SQLite database and the payload key file.
+    /// Folder for the SQLite database and, unless ROSTER_MASTER_KEY is given, the master key file.
     #[arg(long, env = "ROSTER_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
     /// sqlite:… or postgres://… ; defaults to a SQLite file in the data folder.
     #[arg(long, env = "ROSTER_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
-    /// The payload key (32 bytes, base64); without it, a key file in the data folder is created and used.
+    /// The key that seals the payload keys stored in the database (32 bytes, base64); every node sharing a
+    /// database needs the same one. Without it, a master key file in the data folder is created and used.
+    #[arg(long, env = "ROSTER_MASTER_KEY", global = true, hide_env_values = true)]
+    pub master_key: Option<String>,
+    /// Read once, by an earlier version's database: its payload key (32 bytes, base64), moved into the database.
     #[arg(long, env = "ROSTER_PAYLOAD_KEY", global = true, hide_env_values = true)]
     pub payload_key: Option<String>,
 }

@@ -12,7 +12,7 @@ use roster::cli::{
 };
 use roster::data_folder;
 use roster::operator::{self, read_password, NewAccount};
-use roster::payload_keys::PayloadKeys;
+use roster::payload_keys::{FirstKeys, MasterKey, PayloadKeys};
 use roster::storage::Storage;
 
 #[tokio::main]
@@ -57,20 +57,22 @@ async fn demo(storage: &Storage, keys: &PayloadKeys, sessions: usize) -> anyhow:
     Ok(message)
 }
 
-/// The payload key ring: the configured key, or the key file in the data folder (created when missing and no
-/// stored payload needs a key). Refused when stored payloads need keys the ring does not hold, or when a key id
-/// the database knows stands for another key.
+/// The payload key ring, stored in the database and sealed by the master key (`ROSTER_MASTER_KEY`, or the data
+/// folder's master key file, made on first start). A database without keys gets an earlier version's key file or
+/// `ROSTER_PAYLOAD_KEY` moved in, or a new key.
 async fn payload_keys(storage: &Storage, options: &StorageOptions) -> anyhow::Result<PayloadKeys> {
-    let in_use = storage.payload_key_ids_in_use().await?;
-    let path = options.data_dir.join("payload-keys.json");
-    let (keys, source_name) = match &options.payload_key {
-        Some(key) => (PayloadKeys::configured_for(key, &in_use), "ROSTER_PAYLOAD_KEY".to_string()),
-        None => (PayloadKeys::open_for(&path, &in_use), format!("the key file {}", path.display())),
+    let master = match &options.master_key {
+        Some(key) => MasterKey::configured(key),
+        None => MasterKey::in_folder(&options.data_dir),
+    }
+    .context("cannot load the master key")?;
+    let key_file = options.data_dir.join("payload-keys.json");
+    let first = match &options.payload_key {
+        Some(key) => FirstKeys::Configured(key),
+        None => FirstKeys::KeyFile(&key_file),
     };
-    let keys = keys.context("cannot load the payload keys")?;
     let now_ms = roster::clock::Clock::now_ms(&roster::clock::SystemClock);
-    keys.check_fingerprints(storage, &source_name, now_ms).await.context("cannot load the payload keys")?;
-    Ok(keys)
+    PayloadKeys::load(storage, master, first, now_ms).await.context("cannot load the payload keys")
 }
 
 /// The engine for a command run from the shell beside (or without) a server.
@@ -122,11 +124,12 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
             })
             .map_err(anyhow::Error::from),
         Command::Demo { sessions } => demo(&storage, &keys().await?, sessions).await,
-        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&keys().await?)
+        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&operator_engine(&storage, keys().await?))
+            .await
             .map(|id| {
                 format!(
-                    "Payload key {id} is now current; older keys keep decrypting. A server running on this key file \
-                     seals new payloads with it within 5 s; copy the file to nodes that keep their own."
+                    "Payload key {id} is now current; older keys keep decrypting. Every node sharing this database \
+                     seals its next payload with it."
                 )
             })
             .map_err(anyhow::Error::from),
@@ -168,7 +171,8 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 .map_err(anyhow::Error::from)
         }
         Command::Audit(AuditCommand::Verify) => {
-            let mut engine = operator_engine(&storage, keys().await?);
+            // Verifying reads the chain only: it must not write the first payload keys (an audited change).
+            let mut engine = operator_engine(&storage, PayloadKeys::unused());
             engine.checkpoints = Some(Arc::new(AuditCheckpoints::open(&cli.storage.data_dir)?));
             operator::verify_audit(&engine)
                 .await

@@ -154,7 +154,7 @@ pub async fn create_admin_token(engine: &Engine, name: &str) -> Result<Secret, O
     Ok(engine.new_admin_token(name, Actor::Operator).await?)
 }
 
-/// Adds a payload key and makes it current; returns its id.
-pub fn rotate_keys(keys: &crate::payload_keys::PayloadKeys) -> Result<i64, OperatorError> {
-    Ok(keys.rotate()?)
+/// Adds a payload key that every node seals its next payload with; returns its id.
+pub async fn rotate_keys(engine: &Engine) -> Result<i64, OperatorError> {
+    Ok(engine.rotate_payload_key(crate::engine::Actor::Operator).await?)
 }

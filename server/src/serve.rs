@@ -25,8 +25,6 @@ const ACTIVE_HOURS: Duration = Duration::from_secs(60);
 const EXPIRY_SWEEP: Duration = Duration::from_secs(1);
 /// How often the refused anonymous calls of finished minutes are written to the audit log.
 const REFUSAL_FLUSH: Duration = Duration::from_secs(20);
-/// How soon a running server seals new payloads with a key `roster keys rotate` made.
-const KEY_FILE_CHECK: Duration = Duration::from_secs(5);
 
 pub fn leptos_options(options: &ServeOptions) -> LeptosOptions {
     LeptosOptions::builder()
@@ -56,7 +54,6 @@ pub async fn serve(
         Some(path) => Some(Arc::new(GeoDatabase::open(path).map_err(|error| error.to_string())?)),
         None => None,
     };
-    keys.spawn_watch(KEY_FILE_CHECK);
     let mut engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
     engine.sign_in_throttle = SignInThrottle::new(options.sign_in_failures_per_minute);
     engine.checkpoints = Some(checkpoints);
@@ -100,6 +97,7 @@ pub async fn serve(
         })
         .await
         .map_err(|error| format!("the server stopped: {error}"))?;
+    engine.leadership.step_down().await;
     // Counted validations and refusals are not lost on a clean stop.
     let _ = engine.activity.flush(policy.touch_interval_secs * 1000).await;
     let _ = engine.credential_use.flush(engine.now_ms()).await;

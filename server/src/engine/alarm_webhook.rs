@@ -53,6 +53,7 @@ impl Engine {
             EngineError::invalid(format!("The webhook URL is not a valid address: {error}."))
         })?;
         let secret = new_secret();
+        self.keys.follow_rotation(&self.storage).await?;
         let sealed = self.keys.seal(SECRET_OWNER, secret.as_bytes());
         let webhook =
             NewAlarmWebhook { url, secret_sealed: &sealed.bytes, secret_key_id: sealed.key_id, now_ms };
@@ -65,10 +66,10 @@ impl Engine {
     /// Posts one signed `webhook.test` event now, without retries, and records how it went.
     pub async fn test_alarm_webhook(&self) -> Result<WebhookDelivery, EngineError> {
         let row = self.storage.alarm_webhook().await?;
-        let target = row.map(|row| self.target(row)).transpose()?;
-        let Some(target) = target else {
+        let Some(row) = row else {
             return Err(EngineError::invalid("Save a webhook URL first."));
         };
+        let target = self.target(row).await?;
         let at_ms = self.now_ms();
         let body =
             json!({ "id": format!("test-{at_ms}"), "type": "webhook.test", "createdAt": rfc3339(at_ms) });
@@ -106,7 +107,7 @@ impl Engine {
         let mut waits = self.webhooks.retry_delays().to_vec().into_iter();
         for number in 1..=attempts {
             let target = match self.storage.alarm_webhook().await {
-                Ok(Some(row)) => self.target(row),
+                Ok(Some(row)) => self.target(row).await,
                 Ok(None) => return,
                 Err(error) => Err(error.into()),
             };
@@ -150,8 +151,8 @@ impl Engine {
         self.webhooks.post(&target.url, &target.secret, body.as_bytes(), at_secs).await
     }
 
-    fn target(&self, row: AlarmWebhookRow) -> Result<Target, EngineError> {
-        let secret = self.keys.open(SECRET_OWNER, row.secret_key_id, &row.secret_sealed)?;
+    async fn target(&self, row: AlarmWebhookRow) -> Result<Target, EngineError> {
+        let secret = self.open_sealed(SECRET_OWNER, row.secret_key_id, &row.secret_sealed).await?;
         let secret =
             String::from_utf8(secret).map_err(|_| crate::payload_keys::CryptoError::Undecryptable)?;
         Ok(Target { url: row.url, secret, changed_at: row.changed_at })

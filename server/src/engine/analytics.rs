@@ -164,12 +164,18 @@ impl Engine {
     pub fn spawn_active_hours(&self, period: Duration) -> tokio::task::JoinHandle<()> {
         let engine = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = engine.fill_active_hours_once().await {
-                tracing::warn!("could not fill in the hourly active sessions: {error}");
+            // One node keeps the rollup: the others would add the same rows.
+            if engine.leadership.leads().await {
+                if let Err(error) = engine.fill_active_hours_once().await {
+                    tracing::warn!("could not fill in the hourly active sessions: {error}");
+                }
             }
             let mut ticks = tokio::time::interval(period);
             loop {
                 ticks.tick().await;
+                if !engine.leadership.leads().await {
+                    continue;
+                }
                 if let Err(error) = engine.record_active_hour().await {
                     tracing::warn!("could not record this hour's active sessions: {error}");
                 }

@@ -79,7 +79,7 @@ impl Engine {
             }
         };
         let sealed = match &request.payload {
-            Some(payload) => Some(self.seal_payload(&id, payload, request.max_payload_bytes)?),
+            Some(payload) => Some(self.seal_payload(&id, payload, request.max_payload_bytes).await?),
             None => None,
         };
         let ip_text = request.ip.map(|ip| ip.to_string());

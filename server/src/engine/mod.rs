@@ -44,9 +44,9 @@ use crate::audit_checkpoints::{AuditCheckpoints, CheckpointError};
 use crate::clock::SharedClock;
 use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::passwords::PasswordChecks;
-use crate::payload_keys::{CryptoError, PayloadKeys};
+use crate::payload_keys::{CryptoError, KeyError, PayloadKeys};
 use crate::policy::SessionPolicy;
-use crate::storage::{SessionRow, Storage, StorageError};
+use crate::storage::{Leadership, SessionRow, Storage, StorageError};
 use app::end_cause::EndCause;
 use app::model::SessionStatus;
 
@@ -79,6 +79,8 @@ pub enum EngineError {
     Storage(#[from] StorageError),
     #[error("{0}")]
     Crypto(#[from] CryptoError),
+    #[error("{0}")]
+    Keys(#[from] KeyError),
     #[error("{0}")]
     Checkpoint(#[from] CheckpointError),
 }
@@ -139,6 +141,8 @@ pub struct Engine {
     pub checkpoints: Option<Arc<AuditCheckpoints>>,
     /// Posts new alarms to the owner's webhook.
     pub webhooks: WebhookSender,
+    /// Whether this node runs the work that must run once (the expiry sweep, the hourly rollup).
+    pub leadership: Arc<Leadership>,
 }
 
 impl Engine {
@@ -152,6 +156,7 @@ impl Engine {
         let activity = ActivityRecorder::new(storage.clone(), events.clone());
         let cache = ValidationCache::for_storage(&storage);
         let credential_use = CredentialUseRecorder::new(storage.clone());
+        let leadership = Arc::new(storage.leadership());
         Engine {
             storage,
             keys,
@@ -167,6 +172,7 @@ impl Engine {
             anonymous_refusals: AnonymousRefusals::default(),
             checkpoints: None,
             webhooks: WebhookSender::default(),
+            leadership,
         }
     }
 

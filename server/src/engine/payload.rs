@@ -26,7 +26,8 @@ impl SealedPayload {
 }
 
 impl Engine {
-    pub fn seal_payload(
+    /// Seals with the newest payload key, wherever it was made.
+    pub async fn seal_payload(
         &self,
         session_id: &SessionId,
         payload: &Map<String, Value>,
@@ -37,6 +38,7 @@ impl Engine {
         if plaintext.len() as i64 > limit {
             return Err(EngineError::PayloadTooLarge { size: plaintext.len(), limit });
         }
+        self.keys.follow_rotation(&self.storage).await?;
         let sealed = self.keys.seal(session_id.as_str(), &plaintext);
         Ok(SealedPayload {
             bytes: sealed.bytes,
@@ -51,11 +53,33 @@ impl Engine {
         let Some((ciphertext, key_id)) = self.storage.payload_ciphertext(&session.id).await? else {
             return Ok(Map::new());
         };
-        let plaintext = self.keys.open(session.id.as_str(), key_id, &ciphertext)?;
+        let plaintext = self.open_sealed(session.id.as_str(), key_id, &ciphertext).await?;
         match serde_json::from_slice(&plaintext) {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(EngineError::Crypto(crate::payload_keys::CryptoError::Undecryptable)),
         }
+    }
+
+    /// Opens what was sealed for `owner`, reading the keys again once when the key is newer than this node's
+    /// ring (another node rotated).
+    pub(super) async fn open_sealed(
+        &self,
+        owner: &str,
+        key_id: i64,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, EngineError> {
+        match self.keys.open(owner, key_id, sealed) {
+            Err(crate::payload_keys::CryptoError::UnknownKey(_)) => {
+                self.keys.reload(&self.storage).await?;
+                Ok(self.keys.open(owner, key_id, sealed)?)
+            }
+            opened => Ok(opened?),
+        }
+    }
+
+    /// Adds a payload key every node seals its next payload with; old keys keep decrypting. Audited.
+    pub async fn rotate_payload_key(&self, actor: super::Actor) -> Result<i64, EngineError> {
+        Ok(self.keys.rotate(&self.storage, &actor.audit_name(), self.now_ms()).await?)
     }
 
     pub async fn replace_payload(
@@ -65,7 +89,7 @@ impl Engine {
         limit: i64,
         actor: String,
     ) -> Result<(i64, i64), EngineError> {
-        let sealed = self.seal_payload(&session.id, payload, limit)?;
+        let sealed = self.seal_payload(&session.id, payload, limit).await?;
         let audit = AuditEvent {
             at_ms: self.now_ms(),
             actor,

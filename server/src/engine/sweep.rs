@@ -46,6 +46,10 @@ pub fn spawn_expiry_sweep(engine: Engine, period: Duration) -> tokio::task::Join
     crate::periodic::every(period, move || {
         let engine = engine.clone();
         async move {
+            // Several nodes on one database: one sweeps; the others would only queue for the same rows.
+            if !engine.leadership.leads().await {
+                return;
+            }
             match engine.expire_due().await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!("expired {count} sessions"),

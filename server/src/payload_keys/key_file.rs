@@ -1,5 +1,5 @@
-//! The key file: its shape on disk, reading it into a ring of ciphers, and writing it so that nothing planted
-//! beside it is followed.
+//! The key file earlier versions kept the payload keys in (read once, to move them into the database), and the
+//! ring of ciphers the server holds.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,12 +9,12 @@ use aes_gcm::{Aes256Gcm, Key};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::KeyError;
 
 /// The key file's shape. Keys are base64; the file is never logged.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 pub(super) struct KeyFile {
     pub current: i64,
     pub keys: BTreeMap<i64, String>,
@@ -46,41 +46,31 @@ pub(super) fn cipher(key: &[u8]) -> Option<Aes256Gcm> {
     (key.len() == 32).then(|| Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)))
 }
 
-pub(super) fn read_file(path: &Path) -> Result<Ring, KeyError> {
+/// The keys of a key file written by an earlier Roster, read once to move them into the database.
+pub(super) fn read_file(path: &Path) -> Result<BTreeMap<i64, [u8; 32]>, KeyError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let file: KeyFile = serde_json::from_str(&text)
         .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let (mut ciphers, mut fingerprints) = (BTreeMap::new(), BTreeMap::new());
+    let mut keys = BTreeMap::new();
     for (id, encoded) in &file.keys {
-        let bytes = STANDARD.decode(encoded).ok();
-        let key = bytes.as_deref().and_then(cipher).ok_or_else(|| {
-            KeyError::Invalid(path.to_path_buf(), format!("key {id} is not 32 bytes of base64"))
-        })?;
-        ciphers.insert(*id, key);
-        fingerprints.insert(*id, fingerprint(bytes.as_deref().unwrap_or_default()));
+        let key: [u8; 32] =
+            STANDARD.decode(encoded).ok().and_then(|bytes| bytes.try_into().ok()).ok_or_else(|| {
+                KeyError::Invalid(path.to_path_buf(), format!("key {id} is not 32 bytes of base64"))
+            })?;
+        keys.insert(*id, key);
     }
-    if !ciphers.contains_key(&file.current) {
+    if !keys.contains_key(&file.current) {
         return Err(KeyError::Invalid(path.to_path_buf(), "the current key is missing".into()));
     }
-    Ok(Ring { current: file.current, ciphers, fingerprints })
+    Ok(keys)
 }
 
-/// Writes the whole file to a fresh temporary file beside it (a random name, created exclusively with mode 0600,
-/// so nothing planted at a known name is followed or reused), then renames it into place.
-pub(super) fn write_file(path: &Path, file: &KeyFile) -> Result<(), KeyError> {
-    use std::io::Write;
-    let text = serde_json::to_string_pretty(file)
-        .map_err(|error| KeyError::Invalid(path.to_path_buf(), error.to_string()))?;
-    let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(io(folder))?;
-    temporary.write_all(text.as_bytes()).map_err(io(temporary.path()))?;
-    temporary.as_file().sync_all().map_err(io(path))?;
-    temporary
-        .persist(path)
-        .map_err(|error| KeyError::Io { path: path.to_path_buf(), source: error.error })?;
-    Ok(())
-}
-
-pub(super) fn modified(path: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|metadata| metadata.modified()).ok()
+impl Ring {
+    /// The ring of these keys, the highest id current.
+    pub(super) fn of(keys: &BTreeMap<i64, [u8; 32]>) -> Option<Ring> {
+        let current = *keys.keys().max()?;
+        let ciphers = keys.iter().filter_map(|(id, key)| Some((*id, cipher(key)?))).collect();
+        let fingerprints = keys.iter().map(|(id, key)| (*id, fingerprint(key))).collect();
+        Some(Ring { current, ciphers, fingerprints })
+    }
 }

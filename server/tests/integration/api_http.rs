@@ -49,8 +49,16 @@ fn event(action: &'static str) -> AuditEvent {
 
 impl Api {
     pub async fn start(db: &TestDb) -> Api {
+        Api::start_with_keys(db, None).await
+    }
+
+    /// A node whose payload keys are `keys` (the tests' fixed in-memory key when None).
+    pub async fn start_with_keys(db: &TestDb, keys: Option<roster::payload_keys::PayloadKeys>) -> Api {
         let (clock, shared) = manual_clock();
-        let engine = test_engine(db, shared);
+        let mut engine = test_engine(db, shared);
+        if let Some(keys) = keys {
+            engine.keys = keys;
+        }
         let storage = &db.storage;
         let key = |text: &str| sha256(text.as_bytes());
         for (slug, name, limit, app_key) in
@@ -80,9 +88,17 @@ impl Api {
 
     /// Another node on the same database as `db`: its own connections, caches and event bus, the same apps.
     pub async fn another_node(db: &TestDb) -> Api {
+        Api::another_node_with_keys(db, None).await
+    }
+
+    pub async fn another_node_with_keys(db: &TestDb, keys: Option<roster::payload_keys::PayloadKeys>) -> Api {
         let (clock, shared) = manual_clock();
         let storage = roster::storage::Storage::connect(&db.url).await.expect("a second node connects");
-        Api::serving(crate::support::engine_on(storage.clone(), shared), storage, clock)
+        let mut engine = crate::support::engine_on(storage.clone(), shared);
+        if let Some(keys) = keys {
+            engine.keys = keys;
+        }
+        Api::serving(engine, storage, clock)
     }
 
     fn serving(engine: Engine, storage: roster::storage::Storage, clock: Arc<ManualClock>) -> Api {

@@ -210,3 +210,70 @@ pub async fn validations_on_one_node_race_revocations_on_the_other(db: &TestDb) 
     assert_eq!(stale, 0, "validations accepted on node B after node A's revoke returned");
     assert_eq!(server_errors, 0, "no validation answers 5xx");
 }
+
+/// `roster keys rotate` on node A: node B seals its next payload with the new key, and node A reads it.
+pub async fn a_key_rotated_on_one_node_seals_the_other_nodes_next_payload(db: &TestDb) {
+    use base64::Engine as _;
+    use roster::payload_keys::{FirstKeys, MasterKey, PayloadKeys};
+    let master =
+        || MasterKey::configured(&base64::engine::general_purpose::STANDARD.encode([8u8; 32])).unwrap();
+    let keys_a = PayloadKeys::load(&db.storage, master(), FirstKeys::Fresh, 0).await.unwrap();
+    let a = Api::start_with_keys(db, Some(keys_a.clone())).await;
+    let storage_b = roster::storage::Storage::connect(&db.url).await.unwrap();
+    let keys_b = PayloadKeys::load(&storage_b, master(), FirstKeys::Fresh, 0).await.unwrap();
+    let b = Api::another_node_with_keys(db, Some(keys_b.clone())).await;
+
+    let (_, before) = b.create_for("rotating@example.com").await;
+    assert_eq!(b.put_payload(&before, json!({ "v": 1 })).await.status, StatusCode::OK);
+    assert_eq!(roster::operator::rotate_keys(&a.engine).await.unwrap(), 2);
+    let (id, token) = b.create_for("rotating@example.com").await;
+    let written = b.put_payload(&token, json!({ "v": 2 })).await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+    let raw = db.raw_pool().await;
+    let (key_id,): (i64,) = sqlx::query_as("SELECT payload_key_id FROM sessions WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    assert_eq!(key_id, 2, "node B sealed its next payload with the key node A made");
+    assert_eq!(a.payload(&token).await.body["payload"], json!({ "v": 2 }), "node A reads it");
+    assert_eq!(a.payload(&before).await.body["payload"], json!({ "v": 1 }), "the old key still opens");
+    assert_eq!(b.payload(&before).await.body["payload"], json!({ "v": 1 }));
+}
+
+/// The expiry sweep and the hourly rollup run on one node at a time; when that node goes, another takes over.
+pub async fn once_only_work_has_one_leader_and_another_takes_over(db: &TestDb) {
+    let second = roster::storage::Storage::connect(&db.url).await.unwrap();
+    let (a, b) = (db.storage.leadership(), second.leadership());
+    assert!(a.leads().await, "the first node to ask leads");
+    assert!(a.leads().await, "and keeps leading");
+    assert!(!b.leads().await, "a second node does not lead at the same time");
+    a.step_down().await;
+    assert!(b.leads().await, "another node takes over once the leader goes");
+    assert!(!a.leads().await, "the old leader does not lead beside it");
+
+    // A leader whose connection is cut loses the lock with it; the next tick finds another leader.
+    let raw = db.raw_pool().await;
+    sqlx::query(
+        "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+         WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted",
+    )
+    .execute(&raw)
+    .await
+    .unwrap();
+    raw.close().await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let leaders = [a.leads().await, b.leads().await].iter().filter(|leads| **leads).count();
+        if leaders == 1 {
+            break;
+        }
+        assert!(
+            leaders == 0 && Instant::now() < deadline,
+            "{leaders} leaders after the leader's connection was cut"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    second.close().await;
+}

@@ -12,6 +12,7 @@ mod console_http;
 mod events_http;
 mod history_cases;
 mod own_session_cases;
+mod payload_key_cases;
 mod roles_http;
 mod session_list_cases;
 mod sessions_page_http;
@@ -75,9 +76,20 @@ mod cluster {
             a_node_that_lost_its_listener_tells_its_consoles_to_fetch_everything,
             two_nodes_agree_on_every_session,
             validations_on_one_node_race_revocations_on_the_other,
+            a_key_rotated_on_one_node_seals_the_other_nodes_next_payload,
+            once_only_work_has_one_leader_and_another_takes_over,
         );
     }
 }
+
+on_both_databases!(
+    payload_keys = payload_key_cases:
+    the_first_start_stores_one_sealed_key_that_later_starts_read,
+    a_key_file_from_an_earlier_version_is_moved_into_the_database,
+    another_master_key_is_refused_with_what_to_do,
+    payloads_whose_keys_are_gone_refuse_to_start_and_replaced_keys_are_refused,
+    a_rotation_on_one_node_is_used_by_the_others_next_write,
+);
 
 on_both_databases!(
     analytics = analytics_cases:
@@ -123,7 +135,6 @@ on_both_databases!(
 
 on_both_databases!(
     storage = storage_cases:
-    a_key_file_replaced_under_the_same_ids_is_refused,
     users_are_found_by_email_in_any_case_and_emails_are_unique,
     sql_metacharacters_are_stored_as_plain_text,
     failed_sign_ins_lock_after_the_limit_and_clear_on_success,

@@ -359,28 +359,4 @@ pub async fn operator_commands_register_apps_and_tokens_that_authenticate(db: &T
         .await
         .unwrap();
     assert_eq!(stored, 1, "only a prefix and the hash are kept");
-
-    let dir = tempfile::tempdir().unwrap();
-    let keys = roster::payload_keys::PayloadKeys::open_or_create(&dir.path().join("keys.json")).unwrap();
-    assert_eq!(roster::operator::rotate_keys(&keys).unwrap(), 2, "the second key is now current");
-}
-
-pub async fn a_key_file_replaced_under_the_same_ids_is_refused(db: &TestDb) {
-    use roster::payload_keys::{KeyError, PayloadKeys};
-    let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("payload-keys.json");
-    let keys = PayloadKeys::open_for(&path, &[]).unwrap();
-    keys.check_fingerprints(&db.storage, "the key file", START_MS)
-        .await
-        .expect("the first start records them");
-    keys.rotate().unwrap();
-    keys.check_fingerprints(&db.storage, "the key file", START_MS)
-        .await
-        .expect("a rotation adds a key, and passes");
-
-    std::fs::remove_file(&path).unwrap();
-    let other = PayloadKeys::open_for(&path, &[]).unwrap();
-    let refused = other.check_fingerprints(&db.storage, "the key file", START_MS).await.unwrap_err();
-    assert!(matches!(refused, KeyError::KeysReplaced { ref replaced, .. } if replaced == &[1]), "{refused}");
-    assert!(refused.to_string().contains("restore the key file"), "{refused}");
 }
