@@ -30,9 +30,11 @@ build-release:
 build-debug:
 	cargo leptos build --split
 
-## make bench: validate requests per second next to a hello-world route, same server, same run
+## make bench: validate and create requests per second next to a hello-world route, same server, same run, on
+## SQLite and (when the local server answers) PostgreSQL
 bench:
-	cargo bench -p server --bench validate
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-$$(psql postgres://postgres@127.0.0.1:5432/test -tAc 'select 1' >/dev/null 2>&1 && echo postgres://postgres@127.0.0.1:5432/test)} \
+	  cargo bench -p server --bench validate
 
 ## make bench-flood: admin revocations while wrong sign-ins and anonymous calls flood the server, p50/p95
 bench-flood:

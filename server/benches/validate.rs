@@ -1,56 +1,90 @@
-//! Validate requests per second over loopback HTTP, next to a hello-world route (`/healthz`) of the same
-//! server, in the same run. `cargo bench -p server --bench validate` (or `make bench`).
+//! Validate and create requests per second over loopback HTTP, next to a hello-world route (`/healthz`) of the
+//! same server, in the same run: on SQLite, and on PostgreSQL when `BENCH_POSTGRES_URL` names a server (`make
+//! bench` sets it when the local one answers). On PostgreSQL creates are timed with and without the event relay
+//! (each create's NOTIFY to the other nodes), which is what several nodes cost a single one.
+//! `cargo bench -p server --bench validate` (or `make bench`).
 //! Settings: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 32), BENCH_SESSIONS (default 1000).
 
 mod support;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use support::{load, setting, BenchServer, Outcome, APP_KEY};
+use support::{fresh_postgres_database, load, postgres_server, setting, BenchServer, Outcome, APP_KEY};
+
+struct Settings {
+    seconds: u64,
+    connections: usize,
+    sessions: usize,
+}
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
     runtime.block_on(async {
-        let seconds = setting("BENCH_SECONDS", 5);
-        let connections = setting("BENCH_CONNECTIONS", 32) as usize;
-        let session_count = setting("BENCH_SESSIONS", 1000) as usize;
-
-        let server = BenchServer::start(|_| {}).await;
-        let mut tokens = Vec::with_capacity(session_count);
-        for _ in 0..session_count {
-            tokens.push(server.guest_session().await.1);
+        let settings = Settings {
+            seconds: setting("BENCH_SECONDS", 5),
+            connections: setting("BENCH_CONNECTIONS", 32) as usize,
+            sessions: setting("BENCH_SESSIONS", 1000) as usize,
+        };
+        bench(&settings, "SQLite", None).await;
+        match postgres_server() {
+            Some(server) => {
+                let url = fresh_postgres_database(&server, "roster_bench_validate").await;
+                bench(&settings, "PostgreSQL", Some(&url)).await;
+            }
+            None => println!("PostgreSQL: not measured (set BENCH_POSTGRES_URL to a PostgreSQL database URL)"),
         }
-        server.engine.activity.spawn_flusher(Duration::from_secs(1), 60_000);
-
-        let hello = vec![server.request("GET /healthz", &[], "")];
-        let authorization = format!("Bearer {APP_KEY}");
-        let validate: Vec<Vec<u8>> = tokens
-            .iter()
-            .map(|token| {
-                server.request(
-                    "POST /api/v1/sessions/validate",
-                    &[("Authorization", &authorization), ("Content-Type", "application/json")],
-                    &format!("{{\"token\":\"{token}\"}}"),
-                )
-            })
-            .collect();
-
-        println!("Roster validate benchmark: SQLite, {session_count} sessions, {connections} connections, {seconds} s per route, loopback HTTP/1.1 keep-alive");
-        // A short warm-up so both routes start from warm caches.
-        load(server.address, hello.clone(), connections, 1).await;
-        let hello = load(server.address, hello, connections, seconds).await;
-        let validate = load(server.address, validate, connections, seconds).await;
-        let per_second = |(outcome, elapsed): &(Outcome, f64)| outcome.count(200) as f64 / elapsed;
-        for (name, result) in [("GET /healthz (hello world)", &hello), ("POST /api/v1/sessions/validate", &validate)] {
-            let outcome = &result.0;
-            println!(
-                "  {name:34} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   failures {}",
-                per_second(result),
-                outcome.percentile_ms(0.5),
-                outcome.percentile_ms(0.99),
-                outcome.total() - outcome.count(200)
-            );
-        }
-        println!("  validate / hello = {:.1}% (target: at least 50%)", 100.0 * per_second(&validate) / per_second(&hello));
     });
+}
+
+async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
+    let Settings { seconds, connections, sessions } = *settings;
+    let server = BenchServer::start_on(url, |_| {}).await;
+    let mut tokens = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        tokens.push(server.guest_session().await.1);
+    }
+    server.engine.activity.spawn_flusher(Duration::from_secs(1), 60_000);
+
+    let hello = vec![server.request("GET /healthz", &[], "")];
+    let authorization = format!("Bearer {APP_KEY}");
+    let json = [("Authorization", authorization.as_str()), ("Content-Type", "application/json")];
+    let validate: Vec<Vec<u8>> = tokens
+        .iter()
+        .map(|token| server.request("POST /api/v1/sessions/validate", &json, &format!("{{\"token\":\"{token}\"}}")))
+        .collect();
+    let create = vec![server.request("POST /api/v1/sessions", &json, "{\"guest\":true}")];
+
+    println!(
+        "Roster validate benchmark: {database}, {sessions} sessions, {connections} connections, {seconds} s per \
+         route, loopback HTTP/1.1 keep-alive"
+    );
+    // A short warm-up so every route starts from warm caches.
+    load(server.address, hello.clone(), connections, 1).await;
+    let hello = timed(server.address, "GET /healthz (hello world)", hello, settings).await;
+    let validate = timed(server.address, "POST /api/v1/sessions/validate", validate, settings).await;
+    println!("  validate / hello = {:.1}% (target: at least 50%)", 100.0 * validate / hello);
+    if url.is_some() {
+        let alone = timed(server.address, "POST /api/v1/sessions (one node)", create.clone(), settings).await;
+        server.engine.spawn_event_relay();
+        let relayed = timed(server.address, "POST /api/v1/sessions (relaying)", create, settings).await;
+        println!("  creates while relaying events to other nodes / alone = {:.1}%", 100.0 * relayed / alone);
+    } else {
+        timed(server.address, "POST /api/v1/sessions", create, settings).await;
+    }
+}
+
+/// Loads one route and prints its line; returns its successful answers per second.
+async fn timed(address: SocketAddr, name: &str, requests: Vec<Vec<u8>>, settings: &Settings) -> f64 {
+    let (outcome, elapsed): (Outcome, f64) = load(address, requests, settings.connections, settings.seconds).await;
+    let ok = outcome.count(200) + outcome.count(201);
+    let per_second = ok as f64 / elapsed;
+    println!(
+        "  {name:38} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   failures {}",
+        per_second,
+        outcome.percentile_ms(0.5),
+        outcome.percentile_ms(0.99),
+        outcome.total() - ok
+    );
+    per_second
 }

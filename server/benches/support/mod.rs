@@ -1,5 +1,6 @@
-//! What the benchmarks share: a Roster server on a fresh SQLite folder with one app, listening on loopback, and
-//! a keep-alive HTTP/1.1 load generator that writes prepared requests and counts the answers by status.
+//! What the benchmarks share: a Roster server on a fresh SQLite folder (or a fresh PostgreSQL database) with one
+//! app, listening on loopback, and a keep-alive HTTP/1.1 load generator that writes prepared requests and counts
+//! the answers by status.
 
 // Each benchmark uses part of this module.
 #![allow(dead_code)]
@@ -34,12 +35,36 @@ pub struct BenchServer {
     _dir: tempfile::TempDir,
 }
 
+/// The PostgreSQL server the benchmarks also run on: `BENCH_POSTGRES_URL` (a database on it they may create
+/// databases beside), or None to run on SQLite only.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("BENCH_POSTGRES_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// A fresh database `name` on the server at `server_url`; returns its URL.
+pub async fn fresh_postgres_database(server_url: &str, name: &str) -> String {
+    use sqlx::{Connection, Executor};
+    let mut admin = sqlx::PgConnection::connect(server_url).await.expect("PostgreSQL answers");
+    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await.expect("drop");
+    admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create");
+    let (server, _) = server_url.rsplit_once('/').expect("a URL ending in /database");
+    format!("{server}/{name}")
+}
+
 impl BenchServer {
     /// `configure` sets the engine up before the server takes requests.
     pub async fn start(configure: impl FnOnce(&mut Engine)) -> BenchServer {
+        BenchServer::start_on(None, configure).await
+    }
+
+    /// On the database at `url`, or on a fresh SQLite folder when None.
+    pub async fn start_on(url: Option<&str>, configure: impl FnOnce(&mut Engine)) -> BenchServer {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let storage =
-            Storage::connect(&sqlite_database(dir.path()).expect("data folder")).await.expect("storage");
+        let url = match url {
+            Some(url) => url.to_string(),
+            None => sqlite_database(dir.path()).expect("data folder"),
+        };
+        let storage = Storage::connect(&url).await.expect("storage");
         let key = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
         let keys = PayloadKeys::from_configured(&key).expect("a key");
         let mut engine = Engine::new(storage.clone(), keys, None, Arc::new(SystemClock));
