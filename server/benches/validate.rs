@@ -32,7 +32,9 @@ fn main() {
                 let url = fresh_postgres_database(&server, "roster_bench_validate").await;
                 bench(&settings, "PostgreSQL", Some(&url)).await;
             }
-            None => println!("PostgreSQL: not measured (set BENCH_POSTGRES_URL to a PostgreSQL database URL)"),
+            None => {
+                println!("PostgreSQL: not measured (set BENCH_POSTGRES_URL to a PostgreSQL database URL)")
+            }
         }
     });
 }
@@ -51,7 +53,9 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
     let json = [("Authorization", authorization.as_str()), ("Content-Type", "application/json")];
     let validate: Vec<Vec<u8>> = tokens
         .iter()
-        .map(|token| server.request("POST /api/v1/sessions/validate", &json, &format!("{{\"token\":\"{token}\"}}")))
+        .map(|token| {
+            server.request("POST /api/v1/sessions/validate", &json, &format!("{{\"token\":\"{token}\"}}"))
+        })
         .collect();
     let create = vec![server.request("POST /api/v1/sessions", &json, "{\"guest\":true}")];
 
@@ -76,7 +80,8 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
 
 /// Loads one route and prints its line; returns its successful answers per second.
 async fn timed(address: SocketAddr, name: &str, requests: Vec<Vec<u8>>, settings: &Settings) -> f64 {
-    let (outcome, elapsed): (Outcome, f64) = load(address, requests, settings.connections, settings.seconds).await;
+    let (outcome, elapsed): (Outcome, f64) =
+        load(address, requests, settings.connections, settings.seconds).await;
     let ok = outcome.count(200) + outcome.count(201);
     let per_second = ok as f64 / elapsed;
     println!(

@@ -45,7 +45,10 @@ pub fn postgres_server() -> Option<String> {
 pub async fn fresh_postgres_database(server_url: &str, name: &str) -> String {
     use sqlx::{Connection, Executor};
     let mut admin = sqlx::PgConnection::connect(server_url).await.expect("PostgreSQL answers");
-    admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await.expect("drop");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .await
+        .expect("drop");
     admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create");
     let (server, _) = server_url.rsplit_once('/').expect("a URL ending in /database");
     format!("{server}/{name}")

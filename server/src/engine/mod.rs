@@ -120,9 +120,14 @@ impl EngineError {
     }
 }
 
-/// Shared by every request; cheap to clone.
+/// Shared by every request. Cloning it (axum clones the state for every handler and extractor) is one
+/// reference count, however many parts the engine has.
 #[derive(Clone, Debug)]
-pub struct Engine {
+pub struct Engine(Arc<EngineParts>);
+
+/// What the engine holds; reached through `Engine` (`engine.events`, `engine.keys`).
+#[derive(Debug)]
+pub struct EngineParts {
     storage: Storage,
     pub keys: PayloadKeys,
     pub geo: Option<Arc<GeoDatabase>>,
@@ -145,6 +150,22 @@ pub struct Engine {
     pub leadership: Arc<Leadership>,
 }
 
+impl std::ops::Deref for Engine {
+    type Target = EngineParts;
+
+    fn deref(&self) -> &EngineParts {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Engine {
+    /// Setting an engine up (its geo databases, throttle, checkpoints) is done before it is first cloned; a part
+    /// changed on a shared engine would be seen by some requests and not others.
+    fn deref_mut(&mut self) -> &mut EngineParts {
+        Arc::get_mut(&mut self.0).expect("an engine is set up before it is shared")
+    }
+}
+
 impl Engine {
     pub fn new(
         storage: Storage,
@@ -157,7 +178,7 @@ impl Engine {
         let cache = ValidationCache::for_storage(&storage);
         let credential_use = CredentialUseRecorder::new(storage.clone());
         let leadership = Arc::new(storage.leadership());
-        Engine {
+        Engine(Arc::new(EngineParts {
             storage,
             keys,
             geo,
@@ -173,7 +194,7 @@ impl Engine {
             checkpoints: None,
             webhooks: WebhookSender::default(),
             leadership,
-        }
+        }))
     }
 
     pub fn now_ms(&self) -> i64 {
