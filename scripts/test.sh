@@ -44,8 +44,10 @@ rust_passed=$(cat "$logs/app.log" "$logs/server.log" | awk '/^test result:/ {sum
 e2e_passed=$(grep -Eo '[0-9]+ passed' "$logs/e2e.log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
 e2e_failed=$(grep -Eo '[0-9]+ failed' "$logs/e2e.log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
 e2e_flaky=$(grep -Eo '[0-9]+ flaky' "$logs/e2e.log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
+# Only the two-node test skips, and only without PostgreSQL (it says why): never counted as passed.
+e2e_skipped=$(grep -Eo '[0-9]+ skipped' "$logs/e2e.log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
 echo
 echo "Summary:"
 echo "  Rust: $rust_passed passed ($postgres_note)"
-echo "  Playwright: $e2e_passed passed, $e2e_failed failed, $e2e_flaky flaky (passed only on their one retry)"
+echo "  Playwright: $e2e_passed passed, $e2e_failed failed, $e2e_flaky flaky (passed only on their one retry), $e2e_skipped skipped (the two-node test, when no PostgreSQL answers)"
 exit "$e2e_status"
