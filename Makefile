@@ -40,10 +40,12 @@ bench:
 bench-flood:
 	cargo bench -p server --bench flood
 
-## make bench-console: the Sessions list at 1,000,000 sessions (seeded once into target/bench-data), p50/p95
-## over every sort, filter and search, and the same pages written by hand and timed in sqlite3
+## make bench-console: the Sessions list at 1,000,000 sessions (seeded once into target/bench-data, and into
+## the local PostgreSQL server when it answers), p50/p95 over every sort, filter and search, and the same pages
+## written by hand and timed in sqlite3 and psql
 bench-console: tools build-release
-	cargo bench -p server --bench console_list
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-$$(psql postgres://postgres@127.0.0.1:5432/test -tAc 'select 1' >/dev/null 2>&1 && echo postgres://postgres@127.0.0.1:5432/test)} \
+	  cargo bench -p server --bench console_list
 	bash scripts/bench-console.sh
 
 ## make cluster: two nodes on one local PostgreSQL database, ports 3001 and 3002 (README, "Several nodes")

@@ -118,8 +118,9 @@ pub async fn seed(
             (email, format!("{first} {last}"), role)
         })
         .collect();
-    let user_ids: Vec<(i64, String)> = storage
-        .bulk_insert_users(&users, now_ms)
+    let mut load = storage.begin_bulk_load(sessions).await?;
+    let user_ids: Vec<(i64, String)> = load
+        .insert_users(&users, now_ms)
         .await?
         .into_iter()
         .map(|(email, id)| (id, email.to_lowercase()))
@@ -128,7 +129,7 @@ pub async fn seed(
     let parsed: HashMap<&str, crate::device::Device> =
         USER_AGENTS.iter().map(|agent| (*agent, parse_user_agent(Some(agent)))).collect();
     let idle_secs = 60 * 60;
-    let mut batch = Vec::with_capacity(100_000);
+    let mut batch = Vec::with_capacity(10_000);
     for _ in 0..sessions {
         let id = new_session_id();
         let mut token = [0u8; 32];
@@ -260,11 +261,12 @@ pub async fn seed(
         session.last_request_at = Some(session.last_active_at);
         batch.push(session);
         if batch.len() == batch.capacity() {
-            storage.bulk_insert_sessions(&batch).await?;
+            load.insert_sessions(&batch).await?;
             batch.clear();
         }
     }
-    storage.bulk_insert_sessions(&batch).await?;
+    load.insert_sessions(&batch).await?;
+    load.finish().await?;
     let audit = AuditEvent {
         at_ms: now_ms,
         actor: "operator".into(),

@@ -1,11 +1,12 @@
-//! Bulk inserts for `roster demo`: many rows per statement, many statements per transaction.
+//! The rows of a bulk load (`bulk_load`): many rows per statement.
 
 use app::model::SessionId;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments, AssertSqlSafe};
 
+use super::bulk_load::BulkLoad;
 use super::history::ended_how_sql;
-use super::{DbKind, EndedBy, Storage, StorageError};
+use super::{DbKind, EndedBy, StorageError};
 
 /// One demo session with every stored column the console shows.
 pub struct BulkSession {
@@ -84,7 +85,6 @@ const SESSION_COLUMNS: [&str; 34] = [
 
 /// Rows per statement: 35 columns × 400 rows stays under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 400;
-const STATEMENTS_PER_TRANSACTION: usize = 250;
 
 /// `(…), (…)` for a multi-row VALUES. SQLite gets anonymous `?`: sqlx resolves every `$N` by asking SQLite
 /// for its name, which scans the statement's parameter list, so `$N` binding is quadratic in a statement with
@@ -112,20 +112,19 @@ where
     let _ = arguments.add(value);
 }
 
-impl Storage {
+impl BulkLoad {
     /// Users by (email, display name, role); returns (email, id) pairs.
-    pub async fn bulk_insert_users(
-        &self,
+    pub async fn insert_users(
+        &mut self,
         users: &[(String, String, &'static str)],
         now_ms: i64,
     ) -> Result<Vec<(String, i64)>, StorageError> {
         let mut ids = Vec::with_capacity(users.len());
-        let mut tx = self.begin_write().await?;
         for chunk in users.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO users (email, email_normalized, display_name, role, created_at, updated_at) VALUES {}
                  RETURNING email, id",
-                placeholders(self.kind, chunk.len(), 6)
+                placeholders(self.kind(), chunk.len(), 6)
             );
             let mut arguments = AnyArguments::default();
             for (email, name, role) in chunk {
@@ -137,75 +136,65 @@ impl Storage {
                 add(&mut arguments, now_ms);
             }
             let rows: Vec<(String, i64)> =
-                sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(&mut *tx).await?;
+                sqlx::query_as_with(AssertSqlSafe(sql), arguments).fetch_all(self.connection()).await?;
             ids.extend(rows);
         }
-        tx.commit().await?;
         Ok(ids)
     }
 
-    pub async fn bulk_insert_sessions(&self, sessions: &[BulkSession]) -> Result<(), StorageError> {
+    pub async fn insert_sessions(&mut self, sessions: &[BulkSession]) -> Result<(), StorageError> {
         let columns = SESSION_COLUMNS.len() + 1;
-        for transaction in sessions.chunks(ROWS_PER_STATEMENT * STATEMENTS_PER_TRANSACTION) {
-            let mut tx = self.begin_write().await?;
-            if self.kind == DbKind::Sqlite {
-                // Ids and token hashes are random, so their index pages are touched all over: with SQLite's
-                // default 2 MB page cache a million rows spend most of their time re-reading them.
-                sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
-            }
-            for chunk in transaction.chunks(ROWS_PER_STATEMENT) {
-                let sql = format!(
-                    "INSERT INTO sessions ({}, last_request_at) VALUES {}",
-                    SESSION_COLUMNS.join(", "),
-                    placeholders(self.kind, chunk.len(), columns)
-                );
-                let mut arguments = AnyArguments::default();
-                for s in chunk {
-                    add(&mut arguments, s.id.to_string());
-                    add(&mut arguments, s.token_hash.clone());
-                    add(&mut arguments, s.app_id);
-                    add(&mut arguments, s.user_id);
-                    add(&mut arguments, if s.user_id.is_some() { "authenticated" } else { "guest" });
-                    add(&mut arguments, s.status);
-                    add(&mut arguments, s.ip.clone());
-                    add(&mut arguments, s.user_agent);
-                    add(&mut arguments, s.browser.clone());
-                    add(&mut arguments, s.browser_version.clone());
-                    add(&mut arguments, s.os.clone());
-                    add(&mut arguments, s.os_version.clone());
-                    add(&mut arguments, s.device.clone());
-                    add(&mut arguments, s.city);
-                    add(&mut arguments, s.country);
-                    add(&mut arguments, s.country_code);
-                    add(&mut arguments, s.created_at);
-                    add(&mut arguments, s.ended_at.unwrap_or(s.last_active_at));
-                    add(&mut arguments, s.last_active_at);
-                    add(&mut arguments, s.expires_at);
-                    add(&mut arguments, s.idle_timeout_secs);
-                    add(&mut arguments, s.deadline_at);
-                    add(&mut arguments, i64::from(s.remember_me));
-                    add(&mut arguments, s.ended_at);
-                    add(&mut arguments, s.ended_by);
-                    add(&mut arguments, s.end_reason);
-                    add(&mut arguments, s.end_cause);
-                    add(&mut arguments, s.payload.as_ref().map(|(bytes, _)| bytes.clone()));
-                    add(&mut arguments, s.payload.as_ref().map(|(_, key)| *key));
-                    add(&mut arguments, s.payload_bytes);
-                    add(&mut arguments, s.payload_attribute_count);
-                    add(&mut arguments, s.validation_count);
-                    add(&mut arguments, s.user_sort.clone());
-                    add(&mut arguments, s.app_sort.clone());
-                    add(&mut arguments, s.last_request_at);
-                }
-                sqlx::query_with(AssertSqlSafe(sql), arguments).execute(&mut *tx).await?;
-            }
-            // How each seeded end is classified in History, by the rule every end follows.
-            let classify = format!(
-                "UPDATE sessions SET ended_how = {} WHERE ended_at IS NOT NULL AND ended_how IS NULL",
-                ended_how_sql("status", "ended_by", "ended_by_user_id", "user_id")
+        for chunk in sessions.chunks(ROWS_PER_STATEMENT) {
+            // How each loaded end is classified in History, by the rule every end follows, worked out in the
+            // insert (an UPDATE of the ended rows afterwards wrote 400,000 of a million rows twice). A loaded
+            // end names no console user.
+            let ended_how = ended_how_sql("status", "ended_by", "NULL", "user_id");
+            let sql = format!(
+                "WITH loaded ({columns_list}, last_request_at) AS (VALUES {values})
+                 INSERT INTO sessions ({columns_list}, last_request_at, ended_how)
+                 SELECT *, CASE WHEN ended_at IS NULL THEN NULL ELSE {ended_how} END FROM loaded",
+                columns_list = SESSION_COLUMNS.join(", "),
+                values = placeholders(self.kind(), chunk.len(), columns)
             );
-            sqlx::query(AssertSqlSafe(classify)).execute(&mut *tx).await?;
-            tx.commit().await?;
+            let mut arguments = AnyArguments::default();
+            for s in chunk {
+                add(&mut arguments, s.id.to_string());
+                add(&mut arguments, s.token_hash.clone());
+                add(&mut arguments, s.app_id);
+                add(&mut arguments, s.user_id);
+                add(&mut arguments, if s.user_id.is_some() { "authenticated" } else { "guest" });
+                add(&mut arguments, s.status);
+                add(&mut arguments, s.ip.clone());
+                add(&mut arguments, s.user_agent);
+                add(&mut arguments, s.browser.clone());
+                add(&mut arguments, s.browser_version.clone());
+                add(&mut arguments, s.os.clone());
+                add(&mut arguments, s.os_version.clone());
+                add(&mut arguments, s.device.clone());
+                add(&mut arguments, s.city);
+                add(&mut arguments, s.country);
+                add(&mut arguments, s.country_code);
+                add(&mut arguments, s.created_at);
+                add(&mut arguments, s.ended_at.unwrap_or(s.last_active_at));
+                add(&mut arguments, s.last_active_at);
+                add(&mut arguments, s.expires_at);
+                add(&mut arguments, s.idle_timeout_secs);
+                add(&mut arguments, s.deadline_at);
+                add(&mut arguments, i64::from(s.remember_me));
+                add(&mut arguments, s.ended_at);
+                add(&mut arguments, s.ended_by);
+                add(&mut arguments, s.end_reason);
+                add(&mut arguments, s.end_cause);
+                add(&mut arguments, s.payload.as_ref().map(|(bytes, _)| bytes.clone()));
+                add(&mut arguments, s.payload.as_ref().map(|(_, key)| *key));
+                add(&mut arguments, s.payload_bytes);
+                add(&mut arguments, s.payload_attribute_count);
+                add(&mut arguments, s.validation_count);
+                add(&mut arguments, s.user_sort.clone());
+                add(&mut arguments, s.app_sort.clone());
+                add(&mut arguments, s.last_request_at);
+            }
+            sqlx::query_with(AssertSqlSafe(sql), arguments).execute(self.connection()).await?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! - Without a search, the total comes from `session_counts` and the page is read in the sort column's index
 //!   (`sessions_by_*`); a page in the second half is read from the other end. Every page is reachable: the
 //!   deepest, in the middle of a million sessions, steps over half a million index entries without reading a
-//!   row (about 10–20 ms on SQLite; see `benches/console_list.rs`).
+//!   row (about 10–20 ms on SQLite; see `benches/console_list/`).
 //! - With a search, the term is first resolved against users and apps (`session_search`). A term that names
 //!   only a status is that status filter. Otherwise matches are counted up to `SEARCH_COUNT_CAP`: up to the cap
 //!   they are gathered through the search indexes and sorted; past it, matches are dense, so the sort index is

@@ -13,6 +13,7 @@ mod events_http;
 mod history_cases;
 mod own_session_cases;
 mod payload_key_cases;
+mod recount_cases;
 mod roles_http;
 mod session_list_cases;
 mod sessions_page_http;
@@ -89,6 +90,13 @@ on_both_databases!(
     another_master_key_is_refused_with_what_to_do,
     payloads_whose_keys_are_gone_refuse_to_start_and_replaced_keys_are_refused,
     a_rotation_on_one_node_is_used_by_the_others_next_write,
+);
+
+on_both_databases!(
+    recount = recount_cases:
+    the_recount_reaches_what_the_triggers_keep,
+    after_a_demo_load_the_triggers_count_again,
+    a_load_dropped_unfinished_leaves_nothing_behind,
 );
 
 on_both_databases!(

@@ -294,7 +294,9 @@ pub async fn a_search_matching_very_many_users_is_capped_and_still_sorted(db: &T
     let users: Vec<(String, String, &'static str)> = (0..count)
         .map(|n| (format!("crowd{n:05}@example.com"), format!("Crowd Member {n}"), "member"))
         .collect();
-    api.storage.bulk_insert_users(&users, crate::support::START_MS).await.unwrap();
+    let mut load = api.storage.begin_bulk_load(0).await.unwrap();
+    load.insert_users(&users, crate::support::START_MS).await.unwrap();
+    load.finish().await.unwrap();
     let page = |search, sort, descending| UserListQuery { search, sort, descending, limit: 50, offset: 0 };
 
     let crowd = api.engine.list_users(&page(Some("crowd"), UserSortColumn::Email, true)).await.unwrap();
