@@ -69,6 +69,11 @@ pub fn hand_cases(dialect: Dialect, email_fragment: &str, middle_page: u32) -> V
         Dialect::Sqlite => "sessions s INDEXED BY sessions_by_user",
         Dialect::Postgres => "sessions s",
     };
+    // PostgreSQL's NULL order is the COALESCE's, and its plain-column index is walked without the table.
+    let expiry = match dialect {
+        Dialect::Sqlite => "COALESCE(s.expires_at, 9223372036854775807) ASC",
+        Dialect::Postgres => "s.expires_at ASC",
+    };
     let app_test = match dialect {
         Dialect::Sqlite => "+s.app_id",
         Dialect::Postgres => "s.app_id",
@@ -111,7 +116,7 @@ pub fn hand_cases(dialect: Dialect, email_fragment: &str, middle_page: u32) -> V
             tuned: tuned(
                 "sessions s",
                 "WHERE s.status = 'revoked'",
-                "COALESCE(s.expires_at, 9223372036854775807) ASC",
+                expiry,
                 39 * PAGE,
                 &counted("AND c.status = 'revoked'"),
             ),

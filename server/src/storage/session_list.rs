@@ -119,7 +119,17 @@ impl Storage {
     fn order_by(&self, sort: SortColumn, descending: bool) -> String {
         let direction = if descending { "DESC" } else { "ASC" };
         let (_, columns) = sort.index();
-        let mut terms: Vec<String> = columns.iter().map(|column| format!("{column} {direction}")).collect();
+        let mut terms: Vec<String> = columns
+            .iter()
+            .map(|column| match (self.kind, sort) {
+                // PostgreSQL sorts NULL last ascending and first descending, as the COALESCE does, and walks
+                // an index on the plain column without visiting the table (migration 0019); it cannot do that
+                // with an index on the expression.
+                (DbKind::Postgres, SortColumn::Expires) if column.starts_with("COALESCE") => "s.expires_at",
+                _ => column,
+            })
+            .map(|column| format!("{column} {direction}"))
+            .collect();
         terms.push(format!("s.{} {direction}", self.row_key()));
         terms.join(", ")
     }
