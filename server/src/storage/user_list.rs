@@ -78,10 +78,9 @@ pub const USER_SEARCH_COUNT_CAP: i64 = 10_000;
 impl Storage {
     pub async fn list_users(&self, query: &UserListQuery<'_>) -> Result<UserListPage, StorageError> {
         let Some(term) = query.search else {
-            let mut sql = summary_select();
             let (total,): (i64,) =
                 sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM users").fetch_one(&self.pool).await?;
-            let rows = finish(&mut sql, query).query_as().fetch_all(&self.pool).await?;
+            let rows = self.unsearched_users_page(query, total).await?;
             return Ok(UserListPage { rows, total, total_is_exact: true });
         };
         let mut count = Sql::default();
@@ -104,6 +103,40 @@ impl Storage {
         Ok(UserListPage { rows, total: matched.min(USER_SEARCH_COUNT_CAP), total_is_exact })
     }
 
+    /// The page's ids from the sort index alone (each sort index holds the id), then only the page's rows; a
+    /// page past the middle is read backwards from the end, so none steps over more than half the users.
+    async fn unsearched_users_page(
+        &self,
+        query: &UserListQuery<'_>,
+        total: i64,
+    ) -> Result<Vec<UserSummaryRow>, StorageError> {
+        if query.offset >= total || query.limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let from_end = query.offset > total / 2;
+        let walk = if from_end {
+            let end = (query.offset + query.limit).min(total);
+            UserListQuery {
+                descending: !query.descending,
+                limit: end - query.offset,
+                offset: total - end,
+                ..*query
+            }
+        } else {
+            query.clone()
+        };
+        let mut sql = summary_select();
+        sql.push(" WHERE u.id IN (SELECT u.id FROM users u");
+        finish(&mut sql, &walk);
+        sql.push(")");
+        sql.push(&order_by(&walk));
+        let mut rows: Vec<UserSummaryRow> = sql.query_as().fetch_all(&self.pool).await?;
+        if from_end {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
     pub async fn user_summary(&self, id: i64) -> Result<Option<UserSummaryRow>, StorageError> {
         let mut sql = Sql::default();
         sql.push(&format!("SELECT {SUMMARY_COLUMNS} FROM users u WHERE u.id = ")).int(id);
@@ -111,14 +144,19 @@ impl Storage {
     }
 }
 
-/// Appends the order (the sort column's index, the email breaking ties) and the page.
-fn finish<'a>(sql: &'a mut Sql, query: &UserListQuery<'_>) -> &'a mut Sql {
+/// ` ORDER BY` the sort column (its index), the email breaking ties.
+fn order_by(query: &UserListQuery<'_>) -> String {
     let direction = if query.descending { "DESC" } else { "ASC" };
-    sql.push(&format!(" ORDER BY {} {direction}", query.sort.column()));
+    let mut order = format!(" ORDER BY {} {direction}", query.sort.column());
     if query.sort != UserSortColumn::Email {
-        sql.push(&format!(", u.email_normalized {direction}"));
+        order.push_str(&format!(", u.email_normalized {direction}"));
     }
-    sql.push(" LIMIT ").int(query.limit).push(" OFFSET ").int(query.offset)
+    order
+}
+
+/// Appends the order and the page.
+fn finish<'a>(sql: &'a mut Sql, query: &UserListQuery<'_>) -> &'a mut Sql {
+    sql.push(&order_by(query)).push(" LIMIT ").int(query.limit).push(" OFFSET ").int(query.offset)
 }
 
 fn summary_select() -> Sql {

@@ -208,6 +208,7 @@ on_both_databases!(
     an_ended_sessions_401_says_why_and_the_admins_reason_only_when_told,
     every_admin_endpoint_answers_only_an_admin_token,
     a_search_matching_very_many_users_is_capped_and_still_sorted,
+    every_sort_pages_through_all_users_in_order,
 );
 
 on_both_databases!(

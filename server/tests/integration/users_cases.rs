@@ -323,3 +323,65 @@ pub async fn a_search_matching_very_many_users_is_capped_and_still_sorted(db: &T
         (Some(10_000), Some(false))
     );
 }
+
+/// Every sort both ways, paged 50 at a time (a page past the middle is read from the other end): the pages
+/// together hold every user once, in the sort's order with the email breaking ties.
+pub async fn every_sort_pages_through_all_users_in_order(db: &TestDb) {
+    let api = Api::start(db).await;
+    let roles = ["member", "admin", "billing_manager", "member", "member"];
+    let users: Vec<(String, String, &'static str)> = (0..130)
+        .map(|n| (format!("user{:03}@example.com", (n * 37) % 130), format!("Name {}", n % 9), roles[n % 5]))
+        .collect();
+    let mut load = api.storage.begin_bulk_load(0).await.unwrap();
+    load.insert_users(&users, crate::support::START_MS).await.unwrap();
+    load.finish().await.unwrap();
+    // Some users with sessions, at different times, so the counts and last activity differ.
+    for n in 0..12 {
+        api.create_for(&format!("user{:03}@example.com", n * 7)).await;
+        api.clock.advance_ms(MINUTE);
+    }
+    let sorts = [
+        UserSortColumn::Email,
+        UserSortColumn::Name,
+        UserSortColumn::Role,
+        UserSortColumn::Status,
+        UserSortColumn::ActiveSessions,
+        UserSortColumn::LastActive,
+        UserSortColumn::TotalSessions,
+    ];
+    for sort in sorts {
+        for descending in [false, true] {
+            let mut listed = Vec::new();
+            let mut total = 0;
+            for offset in [0, 50, 100] {
+                let query = UserListQuery { search: None, sort, descending, limit: 50, offset };
+                let page = api.engine.list_users(&query).await.unwrap();
+                total = page.total;
+                listed.extend(page.rows);
+            }
+            assert_eq!(listed.len() as i64, total, "{sort:?} descending={descending}: every user once");
+            let key = |row: &roster::storage::UserSummaryRow| {
+                let column = match sort {
+                    UserSortColumn::Email => String::new(),
+                    UserSortColumn::Name => row.display_name.to_lowercase(),
+                    UserSortColumn::Role => row.role.as_str().to_string(),
+                    UserSortColumn::Status => row.disabled.to_string(),
+                    UserSortColumn::ActiveSessions => format!("{:09}", row.active_sessions),
+                    UserSortColumn::LastActive => format!("{:020}", row.last_active_at),
+                    UserSortColumn::TotalSessions => format!("{:09}", row.total_sessions),
+                };
+                (column, row.email.to_lowercase())
+            };
+            let mut expected: Vec<_> = listed.iter().map(key).collect();
+            expected.sort();
+            if descending {
+                expected.reverse();
+            }
+            assert_eq!(
+                listed.iter().map(key).collect::<Vec<_>>(),
+                expected,
+                "{sort:?} descending={descending}"
+            );
+        }
+    }
+}
