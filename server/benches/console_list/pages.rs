@@ -48,15 +48,7 @@ pub async fn users_timings(engine: &Engine) {
         .await
         .unwrap();
     let users = first.total;
-    let sorts = [
-        UserSortColumn::Email,
-        UserSortColumn::Name,
-        UserSortColumn::Role,
-        UserSortColumn::Status,
-        UserSortColumn::ActiveSessions,
-        UserSortColumn::LastActive,
-        UserSortColumn::TotalSessions,
-    ];
+    let sorts = UserSortColumn::ALL;
     let mut queries = Vec::new();
     for sort in sorts {
         for descending in [false, true] {

@@ -21,6 +21,16 @@ pub enum UserSortColumn {
 }
 
 impl UserSortColumn {
+    pub const ALL: [UserSortColumn; 7] = [
+        UserSortColumn::Email,
+        UserSortColumn::Name,
+        UserSortColumn::Role,
+        UserSortColumn::Status,
+        UserSortColumn::ActiveSessions,
+        UserSortColumn::LastActive,
+        UserSortColumn::TotalSessions,
+    ];
+
     /// The column as ORDER BY reads it; each has an index ending in the email, which breaks ties.
     fn column(self) -> &'static str {
         match self {

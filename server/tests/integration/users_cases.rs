@@ -340,15 +340,7 @@ pub async fn every_sort_pages_through_all_users_in_order(db: &TestDb) {
         api.create_for(&format!("user{:03}@example.com", n * 7)).await;
         api.clock.advance_ms(MINUTE);
     }
-    let sorts = [
-        UserSortColumn::Email,
-        UserSortColumn::Name,
-        UserSortColumn::Role,
-        UserSortColumn::Status,
-        UserSortColumn::ActiveSessions,
-        UserSortColumn::LastActive,
-        UserSortColumn::TotalSessions,
-    ];
+    let sorts = UserSortColumn::ALL;
     for sort in sorts {
         for descending in [false, true] {
             let mut listed = Vec::new();
