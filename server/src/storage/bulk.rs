@@ -112,6 +112,20 @@ where
     let _ = arguments.add(value);
 }
 
+/// The insert of `rows` sessions. How each loaded end is classified in History, by the rule every end follows,
+/// is worked out in the insert (an UPDATE of the ended rows afterwards wrote 400,000 of a million rows twice). A
+/// loaded end names no console user.
+fn session_insert_sql(kind: DbKind, rows: usize) -> String {
+    let ended_how = ended_how_sql("status", "ended_by", "NULL", "user_id");
+    format!(
+        "WITH loaded ({columns_list}, last_request_at) AS (VALUES {values})
+         INSERT INTO sessions ({columns_list}, last_request_at, ended_how)
+         SELECT *, CASE WHEN ended_at IS NULL THEN NULL ELSE {ended_how} END FROM loaded",
+        columns_list = SESSION_COLUMNS.join(", "),
+        values = placeholders(kind, rows, SESSION_COLUMNS.len() + 1)
+    )
+}
+
 impl BulkLoad {
     /// Users by (email, display name, role); returns (email, id) pairs.
     pub async fn insert_users(
@@ -143,19 +157,13 @@ impl BulkLoad {
     }
 
     pub async fn insert_sessions(&mut self, sessions: &[BulkSession]) -> Result<(), StorageError> {
-        let columns = SESSION_COLUMNS.len() + 1;
+        let full_statement = session_insert_sql(self.kind(), ROWS_PER_STATEMENT);
         for chunk in sessions.chunks(ROWS_PER_STATEMENT) {
-            // How each loaded end is classified in History, by the rule every end follows, worked out in the
-            // insert (an UPDATE of the ended rows afterwards wrote 400,000 of a million rows twice). A loaded
-            // end names no console user.
-            let ended_how = ended_how_sql("status", "ended_by", "NULL", "user_id");
-            let sql = format!(
-                "WITH loaded ({columns_list}, last_request_at) AS (VALUES {values})
-                 INSERT INTO sessions ({columns_list}, last_request_at, ended_how)
-                 SELECT *, CASE WHEN ended_at IS NULL THEN NULL ELSE {ended_how} END FROM loaded",
-                columns_list = SESSION_COLUMNS.join(", "),
-                values = placeholders(self.kind(), chunk.len(), columns)
-            );
+            let sql = if chunk.len() == ROWS_PER_STATEMENT {
+                full_statement.clone()
+            } else {
+                session_insert_sql(self.kind(), chunk.len())
+            };
             let mut arguments = AnyArguments::default();
             for s in chunk {
                 add(&mut arguments, s.id.to_string());

@@ -10,6 +10,7 @@
 use app::history::EndedHow;
 use sqlx::FromRow;
 
+use super::page_window::PageWindow;
 use super::session_search::{ManyUsersTest, ResolvedSearch};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
@@ -80,25 +81,16 @@ impl Storage {
     pub async fn list_history(&self, query: &HistoryQuery<'_>) -> Result<HistoryListPage, StorageError> {
         let Some(term) = query.search else {
             let total = self.counted_history(query.how).await?;
-            // A page in the second half is read from the other end of the index: the deepest page steps over
-            // half the ended sessions, never all of them.
-            if query.offset >= total || query.limit <= 0 {
+            let Some(window) = PageWindow::nearer_end(query.offset, query.limit, Some(total)) else {
                 return Ok(HistoryListPage { rows: Vec::new(), total, total_is_exact: true });
-            }
-            let rows = if query.offset > total / 2 {
-                let end = (query.offset + query.limit).min(total);
-                let reversed = HistoryQuery {
-                    oldest_first: !query.oldest_first,
-                    limit: end - query.offset,
-                    offset: total - end,
-                    ..query.clone()
-                };
-                let mut rows = self.history_walk(&reversed, None).await?;
-                rows.reverse();
-                rows
-            } else {
-                self.history_walk(query, None).await?
             };
+            let walk = HistoryQuery {
+                oldest_first: query.oldest_first != window.from_end,
+                limit: window.limit,
+                offset: window.offset,
+                ..query.clone()
+            };
+            let rows = window.in_page_order(self.history_walk(&walk, None).await?);
             return Ok(HistoryListPage { rows, total, total_is_exact: true });
         };
         let search = self.resolve_search(term).await?;

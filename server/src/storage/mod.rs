@@ -18,6 +18,7 @@ mod key_checks;
 mod leadership;
 mod notifications;
 mod own_sessions;
+mod page_window;
 mod payload_keys;
 mod recount;
 mod session_end;

@@ -12,6 +12,7 @@
 //!   a search shows its first `SEARCH_COUNT_CAP` matches, as its total says ("more than 10,000"): a walk that
 //!   tests every row has no end to read from, so a deeper page is refused and the person asked to narrow it.
 
+use super::page_window::PageWindow;
 use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
@@ -36,17 +37,25 @@ pub enum SortColumn {
 
 impl SortColumn {
     /// The index that orders by this column, and its columns as ORDER BY terms (the row id breaks ties).
-    fn index(self) -> (&'static str, [&'static str; 4]) {
+    fn index(self, kind: DbKind) -> (&'static str, [&'static str; 4]) {
         match self {
             SortColumn::User => ("sessions_by_user", ["s.user_sort", "s.status", "s.app_id", "s.user_id"]),
             SortColumn::App => ("sessions_by_app", ["s.app_sort", "s.status", "s.app_id", "s.user_id"]),
             SortColumn::Created => {
                 ("sessions_by_created", ["s.created_at", "s.status", "s.app_id", "s.user_id"])
             }
-            SortColumn::Expires => (
-                "sessions_by_expires",
-                ["COALESCE(s.expires_at, 9223372036854775807)", "s.status", "s.app_id", "s.user_id"],
-            ),
+            // SQLite sorts NULL first ascending; the COALESCE puts sessions without an expiry last, which
+            // PostgreSQL does by itself. PostgreSQL walks an index on the plain column without visiting the
+            // table (migration 0019); it cannot do that with an index on the expression.
+            SortColumn::Expires => match kind {
+                DbKind::Sqlite => (
+                    "sessions_by_expires",
+                    ["COALESCE(s.expires_at, 9223372036854775807)", "s.status", "s.app_id", "s.user_id"],
+                ),
+                DbKind::Postgres => {
+                    ("sessions_by_expires", ["s.expires_at", "s.status", "s.app_id", "s.user_id"])
+                }
+            },
             SortColumn::Status => {
                 ("sessions_by_status", ["s.status", "s.created_at", "s.app_id", "s.user_id"])
             }
@@ -118,18 +127,8 @@ impl Storage {
 
     fn order_by(&self, sort: SortColumn, descending: bool) -> String {
         let direction = if descending { "DESC" } else { "ASC" };
-        let (_, columns) = sort.index();
-        let mut terms: Vec<String> = columns
-            .iter()
-            .map(|column| match (self.kind, sort) {
-                // PostgreSQL sorts NULL last ascending and first descending, as the COALESCE does, and walks
-                // an index on the plain column without visiting the table (migration 0019); it cannot do that
-                // with an index on the expression.
-                (DbKind::Postgres, SortColumn::Expires) if column.starts_with("COALESCE") => "s.expires_at",
-                _ => column,
-            })
-            .map(|column| format!("{column} {direction}"))
-            .collect();
+        let (_, columns) = sort.index(self.kind);
+        let mut terms: Vec<String> = columns.iter().map(|column| format!("{column} {direction}")).collect();
         terms.push(format!("s.{} {direction}", self.row_key()));
         terms.join(", ")
     }
@@ -204,7 +203,7 @@ impl Storage {
                 } else {
                     ManyUsersTest::Gathered
                 };
-                self.page_from_sort_index(query, i64::MAX, Some((&search, many))).await?
+                self.page_from_sort_index(query, None, Some((&search, many))).await?
             };
             return Ok(ListPage { rows, total: SEARCH_COUNT_CAP, total_is_exact: false });
         }
@@ -214,7 +213,7 @@ impl Storage {
 
     async fn unsearched_page(&self, query: &ListQuery<'_>) -> Result<ListPage, StorageError> {
         let total = self.counted_total(query).await?;
-        let rows = self.page_from_sort_index(query, total, None).await?;
+        let rows = self.page_from_sort_index(query, Some(total), None).await?;
         Ok(ListPage { rows, total, total_is_exact: true })
     }
 
@@ -239,19 +238,13 @@ impl Storage {
     async fn page_from_sort_index(
         &self,
         query: &ListQuery<'_>,
-        total: i64,
+        total: Option<i64>,
         search: Option<(&ResolvedSearch, ManyUsersTest)>,
     ) -> Result<Vec<SessionRow>, StorageError> {
-        if query.offset >= total || query.limit <= 0 {
+        let Some(window) = PageWindow::nearer_end(query.offset, query.limit, total) else {
             return Ok(Vec::new());
-        }
-        let from_end = total != i64::MAX && query.offset > total / 2;
-        let (descending, limit, offset) = if from_end {
-            let end = (query.offset + query.limit).min(total);
-            (!query.descending, end - query.offset, total - end)
-        } else {
-            (query.descending, query.limit, query.offset)
         };
+        let (descending, limit, offset) = (window.descending(query.descending), window.limit, window.offset);
         let order = self.order_by(query.sort, descending);
         let key = self.row_key();
         let index = match (query.status, query.sort) {
@@ -260,7 +253,7 @@ impl Storage {
             (Some(_), SortColumn::User) => "sessions_by_status_user",
             (Some(_), SortColumn::App) => "sessions_by_status_app",
             (Some(_), SortColumn::Created) => "sessions_by_status",
-            _ => query.sort.index().0,
+            _ => query.sort.index(self.kind).0,
         };
         let mut sql = Sql::default();
         sql.push(&format!("SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM sessions s "));
@@ -283,12 +276,8 @@ impl Storage {
             .int(offset)
             .push(&format!(") ORDER BY {order}"));
         // A search's text holds its matching ids: not worth a place in the prepared-statement cache.
-        let mut rows: Vec<SessionRow> =
-            sql.query_as().persistent(search.is_none()).fetch_all(&self.pool).await?;
-        if from_end {
-            rows.reverse();
-        }
-        Ok(rows)
+        let rows: Vec<SessionRow> = sql.query_as().persistent(search.is_none()).fetch_all(&self.pool).await?;
+        Ok(window.in_page_order(rows))
     }
 
     /// Sorted by user, a term that matches only users: walks the users in email order (`user_sort` is the

@@ -5,6 +5,7 @@
 use app::model::Role;
 use sqlx::FromRow;
 
+use super::page_window::PageWindow;
 use super::session_search::push_user_test;
 use super::sql_builder::Sql;
 use super::{Storage, StorageError};
@@ -120,31 +121,22 @@ impl Storage {
         query: &UserListQuery<'_>,
         total: i64,
     ) -> Result<Vec<UserSummaryRow>, StorageError> {
-        if query.offset >= total || query.limit <= 0 {
+        let Some(window) = PageWindow::nearer_end(query.offset, query.limit, Some(total)) else {
             return Ok(Vec::new());
-        }
-        let from_end = query.offset > total / 2;
-        let walk = if from_end {
-            let end = (query.offset + query.limit).min(total);
-            UserListQuery {
-                descending: !query.descending,
-                limit: end - query.offset,
-                offset: total - end,
-                ..*query
-            }
-        } else {
-            query.clone()
+        };
+        let walk = UserListQuery {
+            descending: window.descending(query.descending),
+            limit: window.limit,
+            offset: window.offset,
+            ..*query
         };
         let mut sql = summary_select();
         sql.push(" WHERE u.id IN (SELECT u.id FROM users u");
         finish(&mut sql, &walk);
         sql.push(")");
         sql.push(&order_by(&walk));
-        let mut rows: Vec<UserSummaryRow> = sql.query_as().fetch_all(&self.pool).await?;
-        if from_end {
-            rows.reverse();
-        }
-        Ok(rows)
+        let rows: Vec<UserSummaryRow> = sql.query_as().fetch_all(&self.pool).await?;
+        Ok(window.in_page_order(rows))
     }
 
     pub async fn user_summary(&self, id: i64) -> Result<Option<UserSummaryRow>, StorageError> {
