@@ -25,9 +25,9 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   workers: 2,
   // One retry, reported: Playwright lists a test that passed only on its retry as "flaky", and the summary of
-  // scripts/test.sh prints the count. About one test in 120 has had a first page that never hydrated, on this
-  // two-core machine under the suite's load; the suspected cause (see the issue notes) is Leptos rendering nested
-  // Suspense boundaries on the server a varying number of times, so the browser misreads their resources.
+  // scripts/test.sh prints the count, so a flaky test is seen, not hidden. (The stalls that once made pages never
+  // hydrate, about one test in 120, were server renders deadlocked between threads or building a page twice:
+  // server/src/http/render_threads.rs and components/require_user.rs say how they were ended.)
   retries: 1,
   reporter: [['list']],
   use: { baseURL, launchOptions, trace: 'off' },

@@ -5,9 +5,30 @@ import { expect, type APIRequestContext, type Locator, type Page, type TestInfo 
 
 export const PASSWORD = 'correct horse battery staple';
 
-/** Waits until the WASM has hydrated the page, so clicks reach Leptos and not the bare HTML. */
+/** Waits until the WASM has hydrated the page, so clicks reach Leptos and not the bare HTML. A page that does
+ * not hydrate in 45 s fails with what the browser said and which requests never finished, so a rare failure
+ * names its cause. */
 export async function hydrated(page: Page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  try {
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 45_000 });
+  } catch (error) {
+    const errors = (await page.pageErrors()).map((e) => `page error: ${e.message}`);
+    const said = (await page.consoleMessages())
+      .filter((message) => message.type() === 'error' || message.type() === 'warning')
+      .map((message) => `console ${message.type()}: ${message.text().slice(0, 500)}`);
+    const requests = await Promise.all(
+      (await page.requests()).map(async (request) => {
+        // A request still waiting would keep `response()` waiting too.
+        const pending = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 1_000));
+        const response = await Promise.race([request.response().catch(() => null), pending]);
+        const outcome = typeof response === 'string' ? response : response?.status() ?? 'no answer';
+        return `${request.method()} ${request.url()} -> ${request.failure()?.errorText ?? outcome}`;
+      }),
+    );
+    throw new Error(
+      `${page.url()} did not hydrate: ${error}\n${[...errors, ...said, ...requests].join('\n')}`,
+    );
+  }
 }
 
 /** Waits until the page's live event stream is open, so a change made now is pushed to it. */

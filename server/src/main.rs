@@ -15,26 +15,8 @@ use roster::operator::{self, read_password, NewAccount};
 use roster::payload_keys::{FirstKeys, MasterKey, PayloadKeys};
 use roster::storage::Storage;
 
-/// Worker threads: four per core, at least eight. Leptos's server rendering can deadlock two worker threads on
-/// each other's locks (leptos-rs/leptos#4673; seen under gdb in our end-to-end run: one thread held a resource's
-/// lock and waited for a Suspense effect's, the other the reverse). With one worker per core, two cores, that froze
-/// the whole server; with spare workers the rest of it keeps answering. Workers mostly wait on I/O.
-fn worker_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(2, |cores| cores.get());
-    (cores * 4).max(8)
-}
-
-fn main() -> ExitCode {
-    match tokio::runtime::Builder::new_multi_thread().worker_threads(worker_threads()).enable_all().build() {
-        Ok(runtime) => runtime.block_on(start()),
-        Err(error) => {
-            eprintln!("roster: cannot start the async runtime: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn start() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),

@@ -16,30 +16,49 @@ use crate::routes::Page;
 #[component]
 pub fn RequireUser<F, IV>(page: &'static Page, children: F) -> impl IntoView
 where
-    F: Fn(CurrentUser) -> IV + Clone + Send + Sync + 'static,
+    F: FnOnce(CurrentUser) -> IV + Send + 'static,
     IV: IntoView + 'static,
 {
     let auth = use_auth();
     view! {
         <Title text=page.title/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    let state = auth.state().await;
-                    mark_hydrated();
-                    // `EitherOf3`, not `into_any()`: erasing a whole page would bring every render path of it
-                    // into the WASM, used or not.
-                    match state {
-                        AuthState::SignedIn(user) if page.allowed(user.role) => EitherOf3::A(children(user)),
-                        AuthState::SignedIn(user) => EitherOf3::B(view! { <Redirect path=user.role.landing_page()/> }),
-                        AuthState::Anonymous => EitherOf3::B(view! { <Redirect path="/login"/> }),
-                        AuthState::Failed(error) => {
-                            EitherOf3::C(view! { <p role="alert" class="form-error">{error.to_string()}</p> })
-                        }
+            // A plain `Suspend`, not a closure returning one: the server checks a Suspense's children again
+            // before it answers, and a closure would be called again each time, building the page again with new
+            // resources whose loads the dropped copies then lose (loads without the request's context, a page
+            // that never answers, a browser reading the wrong resource as it hydrates; leptos-rs/leptos#4866).
+            // Made here, in the Suspense's children (called once), the page is built once and under the
+            // Suspense, which then waits for the page's own resources too. Signing out later is followed by
+            // `SignedOutRedirect`.
+            {Suspend::new(async move {
+                let state = auth.state().await;
+                mark_hydrated();
+                // `EitherOf3`, not `into_any()`: erasing a whole page would bring every render path of it into
+                // the WASM, used or not.
+                match state {
+                    AuthState::SignedIn(user) if page.allowed(user.role) => EitherOf3::A(children(user)),
+                    AuthState::SignedIn(user) => EitherOf3::B(view! { <Redirect path=user.role.landing_page()/> }),
+                    AuthState::Anonymous => EitherOf3::B(view! { <Redirect path="/login"/> }),
+                    AuthState::Failed(error) => {
+                        EitherOf3::C(view! { <p role="alert" class="form-error">{error.to_string()}</p> })
                     }
-                })
-            }}
+                }
+            })}
+        </Suspense>
+        <SignedOutRedirect/>
+    }
+}
+
+/// Sends the browser to `/login` once the user signs out (or the sign-in check finds no session) while a page is
+/// open. It builds nothing but the redirect, so it may follow the sign-in check as often as it changes.
+#[component]
+fn SignedOutRedirect() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(auth.state().await, AuthState::Anonymous).then(|| view! { <Redirect path="/login"/> })
+            })}
         </Suspense>
     }
 }

@@ -4,8 +4,10 @@ pub mod api;
 mod cross_site;
 mod error_status;
 mod events;
+mod render_threads;
 mod request_trace;
 
+use axum::handler::Handler;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
@@ -74,6 +76,7 @@ pub fn router(context: ServerContext) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .route_layer(axum::middleware::from_fn(render_threads::render_on_one_thread))
         .merge(live)
         .route_layer(sessions)
         .route_layer(axum::middleware::from_fn(status_from_console_error))
@@ -81,7 +84,11 @@ pub fn router(context: ServerContext) -> Router {
             AllowedOrigin(context.public_url.as_ref().map(|url| url.origin().to_owned())),
             refuse_cross_site,
         ))
-        .fallback(leptos_axum::file_and_error_handler_with_context(provide_backend, shell))
+        .fallback(
+            // The not-found page is the app too.
+            leptos_axum::file_and_error_handler_with_context(provide_backend, shell)
+                .layer(axum::middleware::from_fn(render_threads::render_on_one_thread)),
+        )
         .with_state(options)
         .merge(api::routes(engine))
         .route("/healthz", axum::routing::get(|| async { "ok" }));

@@ -193,6 +193,41 @@ async fn pages_render_while_other_routers_are_built() {
     building.await.unwrap();
 }
 
+/// The data each page was rendered with, as the browser reads it when it hydrates.
+fn resolved_resources(html: &str) -> Vec<&str> {
+    html.split("__RESOLVED_RESOURCES[").skip(1).filter_map(|rest| rest.split("\";").next()).collect()
+}
+
+/// A page's data is loaded once, by the page the browser is sent. Pages built inside the sign-in check's
+/// Suspense were once built again each time the server checked that Suspense, and the dropped copies' loads ran
+/// without the request's context ("wiring" errors sent to the browser) or never ended (a page that never
+/// answered). Every page, side by side, twenty times, as the owner, who may open them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_renders_with_its_data_loaded_once_many_at_a_time() {
+    let app = Arc::new(TestApp::start().await);
+    let cookie = app.signed_in_cookie("owner@example.com").await;
+    let mut renders = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        for page in app::routes::PAGES {
+            let (app, cookie) = (app.clone(), cookie.clone());
+            renders.spawn(async move {
+                let request =
+                    Request::get(page.path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+                (page.path, app.send(request).await)
+            });
+        }
+    }
+    while let Some(done) = renders.join_next().await {
+        let (path, reply) = done.unwrap();
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let resources = resolved_resources(&reply.body);
+        // The sign-in check, then the page's own.
+        assert!(resources.len() >= 2, "{path} was sent without its data: {resources:?}");
+        let failed: Vec<&&str> = resources.iter().filter(|data| data.contains("Err")).collect();
+        assert!(failed.is_empty(), "{path} was sent failed loads: {failed:?}");
+    }
+}
+
 #[tokio::test]
 async fn every_reply_carries_a_request_id_and_keeps_one_a_proxy_sent() {
     let app = TestApp::start().await;
