@@ -28,8 +28,8 @@ where
             // resources whose loads the dropped copies then lose (loads without the request's context, a page
             // that never answers, a browser reading the wrong resource as it hydrates; leptos-rs/leptos#4866).
             // Made here, in the Suspense's children (called once), the page is built once and under the
-            // Suspense, which then waits for the page's own resources too. Signing out later is followed by
-            // `SignedOutRedirect`.
+            // Suspense, which then waits for the page's own resources too. Signing out needs nothing here: the
+            // sign-out answer redirects to /login, which the router follows.
             {Suspend::new(async move {
                 let state = auth.state().await;
                 mark_hydrated();
@@ -43,21 +43,6 @@ where
                         EitherOf3::C(view! { <p role="alert" class="form-error">{error.to_string()}</p> })
                     }
                 }
-            })}
-        </Suspense>
-        <SignedOutRedirect/>
-    }
-}
-
-/// Sends the browser to `/login` once the user signs out (or the sign-in check finds no session) while a page is
-/// open. It builds nothing but the redirect, so it may follow the sign-in check as often as it changes.
-#[component]
-fn SignedOutRedirect() -> impl IntoView {
-    let auth = use_auth();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(auth.state().await, AuthState::Anonymous).then(|| view! { <Redirect path="/login"/> })
             })}
         </Suspense>
     }

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::SessionManagerLayer;
@@ -45,6 +46,18 @@ fn console_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The site's files (the WASM, its chunks, the script and the style sheet), served directly; anything else is
+/// the not-found page. Not Leptos's own file handler: it answers a file inside a reactive owner made under
+/// whatever owner the thread last left current, so a file could take the status of another request rendered on
+/// the same thread (a chunk answered 404 or 302, and the page never hydrated: seen in the end-to-end tests).
+fn site_files<NotFound>(options: &LeptosOptions, not_found: NotFound) -> ServeDir<NotFound> {
+    ServeDir::new(&*options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found)
+}
+
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {
         app::backend::session_keys::SECURE_COOKIE
@@ -68,11 +81,15 @@ pub fn router(context: ServerContext) -> Router {
     let options = context.leptos_options.clone();
     let console = Console::new(engine.clone());
     let provide_backend = console.clone().provider();
+    // The not-found page is the app too.
+    let not_found = leptos_axum::file_and_error_handler_with_context(provide_backend.clone(), shell)
+        .layer(axum::middleware::from_fn(render_threads::render_on_one_thread))
+        .with_state(options.clone());
     let live = Router::new()
         .route(app::live::EVENTS_PATH, axum::routing::get(events::stream))
         .with_state(events::EventsState { engine: engine.clone(), console });
     let router = Router::new()
-        .leptos_routes_with_context(&options, console_routes(), provide_backend.clone(), {
+        .leptos_routes_with_context(&options, console_routes(), provide_backend, {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -84,11 +101,7 @@ pub fn router(context: ServerContext) -> Router {
             AllowedOrigin(context.public_url.as_ref().map(|url| url.origin().to_owned())),
             refuse_cross_site,
         ))
-        .fallback(
-            // The not-found page is the app too.
-            leptos_axum::file_and_error_handler_with_context(provide_backend, shell)
-                .layer(axum::middleware::from_fn(render_threads::render_on_one_thread)),
-        )
+        .fallback_service(site_files(&options, not_found))
         .with_state(options)
         .merge(api::routes(engine))
         .route("/healthz", axum::routing::get(|| async { "ok" }));

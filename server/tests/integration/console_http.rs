@@ -228,6 +228,58 @@ async fn every_page_renders_with_its_data_loaded_once_many_at_a_time() {
     }
 }
 
+/// A browser asking for a page it may not open gets a real redirect (a form or link works without the WASM);
+/// one signed in gets the page.
+#[tokio::test]
+async fn a_signed_in_page_redirects_an_anonymous_browser_to_sign_in() {
+    let app = TestApp::start().await;
+    for page in app::routes::PAGES {
+        let request =
+            Request::get(page.path).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "{}", page.path);
+        assert_eq!(reply.headers[header::LOCATION], "/login", "{}", page.path);
+    }
+}
+
+/// The site's files answer 200 with their bytes while pages that set another status (a redirect, not found)
+/// render beside them: Leptos's own file handler once gave a file the status of a page rendered on the same
+/// thread, and a page whose WASM chunk answered 404 never hydrated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_files_keep_their_own_status_while_pages_render_beside_them() {
+    let app = TestApp::start().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/chunk_1.wasm"), b"\0asm chunk").unwrap();
+    let mut context = app.context.clone();
+    context.leptos_options.site_root = site.path().to_string_lossy().into();
+    let served = router(context);
+    let mut replies = tokio::task::JoinSet::new();
+    for round in 0..150 {
+        let path = ["/pkg/chunk_1.wasm", "/sessions", "/no-such-page"][round % 3];
+        let served = served.clone();
+        replies.spawn(async move {
+            let request = Request::get(path).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
+            let response = served.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (path, status, body)
+        });
+    }
+    while let Some(done) = replies.join_next().await {
+        let (path, status, body) = done.unwrap();
+        let expected = match path {
+            "/pkg/chunk_1.wasm" => StatusCode::OK,
+            "/sessions" => StatusCode::FOUND,
+            _ => StatusCode::NOT_FOUND,
+        };
+        assert_eq!(status, expected, "{path}");
+        if status == StatusCode::OK {
+            assert_eq!(&body[..], b"\0asm chunk");
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_reply_carries_a_request_id_and_keeps_one_a_proxy_sent() {
     let app = TestApp::start().await;
