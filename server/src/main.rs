@@ -11,6 +11,7 @@ use roster::cli::{
     AdminTokensCommand, AppsCommand, AuditCommand, Cli, Command, KeysCommand, StorageOptions, UsersCommand,
 };
 use roster::data_folder;
+use roster::engine::{Engine, Event};
 use roster::operator::{self, read_password, NewAccount};
 use roster::payload_keys::{FirstKeys, MasterKey, PayloadKeys};
 use roster::storage::Storage;
@@ -76,8 +77,20 @@ async fn payload_keys(storage: &Storage, options: &StorageOptions) -> anyhow::Re
 }
 
 /// The engine for a command run from the shell beside (or without) a server.
-fn operator_engine(storage: &Storage, keys: PayloadKeys) -> roster::engine::Engine {
-    roster::engine::Engine::new(storage.clone(), keys, None, std::sync::Arc::new(roster::clock::SystemClock))
+fn operator_engine(storage: &Storage, keys: PayloadKeys) -> Engine {
+    Engine::new(storage.clone(), keys, None, std::sync::Arc::new(roster::clock::SystemClock))
+}
+
+/// Runs a shell command on `engine`; on PostgreSQL the nodes serving the database then hear what it changed, so
+/// their open consoles follow it as they follow a change made through a node.
+async fn operate<T, Fut>(engine: Engine, command: impl FnOnce(Engine) -> Fut) -> T
+where
+    Fut: std::future::Future<Output = T>,
+{
+    let recorded = engine.record_shell_events();
+    let result = command(engine.clone()).await;
+    engine.send_shell_events(recorded).await;
+    result
 }
 
 async fn run(cli: Cli) -> anyhow::Result<String> {
@@ -101,10 +114,12 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
             roster::serve::serve(storage.clone(), keys().await?, checkpoints, options).await.map(|()| String::new()).map_err(anyhow::Error::msg)
         }
         Command::Apps(AppsCommand::Create(options)) => {
-            let engine = operator_engine(&storage, keys().await?);
-            operator::register_app(&engine, &options.id, &options.name, options.max_payload_bytes)
-                .await
-                .map(|key| {
+            let (id, name, max_payload_bytes) = (&options.id, &options.name, options.max_payload_bytes);
+            operate(operator_engine(&storage, keys().await?), move |engine| async move {
+                operator::register_app(&engine, id, name, max_payload_bytes).await
+            })
+            .await
+            .map(|key| {
                     format!(
                         "Registered app {}. Its API key, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <key>` to /api/v1.",
                         options.id,
@@ -113,9 +128,12 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
                 })
                 .map_err(anyhow::Error::from)
         }
-        Command::AdminTokens(AdminTokensCommand::Create { name }) => operator::create_admin_token(&operator_engine(&storage, keys().await?), &name)
-            .await
-            .map(|token| {
+        Command::AdminTokens(AdminTokensCommand::Create { name }) => operate(operator_engine(&storage, keys().await?), |engine| {
+            let name = &name;
+            async move { operator::create_admin_token(&engine, name).await }
+        })
+        .await
+        .map(|token| {
                 format!(
                     "Admin token {:?}, shown only now:\n\n  {}\n\nSend it as `Authorization: Bearer <token>` to /api/admin.",
                     name.trim(),
@@ -124,8 +142,10 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
             })
             .map_err(anyhow::Error::from),
         Command::Demo { sessions } => demo(&storage, &keys().await?, sessions).await,
-        Command::Keys(KeysCommand::Rotate) => operator::rotate_keys(&operator_engine(&storage, keys().await?))
-            .await
+        Command::Keys(KeysCommand::Rotate) => operate(operator_engine(&storage, keys().await?), |engine| async move {
+            operator::rotate_keys(&engine).await
+        })
+        .await
             .map(|id| {
                 format!(
                     "Payload key {id} is now current; older keys keep decrypting. Every node sharing this database \
@@ -149,24 +169,36 @@ async fn run(cli: Cli) -> anyhow::Result<String> {
             let role = operator::parse_role(&options.role)?;
             let password = if options.password_stdin { Some(stdin()?) } else { None };
             let account = NewAccount { email: &options.email, name: options.name.as_deref(), role, password };
-            operator::create_user(&storage, account)
-                .await
-                .map(|user| {
+            // No payload is read or written: the keys are not loaded (loading may write the first ones).
+            let storage = &storage;
+            operate(operator_engine(storage, PayloadKeys::unused()), move |engine| async move {
+                let created = operator::create_user(storage, account).await;
+                if let Ok(user) = &created {
+                    engine.events.publish(Event::users(user.id));
+                }
+                created
+            })
+            .await
+            .map(|user| {
                     format!("Created {} {} (user id {}).", user.role.label().to_lowercase(), user.email, user.id)
                 })
                 .map_err(anyhow::Error::from)
         }
         Command::Users(UsersCommand::Disable { email, reason }) => {
-            let engine = operator_engine(&storage, keys().await?);
-            operator::disable_user(&engine, &email, &reason)
-                .await
+            let (who, why) = (&email, &reason);
+            operate(operator_engine(&storage, keys().await?), move |engine| async move {
+                operator::disable_user(&engine, who, why).await
+            })
+            .await
                 .map(|ended| format!("Disabled {email}; {ended} active sessions ended."))
                 .map_err(anyhow::Error::from)
         }
         Command::Users(UsersCommand::Enable { email }) => {
-            let engine = operator_engine(&storage, keys().await?);
-            operator::enable_user(&engine, &email)
-                .await
+            let who = &email;
+            operate(operator_engine(&storage, keys().await?), move |engine| async move {
+                operator::enable_user(&engine, who).await
+            })
+            .await
                 .map(|()| format!("Enabled {email}: they can sign in again."))
                 .map_err(anyhow::Error::from)
         }

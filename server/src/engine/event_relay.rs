@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use app::live::Topic;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 use super::{Audience, Engine, Event, EventBus};
 use crate::storage::{NotificationListener, Storage};
@@ -60,18 +60,56 @@ async fn send_events(storage: Storage, mut receiver: mpsc::UnboundedReceiver<Eve
             batch.add(event);
         }
         for event in batch.into_events() {
-            let wire = Wire {
-                node: node.clone(),
-                topic: event.topic.as_str().to_string(),
-                users: match event.audience {
-                    Audience::Everyone => None,
-                    Audience::Users(ids) => Some(ids),
-                },
-            };
-            let payload = serde_json::to_string(&wire).expect("a wire event serializes");
-            if let Err(error) = storage.notify(&payload).await {
-                tracing::warn!("could not tell the other nodes of a change: {error}");
+            notify_other_nodes(&storage, &node, event).await;
+        }
+    }
+}
+
+async fn notify_other_nodes(storage: &Storage, node: &str, event: Event) {
+    let wire = Wire {
+        node: node.to_owned(),
+        topic: event.topic.as_str().to_string(),
+        users: match event.audience {
+            Audience::Everyone => None,
+            Audience::Users(ids) => Some(ids),
+        },
+    };
+    let payload = serde_json::to_string(&wire).expect("a wire event serializes");
+    if let Err(error) = storage.notify(&payload).await {
+        tracing::warn!("could not tell the other nodes of a change: {error}");
+    }
+}
+
+/// What a command run from the shell published. Its engine's bus has no console listening and no relay: the
+/// command records its events and, before it exits, sends them to the nodes serving the same database.
+pub struct ShellEvents(broadcast::Receiver<Event>);
+
+impl Engine {
+    /// Starts recording what this engine publishes; call before the command's first write.
+    pub fn record_shell_events(&self) -> ShellEvents {
+        ShellEvents(self.events.subscribe())
+    }
+
+    /// Sends what was recorded to every node, coalesced as a relay would. Only PostgreSQL has other nodes (a
+    /// SQLite database has one server, which is never the shell's process).
+    pub async fn send_shell_events(&self, ShellEvents(mut recorded): ShellEvents) {
+        if self.storage.kind() != crate::storage::DbKind::Postgres {
+            return;
+        }
+        let mut batch = Batch::default();
+        loop {
+            match recorded.try_recv() {
+                Ok(event) => batch.add(event),
+                // More than the bus holds: the consoles fetch everything again instead.
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    batch.add(Event { topic: Topic::Resync, audience: Audience::Everyone })
+                }
+                Err(broadcast::error::TryRecvError::Empty | broadcast::error::TryRecvError::Closed) => break,
             }
+        }
+        let node = crate::secrets::new_session_id().to_string();
+        for event in batch.into_events() {
+            notify_other_nodes(&self.storage, &node, event).await;
         }
     }
 }

@@ -12,6 +12,7 @@ mod create;
 mod credential_use;
 mod end;
 mod event_relay;
+pub use event_relay::ShellEvents;
 mod events;
 mod payload;
 mod reads;

@@ -96,6 +96,32 @@ pub async fn a_burst_of_changes_reaches_the_other_node_as_a_few_events(db: &Test
     assert!(heard <= 5, "200 changes in a burst arrived as {heard} events, not coalesced");
 }
 
+/// `roster users disable` run from a shell on another machine: its process has an engine of its own with no
+/// console and no relay, yet the consoles open on the serving node follow the change.
+pub async fn a_command_run_from_the_shell_reaches_the_nodes_consoles(db: &TestDb) {
+    let serving = Api::start(db).await;
+    serving.engine.spawn_event_relay();
+    wait_for_listeners(db, 1).await;
+    let (_id, _token) = serving.create_for("sam@example.com").await;
+    let mut on_serving = serving.engine.events.subscribe();
+
+    let shell = Api::another_node(db).await;
+    let recorded = shell.engine.record_shell_events();
+    let ended =
+        roster::operator::disable_user(&shell.engine, "sam@example.com", "Left the company").await.unwrap();
+    assert_eq!(ended, 1);
+    shell.engine.send_shell_events(recorded).await;
+
+    let mut heard =
+        vec![next_topic(&mut on_serving, WITHIN).await, next_topic(&mut on_serving, WITHIN).await];
+    heard.sort_by_key(|topic| topic.as_str());
+    assert_eq!(
+        heard,
+        vec![Topic::Sessions, Topic::Users],
+        "the serving node's consoles hear what the shell changed"
+    );
+}
+
 pub async fn a_node_that_lost_its_listener_tells_its_consoles_to_fetch_everything(db: &TestDb) {
     let (a, b) = two_relaying_nodes(db).await;
     let mut on_b = b.engine.events.subscribe();

@@ -74,6 +74,7 @@ mod cluster {
         two_nodes!(
             a_change_on_one_node_reaches_the_others_consoles_once,
             a_burst_of_changes_reaches_the_other_node_as_a_few_events,
+            a_command_run_from_the_shell_reaches_the_nodes_consoles,
             a_node_that_lost_its_listener_tells_its_consoles_to_fetch_everything,
             two_nodes_agree_on_every_session,
             validations_on_one_node_race_revocations_on_the_other,
