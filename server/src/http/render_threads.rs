@@ -8,13 +8,17 @@
 //! (`tokio::spawn`) land on that same thread. Pages still render side by side on several threads: no reactive
 //! value is shared between two requests.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use leptos::prelude::Owner;
 use tokio::runtime::Handle;
 use tracing::Instrument;
 
@@ -83,11 +87,29 @@ pub async fn render_on_one_thread(request: Request, next: Next) -> Response {
         return next.run(request).await;
     };
     // The request's span (its request id) goes with it, so its logs still carry the id.
-    match runtime.spawn(next.run(request).instrument(tracing::Span::current())).await {
+    let request = WithoutLeftoverOwner(Box::pin(next.run(request).instrument(tracing::Span::current())));
+    match runtime.spawn(request).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, "a page stopped while rendering");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+/// Polls a request with no reactive owner current. Leptos leaves the owner of a page it rendered current on its
+/// thread after the render yields; a server function polled next on that thread would make its own owner a child
+/// of that page's, and have it cleaned up, mid-call, when the page's is dropped.
+struct WithoutLeftoverOwner<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for WithoutLeftoverOwner<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<F::Output> {
+        if let Some(leftover) = Owner::current() {
+            // Only stops it being current: the page holding it still owns it.
+            leftover.unset();
+        }
+        self.0.as_mut().poll(context)
     }
 }
