@@ -24,8 +24,14 @@ for (const scheme of ['light', 'dark'] as const) {
         await signIn(page, testInfo, signedInAs);
         await page.waitForURL((url) => url.pathname !== '/login');
       }
-      await page.goto(path);
+      const answer = await page.goto(path);
       await hydrated(page);
+      // The page ran under its Content-Security-Policy and nothing it needs was refused by it.
+      expect(answer?.headers()['content-security-policy']).toContain("'nonce-");
+      const refused = (await page.consoleMessages())
+        .map((message) => message.text())
+        .filter((text) => text.includes('Content Security Policy'));
+      expect(refused).toEqual([]);
       const results = await new AxeBuilder({ page }).analyze();
       // DESIGN.md names a masked IP's button **Reveal IP** (what it does), while it shows the masked address:
       // axe's label-in-name rule asks for the visible text in the name. The contract wins for these buttons

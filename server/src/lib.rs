@@ -14,6 +14,7 @@ pub mod device;
 pub mod engine;
 pub mod geo;
 pub mod http;
+pub mod logging;
 pub mod operator;
 pub mod passwords;
 pub mod payload_keys;

@@ -18,11 +18,7 @@ use roster::storage::Storage;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    roster::logging::init();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(message) => {

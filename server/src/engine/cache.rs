@@ -18,6 +18,9 @@ const MAX_AGE_MS: i64 = 5_000;
 /// At most this many sessions (and apps) are kept; past it the least used go first.
 const MAX_ENTRIES: usize = 200_000;
 
+/// Validation cache lookups by result (`GET /metrics`); none on PostgreSQL, where the cache is off.
+const CACHE_LOOKUPS: &str = "roster_validation_cache_lookups_total";
+
 struct Entry<T> {
     value: Arc<T>,
     generation: u64,
@@ -97,9 +100,11 @@ impl ValidationCache {
         if self.enabled {
             if let Some(row) = get(&self.sessions, token_hash, generation, now_ms) {
                 if row.deadline_at.is_none_or(|deadline| deadline > now_ms) {
+                    metrics::counter!(CACHE_LOOKUPS, "result" => "hit").increment(1);
                     return Ok(Some(row));
                 }
             }
+            metrics::counter!(CACHE_LOOKUPS, "result" => "miss").increment(1);
         }
         let Some(row) = storage.session_by_token_hash(token_hash, None).await? else {
             return Ok(None);

@@ -14,6 +14,7 @@ mod end;
 mod event_relay;
 pub use event_relay::ShellEvents;
 mod events;
+mod health;
 mod payload;
 mod reads;
 mod refusals;

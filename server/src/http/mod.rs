@@ -4,16 +4,17 @@ pub mod api;
 mod cross_site;
 mod error_status;
 mod events;
+mod probes;
+mod prometheus;
 mod render_threads;
 mod request_trace;
+mod security_headers;
 
 use axum::handler::Handler;
-use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::SessionManagerLayer;
 
@@ -66,6 +67,17 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
+/// Probes and the metrics scrape: no session, no cookie, no cross-site check (nothing they answer changes).
+fn operations_routes(engine: Engine) -> Router {
+    use axum::routing::get;
+    prometheus::install();
+    Router::new()
+        .route("/healthz", get(probes::alive))
+        .route("/readyz", get(probes::ready))
+        .route("/metrics", get(prometheus::scrape))
+        .with_state(engine)
+}
+
 pub fn router(context: ServerContext) -> Router {
     let engine = context.engine.clone();
     let store = ConsoleSessionStore::new(engine.clone());
@@ -80,7 +92,13 @@ pub fn router(context: ServerContext) -> Router {
 
     let options = context.leptos_options.clone();
     let console = Console::new(engine.clone());
-    let provide_backend = console.clone().provider();
+    let provide_backend = {
+        let backends = console.clone().provider();
+        move || {
+            backends();
+            security_headers::send_page_policy();
+        }
+    };
     // The not-found page is the app too.
     let not_found = leptos_axum::file_and_error_handler_with_context(provide_backend.clone(), shell)
         .layer(axum::middleware::from_fn(render_threads::render_on_one_thread))
@@ -103,17 +121,12 @@ pub fn router(context: ServerContext) -> Router {
         ))
         .fallback_service(site_files(&options, not_found))
         .with_state(options)
-        .merge(api::routes(engine))
-        .route("/healthz", axum::routing::get(|| async { "ok" }));
-    let router = request_trace::traced(router);
-    match &context.public_url {
-        // Browsers that have seen Roster over https refuse plain http to it for a year.
-        Some(url) if url.is_https() => router.layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        )),
-        _ => router,
-    }
+        .merge(api::routes(engine.clone()))
+        .merge(operations_routes(engine))
+        .route_layer(axum::middleware::from_fn(prometheus::label_route));
+    let router = security_headers::with_security_headers(router, context.secure_cookies)
+        .layer(axum::middleware::from_fn(prometheus::count_requests));
+    request_trace::traced(router)
 }
 
 #[cfg(test)]

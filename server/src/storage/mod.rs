@@ -126,6 +126,14 @@ impl StorageError {
     }
 }
 
+/// The connection pool's connections now, for `GET /metrics`.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct Storage {
     pool: AnyPool,
@@ -241,6 +249,20 @@ impl Storage {
                 tx
             }
         })
+    }
+
+    /// The database answers a query now (`GET /readyz`).
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool_use(&self) -> PoolUse {
+        PoolUse {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 
     pub async fn close(&self) {

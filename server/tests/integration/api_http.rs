@@ -141,6 +141,11 @@ impl Api {
         Reply { status, body }
     }
 
+    /// The whole response, headers and all (for answers that are not JSON).
+    pub async fn respond(&self, request: Request<Body>) -> axum::response::Response {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
     pub async fn create(&self, body: Value) -> Reply {
         self.call(Method::POST, "/api/v1/sessions", Some(APP_KEY), Some(body.to_string()), &[]).await
     }

@@ -35,7 +35,7 @@ pub struct TestApp {
 
 pub struct Reply {
     pub status: StatusCode,
-    headers: axum::http::HeaderMap,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 

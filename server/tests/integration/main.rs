@@ -11,6 +11,7 @@ mod console_detail_http;
 mod console_http;
 mod events_http;
 mod history_cases;
+mod operations_http;
 mod own_session_cases;
 mod payload_key_cases;
 mod recount_cases;

@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::extract::{shown_text, ApiJson, CallingApp, HeldSession};
 use super::view::SessionJson;
 use crate::engine::{Actor, Engine};
+use crate::http::prometheus::ValidationTimer;
 use crate::secrets::sha256;
 
 #[derive(Deserialize)]
@@ -43,6 +44,7 @@ pub async fn validate(
         ));
     }
     let page = reported_page(&request.activity)?;
+    let _timer = ValidationTimer::start();
     let session = engine.validate_reporting(&sha256(request.token.as_bytes()), app.id, page).await?;
     Ok(Json(SessionJson::from(session.as_ref())))
 }

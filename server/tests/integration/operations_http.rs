@@ -1,0 +1,133 @@
+//! What operators and browsers are told beside the product itself: security headers on every answer, the
+//! readiness probe and the Prometheus scrape.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+
+use crate::api_http::{Api, ADMIN_TOKEN};
+use crate::console_http::TestApp;
+use crate::support::TestDb;
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+async fn get(api: &Api, path: &str) -> Answer {
+    let response = api.respond(Request::get(path).body(Body::empty()).unwrap()).await;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers.get(name).and_then(|value| value.to_str().ok()).unwrap_or_else(|| panic!("no {name} header"))
+}
+
+/// The nonce a page's policy allows scripts by.
+fn policy_nonce(policy: &str) -> &str {
+    policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy")
+}
+
+#[tokio::test]
+async fn a_console_page_runs_only_its_own_scripts_and_cannot_be_framed() {
+    let app = TestApp::start().await;
+    let page = app.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let policy = header(&page.headers, "content-security-policy");
+    for part in ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(policy.contains(part), "{part} missing from {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+    let nonce = policy_nonce(policy);
+    assert!(nonce.len() >= 16, "{nonce}");
+    // Every script Leptos wrote into the page carries the nonce; none runs without it.
+    let scripts: Vec<&str> =
+        page.body.split("<script").skip(1).map(|s| s.split('>').next().unwrap()).collect();
+    assert!(!scripts.is_empty());
+    for script in scripts {
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without the page's nonce: <script{script}>"
+        );
+    }
+    assert_eq!(header(&page.headers, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&page.headers, "x-frame-options"), "DENY");
+    assert_eq!(header(&page.headers, "referrer-policy"), "same-origin");
+    // Plain local http: no HSTS (a browser would refuse http://127.0.0.1 for a year).
+    assert!(page.headers.get("strict-transport-security").is_none());
+
+    let again = app.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let next_nonce = policy_nonce(header(&again.headers, "content-security-policy")).to_owned();
+    assert_ne!(nonce, next_nonce, "each render has its own nonce");
+}
+
+#[tokio::test]
+async fn api_answers_and_probes_run_nothing_and_are_not_sniffed() {
+    let db = TestDb::sqlite().await;
+    let api = Api::start(&db).await;
+    for path in ["/api/admin/sessions", "/api/v1/sessions/current/payload", "/healthz", "/readyz", "/metrics"]
+    {
+        let answer = get(&api, path).await;
+        let policy = header(&answer.headers, "content-security-policy");
+        assert_eq!(policy, "default-src 'none'; frame-ancestors 'none'", "{path}");
+        assert_eq!(header(&answer.headers, "x-content-type-options"), "nosniff", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let db = TestDb::sqlite().await;
+    let api = Api::start(&db).await;
+    let ready = get(&api, "/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"));
+    api.storage.close().await;
+    let lost = get(&api, "/readyz").await;
+    assert_eq!(lost.status, StatusCode::SERVICE_UNAVAILABLE, "{}", lost.body);
+    assert_eq!(get(&api, "/healthz").await.status, StatusCode::OK, "the process itself still runs");
+}
+
+/// The sample value of the line that starts with `series` (name and labels), if the scrape has it.
+fn sample(scrape: &str, series: &str) -> Option<f64> {
+    scrape.lines().find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+#[tokio::test]
+async fn the_metrics_scrape_counts_requests_validations_sessions_and_connections() {
+    let db = TestDb::sqlite().await;
+    let api = Api::start(&db).await;
+    let (id, token) = api.create_for("ada@example.com").await;
+    let _ = api.create_for("grace@example.com").await;
+    for _ in 0..3 {
+        assert_eq!(api.validate(&token).await.status, StatusCode::OK);
+    }
+    assert_eq!(api.admin(Method::DELETE, &format!("/api/admin/sessions/{id}")).await.status, StatusCode::OK);
+
+    let scrape = get(&api, "/metrics").await;
+    assert_eq!(scrape.status, StatusCode::OK);
+    assert!(header(&scrape.headers, "content-type").starts_with("text/plain"));
+    let text = scrape.body;
+    // Other tests in this process count too: at least ours.
+    let validated =
+        sample(&text, r#"roster_http_requests_total{route="/api/v1/sessions/validate",status="200"}"#);
+    assert!(validated.is_some_and(|count| count >= 3.0), "{text}");
+    // The route's pattern is the label, never the session's id.
+    assert!(sample(&text, r#"roster_http_requests_total{route="/api/admin/sessions/{id}",status="200"}"#)
+        .is_some_and(|count| count >= 1.0));
+    assert!(!text.contains(&id) && !text.contains(&token) && !text.contains(ADMIN_TOKEN));
+    assert!(
+        sample(&text, "roster_validation_duration_seconds_count").is_some_and(|count| count >= 3.0),
+        "{text}"
+    );
+    assert!(text.contains(r#"roster_validation_duration_seconds_bucket{le="0.001"}"#), "{text}");
+    // The second and third validation of the same token came from the cache (SQLite).
+    assert!(sample(&text, r#"roster_validation_cache_lookups_total{result="hit"}"#)
+        .is_some_and(|count| count >= 2.0));
+    // This node's engine, read at the scrape: one of the two sessions is revoked.
+    assert_eq!(sample(&text, "roster_active_sessions"), Some(1.0), "{text}");
+    assert_eq!(sample(&text, "roster_open_alarms"), Some(0.0));
+    assert_eq!(sample(&text, r#"roster_database_connections{state="max"}"#), Some(8.0));
+}
