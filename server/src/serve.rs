@@ -11,7 +11,7 @@ use app::model::Role;
 use crate::audit_checkpoints::AuditCheckpoints;
 use crate::cli::ServeOptions;
 use crate::clock::SystemClock;
-use crate::engine::{spawn_expiry_sweep, Engine, SignInThrottle};
+use crate::engine::{spawn_expiry_sweep, Engine, RateLimits, SignInThrottle};
 use crate::geo::{GeoDatabase, NetworkDatabase};
 use crate::http::{router, ServerContext};
 use crate::payload_keys::PayloadKeys;
@@ -56,6 +56,7 @@ pub async fn serve(
     };
     let mut engine = Engine::new(storage, keys, geo, Arc::new(SystemClock));
     engine.sign_in_throttle = SignInThrottle::new(options.sign_in_failures_per_minute);
+    engine.rate_limits = RateLimits::new(options.rates());
     engine.checkpoints = Some(checkpoints);
     if let Some(path) = &options.geoip_network_db {
         engine.network = Some(Arc::new(NetworkDatabase::open(path).map_err(|error| error.to_string())?));

@@ -16,6 +16,7 @@ pub use event_relay::ShellEvents;
 mod events;
 mod health;
 mod payload;
+mod rate_limits;
 mod reads;
 mod refusals;
 mod settings;
@@ -35,6 +36,8 @@ pub use create::{CreateSession, Created, Lifetime, SessionOwner};
 pub use credential_use::CredentialUseRecorder;
 pub use end::Actor;
 pub use events::{Audience, Event, EventBus};
+pub use rate_limits::{Rate, RateExceeded, RateLimits, RateSettings};
+pub use rate_limits::{ADMIN_CALLS_PER_SECOND, APP_CALLS_PER_SECOND, APP_VALIDATIONS_PER_SECOND};
 pub use refusals::AnonymousRefusals;
 pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;
@@ -142,6 +145,8 @@ pub struct EngineParts {
     pub cache: ValidationCache,
     pub events: EventBus,
     pub sign_in_throttle: SignInThrottle,
+    /// Requests per second per app key and admin token, on this node.
+    pub rate_limits: RateLimits,
     pub password_checks: PasswordChecks,
     pub anonymous_refusals: AnonymousRefusals,
     /// The signed checkpoints of the audit chain in the data folder (a server has them; tests may not).
@@ -191,6 +196,7 @@ impl Engine {
             cache,
             events,
             sign_in_throttle: SignInThrottle::default(),
+            rate_limits: RateLimits::default(),
             password_checks: PasswordChecks::default(),
             anonymous_refusals: AnonymousRefusals::default(),
             checkpoints: None,

@@ -54,11 +54,19 @@ impl Api {
 
     /// A node whose payload keys are `keys` (the tests' fixed in-memory key when None).
     pub async fn start_with_keys(db: &TestDb, keys: Option<roster::payload_keys::PayloadKeys>) -> Api {
+        Api::start_configured(db, |engine| {
+            if let Some(keys) = keys {
+                engine.keys = keys;
+            }
+        })
+        .await
+    }
+
+    /// A node whose engine `configure` sets up before it serves.
+    pub async fn start_configured(db: &TestDb, configure: impl FnOnce(&mut Engine)) -> Api {
         let (clock, shared) = manual_clock();
         let mut engine = test_engine(db, shared);
-        if let Some(keys) = keys {
-            engine.keys = keys;
-        }
+        configure(&mut engine);
         let storage = &db.storage;
         let key = |text: &str| sha256(text.as_bytes());
         for (slug, name, limit, app_key) in

@@ -131,3 +131,54 @@ async fn the_metrics_scrape_counts_requests_validations_sessions_and_connections
     assert_eq!(sample(&text, "roster_open_alarms"), Some(0.0));
     assert_eq!(sample(&text, r#"roster_database_connections{state="max"}"#), Some(8.0));
 }
+
+#[tokio::test]
+async fn a_credential_past_its_rate_is_told_when_to_come_back_and_validations_go_on() {
+    use roster::engine::{Rate, RateLimits, RateSettings};
+    let db = TestDb::sqlite().await;
+    let api = Api::start_configured(&db, |engine| {
+        engine.rate_limits = RateLimits::new(RateSettings {
+            app_validations: Rate::per_second(1_000),
+            // Per minute: a slow test run never earns a place back between two calls.
+            app_calls: Rate::per_minute(2),
+            admin_calls: Rate::per_minute(1),
+        })
+    })
+    .await;
+    let (_, token) = api.create_for("ada@example.com").await;
+    let _ = api.create_for("grace@example.com").await;
+    let sessions_before = db.storage.count_active_sessions().await.unwrap();
+
+    let refused = api.create(serde_json::json!({ "userEmail": "linus@example.com" })).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert_eq!(refused.code(), "rate_limited");
+    assert_eq!(
+        db.storage.count_active_sessions().await.unwrap(),
+        sessions_before,
+        "a refused create writes nothing"
+    );
+    let raw = api
+        .respond(
+            Request::post("/api/v1/sessions")
+                .header("authorization", format!("Bearer {}", crate::api_http::APP_KEY))
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"guest":true}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(raw.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = header(raw.headers(), "retry-after").parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "the next place comes within 30 s: {retry_after}");
+
+    // The key's creates are used up; its users' validations are not.
+    for _ in 0..20 {
+        assert_eq!(api.validate(&token).await.status, StatusCode::OK);
+    }
+
+    assert_eq!(api.admin(Method::GET, "/api/admin/sessions").await.status, StatusCode::OK);
+    let admin = api.admin(Method::GET, "/api/admin/sessions").await;
+    assert_eq!(admin.status, StatusCode::TOO_MANY_REQUESTS, "{}", admin.body);
+    // A caller without a valid credential is refused as before, not counted against the real one.
+    let forged = api.call(Method::GET, "/api/admin/sessions", Some("ra_forged"), None, &[]).await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+}

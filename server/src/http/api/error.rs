@@ -1,11 +1,11 @@
 //! The API's errors: `{"error": {"code": "...", "message": "..."}}` with the status the code names.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::engine::EngineError;
+use crate::engine::{EngineError, RateExceeded};
 use crate::secrets::new_error_reference;
 use crate::storage::StorageError;
 
@@ -17,11 +17,13 @@ pub struct ApiError {
     /// For an ended session: why (`reason`, an end cause's code) and the admin's words when they chose to tell
     /// (`adminReason`), beside `code` and `message`.
     pub ending: Option<(&'static str, Option<String>)>,
+    /// Seconds before a caller past its rate may come back (`Retry-After`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), ending: None }
+        ApiError { status, code, message: message.into(), ending: None, retry_after_seconds: None }
     }
 
     pub fn invalid(message: impl Into<String>) -> ApiError {
@@ -30,6 +32,17 @@ impl ApiError {
 
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn too_many_requests(exceeded: RateExceeded, whose: &str) -> ApiError {
+        let seconds = exceeded.retry_after_seconds();
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("{whose} has sent more requests than this node takes per second; retry in {seconds} s"),
+        );
+        error.retry_after_seconds = Some(seconds);
+        error
     }
 
     /// Logs the cause under a reference; the caller sees only the reference.
@@ -53,7 +66,11 @@ impl IntoResponse for ApiError {
                 body["error"]["adminReason"] = json!(admin_reason);
             }
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_seconds {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -63,23 +63,48 @@ fn bearer(parts: &Parts) -> Option<&str> {
     (!token.is_empty() && token.len() <= 200).then_some(token)
 }
 
-/// The app whose API key authenticates this request.
+/// The app whose API key authenticates this request, within the key's rate for calls other than validations.
 pub struct CallingApp(pub AppRow);
+
+/// The app whose API key authenticates this validation, within the key's (much larger) validation rate.
+pub struct ValidatingApp(pub AppRow);
+
+async fn keyed_app(parts: &Parts, engine: &Engine) -> Result<AppRow, ApiError> {
+    let Some(key) = bearer(parts) else {
+        return Err(ApiError::unauthorized("send the app's API key as Authorization: Bearer <key>"));
+    };
+    match engine.app_by_key(key).await? {
+        Some(keyed) => Ok(keyed.app.clone()),
+        None => {
+            tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
+            Err(ApiError::unauthorized("the API key is not valid"))
+        }
+    }
+}
 
 impl FromRequestParts<Engine> for CallingApp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
-        let Some(key) = bearer(parts) else {
-            return Err(ApiError::unauthorized("send the app's API key as Authorization: Bearer <key>"));
-        };
-        match engine.app_by_key(key).await? {
-            Some(keyed) => Ok(CallingApp(keyed.app.clone())),
-            None => {
-                tracing::warn!(path = %parts.uri.path(), "refused an unknown app API key");
-                Err(ApiError::unauthorized("the API key is not valid"))
-            }
-        }
+        let app = keyed_app(parts, engine).await?;
+        engine
+            .rate_limits
+            .app_call(app.id)
+            .map_err(|exceeded| ApiError::too_many_requests(exceeded, "this API key"))?;
+        Ok(CallingApp(app))
+    }
+}
+
+impl FromRequestParts<Engine> for ValidatingApp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, engine: &Engine) -> Result<Self, ApiError> {
+        let app = keyed_app(parts, engine).await?;
+        engine
+            .rate_limits
+            .app_validation(app.id)
+            .map_err(|exceeded| ApiError::too_many_requests(exceeded, "this API key"))?;
+        Ok(ValidatingApp(app))
     }
 }
 
@@ -95,7 +120,13 @@ impl FromRequestParts<Engine> for CallingAdmin {
             None => None,
         };
         match found {
-            Some(token) => Ok(CallingAdmin(Actor::AdminToken { id: token.id, name: token.name })),
+            Some(token) => {
+                engine
+                    .rate_limits
+                    .admin_call(token.id)
+                    .map_err(|exceeded| ApiError::too_many_requests(exceeded, "this admin token"))?;
+                Ok(CallingAdmin(Actor::AdminToken { id: token.id, name: token.name }))
+            }
             None => {
                 let event = crate::storage::AuditEvent {
                     at_ms: engine.now_ms(),

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use app::model::SessionStatus;
 
 use super::error::ApiError;
-use super::extract::{shown_text, ApiJson, CallingApp, HeldSession};
+use super::extract::{shown_text, ApiJson, CallingApp, HeldSession, ValidatingApp};
 use super::view::SessionJson;
 use crate::engine::{Actor, Engine};
 use crate::http::prometheus::ValidationTimer;
@@ -33,7 +33,7 @@ fn reported_page(activity: &Option<String>) -> Result<Option<&str>, ApiError> {
 
 pub async fn validate(
     State(engine): State<Engine>,
-    CallingApp(app): CallingApp,
+    ValidatingApp(app): ValidatingApp,
     ApiJson(request): ApiJson<ValidateRequest>,
 ) -> Result<Json<SessionJson>, ApiError> {
     if request.token.is_empty() || request.token.len() > 200 {
