@@ -11,6 +11,7 @@ mod console_detail_http;
 mod console_http;
 mod events_http;
 mod history_cases;
+mod hostile_input_http;
 mod operations_http;
 mod own_session_cases;
 mod payload_key_cases;
@@ -92,6 +93,11 @@ on_both_databases!(
     another_master_key_is_refused_with_what_to_do,
     payloads_whose_keys_are_gone_refuse_to_start_and_replaced_keys_are_refused,
     a_rotation_on_one_node_is_used_by_the_others_next_write,
+);
+
+on_both_databases!(
+    hostile = hostile_input_http:
+    every_api_route_refuses_hostile_input_and_writes_nothing,
 );
 
 on_both_databases!(

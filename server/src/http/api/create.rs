@@ -36,6 +36,10 @@ fn bounded<'a>(value: &'a Option<String>, field: &str, max: usize) -> Result<Opt
             Err(ApiError::invalid(format!("{field} must have at most {max} characters")))
         }
         Some("") => Err(ApiError::invalid(format!("{field} must not be empty"))),
+        // NUL among them: PostgreSQL cannot store it, and no name, address or browser has one.
+        Some(text) if text.chars().any(char::is_control) => {
+            Err(ApiError::invalid(format!("{field} must not contain control characters")))
+        }
         other => Ok(other),
     }
 }
