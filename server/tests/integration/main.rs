@@ -6,9 +6,11 @@ mod analytics_cases;
 mod api_http;
 mod apps_cases;
 mod audit_cases;
+mod child_server;
 mod cluster_cases;
 mod console_detail_http;
 mod console_http;
+mod crash_cases;
 mod events_http;
 mod history_cases;
 mod hostile_input_http;
@@ -16,7 +18,9 @@ mod operations_http;
 mod own_session_cases;
 mod payload_key_cases;
 mod recount_cases;
+mod revoke_race_cases;
 mod roles_http;
+mod secrets_cases;
 mod session_list_cases;
 mod sessions_page_http;
 mod settings_cases;
@@ -56,6 +60,27 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// The revoke race, on several threads, on each database.
+mod revoke_race {
+    mod sqlite {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn no_validation_is_accepted_after_its_revoke_returned_whichever_way_it_was_ended() {
+            let db = crate::support::TestDb::sqlite().await;
+            crate::revoke_race_cases::no_validation_is_accepted_after_its_revoke_returned_whichever_way_it_was_ended(&db)
+                .await;
+        }
+    }
+    mod postgres {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn no_validation_is_accepted_after_its_revoke_returned_whichever_way_it_was_ended() {
+            let db = crate::support::TestDb::postgres().await;
+            crate::revoke_race_cases::no_validation_is_accepted_after_its_revoke_returned_whichever_way_it_was_ended(&db)
+                .await;
+            db.drop_database().await;
+        }
+    }
 }
 
 /// Several nodes share a database only on PostgreSQL.
