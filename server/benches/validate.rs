@@ -65,21 +65,73 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
     );
     // A short warm-up so every route starts from warm caches.
     load(server.address, hello.clone(), connections, 1).await;
-    let hello = timed(server.address, "GET /healthz (hello world)", hello, settings).await;
-    let validate = timed(server.address, "POST /api/v1/sessions/validate", validate, settings).await;
+    let hello = timed(server.address, "GET /healthz (hello world)", hello, settings).await.per_second;
+    let validate =
+        timed(server.address, "POST /api/v1/sessions/validate", validate, settings).await.per_second;
     println!("  validate / hello = {:.1}% (target: at least 50%)", 100.0 * validate / hello);
-    if url.is_some() {
+    support::table_row(
+        &format!("validate, {database}"),
+        &format!("{validate:.0} req/s"),
+        &format!("hello world {hello:.0} req/s: {:.0}% of it (target ≥ 50%)", 100.0 * validate / hello),
+    );
+    let created = if url.is_some() {
         let alone = timed(server.address, "POST /api/v1/sessions (one node)", create.clone(), settings).await;
         server.engine.spawn_event_relay();
         let relayed = timed(server.address, "POST /api/v1/sessions (relaying)", create, settings).await;
-        println!("  creates while relaying events to other nodes / alone = {:.1}%", 100.0 * relayed / alone);
+        println!(
+            "  creates while relaying events to other nodes / alone = {:.1}%",
+            100.0 * relayed.per_second / alone.per_second
+        );
+        alone
     } else {
-        timed(server.address, "POST /api/v1/sessions", create, settings).await;
+        timed(server.address, "POST /api/v1/sessions", create, settings).await
+    };
+    support::table_row(
+        &format!("create, {database}"),
+        &format!(
+            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            created.per_second, created.p50_ms, created.p99_ms
+        ),
+        &format!("validate {validate:.0} req/s"),
+    );
+    if url.is_none() {
+        cache_memory(&server).await;
     }
 }
 
-/// Loads one route and prints its line; returns its successful answers per second.
-async fn timed(address: SocketAddr, name: &str, requests: Vec<Vec<u8>>, settings: &Settings) -> f64 {
+/// The validation cache's memory per session: resident memory before and after `BENCH_CACHE_SESSIONS`
+/// sessions are validated once each (SQLite only: on PostgreSQL the cache is off).
+async fn cache_memory(server: &BenchServer) {
+    let sessions = setting("BENCH_CACHE_SESSIONS", 50_000) as usize;
+    let mut hashes = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        hashes.push(roster::secrets::sha256(server.guest_session().await.1.as_bytes()));
+    }
+    let before = support::resident_bytes();
+    for hash in &hashes {
+        server.engine.validate(hash, server.app_id).await.expect("a live session");
+    }
+    let after = support::resident_bytes();
+    let per_session = after.saturating_sub(before) as f64 / sessions as f64;
+    println!(
+        "  resident memory: {:.0} MB; {per_session:.0} bytes per cached session ({sessions} cached)",
+        after as f64 / 1e6
+    );
+    support::table_row(
+        "memory per cached session",
+        &format!("{per_session:.0} bytes"),
+        &format!("{sessions} sessions validated once each, resident memory before and after"),
+    );
+}
+
+struct Timed {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Loads one route and prints its line; returns its successful answers per second and latencies.
+async fn timed(address: SocketAddr, name: &str, requests: Vec<Vec<u8>>, settings: &Settings) -> Timed {
     let (outcome, elapsed): (Outcome, f64) =
         load(address, requests, settings.connections, settings.seconds).await;
     let ok = outcome.count(200) + outcome.count(201);
@@ -91,5 +143,5 @@ async fn timed(address: SocketAddr, name: &str, requests: Vec<Vec<u8>>, settings
         outcome.percentile_ms(0.99),
         outcome.total() - ok
     );
-    per_second
+    Timed { per_second, p50_ms: outcome.percentile_ms(0.5), p99_ms: outcome.percentile_ms(0.99) }
 }

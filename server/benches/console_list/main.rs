@@ -15,6 +15,8 @@ mod list;
 mod pages;
 mod psql;
 mod sqlite3;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,10 +34,7 @@ use roster::storage::Storage;
 
 use hand::{hand_cases, Dialect};
 use list::{pages_in, query};
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
-}
+use support::setting;
 
 async fn seed(storage: &Storage, keys: &PayloadKeys, sessions: usize, into: &str) {
     eprintln!("seeding {sessions} demo sessions into {into} (once; later runs reuse it)");
@@ -155,6 +154,7 @@ async fn bench_database(label: &str, storage: Storage, keys: PayloadKeys, sessio
         timer.cli()
     );
     let middle_page = (pages_in(sample.total) / 2).max(1);
+    let mut worst: Option<(String, f64, f64, f64)> = None;
     for case in hand_cases(timer.dialect(), &fragment, middle_page) {
         let mut best = f64::MAX;
         for _ in 0..5 {
@@ -162,15 +162,28 @@ async fn bench_database(label: &str, storage: Storage, keys: PayloadKeys, sessio
             roster::console::sessions_page(&engine, &owner, &case.query, None).await.unwrap();
             best = best.min(started.elapsed().as_secs_f64() * 1000.0);
         }
-        let timed = |sql: &str| match timer.time(sql) {
+        let tuned = timer.time(&case.tuned);
+        let timed = |hand: Option<f64>| match hand {
             Some(hand) => format!("{hand:7.2} ms (ratio {:.2})", best / hand),
             None => format!("the {} CLI did not answer", timer.cli()),
         };
         println!(
             "  {:40} roster {best:6.2} ms   tuned by hand {}   naive {}",
             case.name,
-            timed(&case.tuned),
-            timed(&case.naive)
+            timed(tuned),
+            timed(timer.time(&case.naive))
+        );
+        if let Some(hand) = tuned {
+            if worst.as_ref().is_none_or(|(_, ratio, _, _)| best / hand > *ratio) {
+                worst = Some((case.name.to_string(), best / hand, best, hand));
+            }
+        }
+    }
+    if let Some((name, ratio, roster_ms, hand_ms)) = worst {
+        crate::support::table_row(
+            &format!("list vs hand-tuned SQL, {label}"),
+            &format!("{roster_ms:.2} ms (\"{name}\", the widest gap)"),
+            &format!("hand-tuned in {}: {hand_ms:.2} ms, ratio {ratio:.2}", timer.cli()),
         );
     }
 }

@@ -23,6 +23,22 @@ use roster::storage::{AuditEvent, Storage};
 
 pub const APP_KEY: &str = "rk_bench_key_0123456789abcdef";
 
+/// One row of `make bench`'s table (scripts/bench-table.sh collects these lines): what, its figure, and the peer
+/// or floor it is read beside.
+pub fn table_row(what: &str, figure: &str, beside: &str) {
+    println!("TABLE\t{what}\t{figure}\t{beside}");
+}
+
+/// This process's resident memory (VmRSS), in bytes.
+pub fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
 pub fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
 }

@@ -182,3 +182,67 @@ async fn a_credential_past_its_rate_is_told_when_to_come_back_and_validations_go
     let forged = api.call(Method::GET, "/api/admin/sessions", Some("ra_forged"), None, &[]).await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The contract's endpoints (DESIGN.md), each with its method.
+const CONTRACT: [(&str, &str); 14] = [
+    ("post", "/api/v1/sessions"),
+    ("post", "/api/v1/sessions/validate"),
+    ("get", "/api/v1/sessions/current/payload"),
+    ("put", "/api/v1/sessions/current/payload"),
+    ("delete", "/api/v1/sessions/current"),
+    ("get", "/api/v1/sessions/current/siblings"),
+    ("delete", "/api/v1/sessions/current/siblings"),
+    ("get", "/api/admin/sessions"),
+    ("delete", "/api/admin/sessions/{id}"),
+    ("delete", "/api/admin/sessions"),
+    ("get", "/api/admin/users"),
+    ("post", "/api/admin/users/{id}/disable"),
+    ("get", "/api/admin/audit"),
+    ("get", "/api/admin/alarms"),
+];
+
+#[tokio::test]
+async fn the_openapi_description_lists_every_routed_endpoint_and_each_is_routed() {
+    let db = TestDb::sqlite().await;
+    let api = Api::start(&db).await;
+    let answer = get(&api, "/api/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let description: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert!(description["openapi"].as_str().unwrap().starts_with("3.1"), "{}", description["openapi"]);
+    let paths = description["paths"].as_object().unwrap();
+    for (method, path) in CONTRACT {
+        let operation = &paths.get(path).unwrap_or_else(|| panic!("{path} is not described"))[method];
+        assert!(operation.is_object(), "{method} {path} is not described");
+        assert!(operation["responses"]
+            .as_object()
+            .is_some_and(|r| r.keys().any(|status| status.starts_with('2'))));
+    }
+    assert!(description["components"]["schemas"]["SessionJson"]["properties"]["lastActiveAt"].is_object());
+    assert!(description["components"]["securitySchemes"]["app_key"].is_object());
+
+    // Every described operation is routed: asked without a credential, it is refused (401), never unknown.
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "delete"] {
+            if !item[method].is_object() {
+                continue;
+            }
+            operations += 1;
+            let uri = path.replace("{id}", "1");
+            let request =
+                Request::builder().method(method.to_uppercase().as_str()).uri(&uri).body(Body::empty());
+            let status = api.respond(request.unwrap()).await.status();
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        }
+    }
+    assert_eq!(operations, CONTRACT.len() + 1, "the contract's endpoints and enable");
+    // And the list the hostile-input tests walk is the described one.
+    assert_eq!(roster::http::api::paths().len(), paths.len());
+
+    let page = get(&api, "/api/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (_, path) in CONTRACT {
+        assert!(page.body.contains(path), "{path} missing from /api/docs");
+    }
+    assert!(!page.body.contains("<script"), "the docs page runs no script");
+}

@@ -4,10 +4,10 @@ use app::model::SessionId;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{shown_text, ApiQuery, CallingAdmin};
 use super::view::SessionJson;
 use crate::engine::Engine;
@@ -19,14 +19,39 @@ use app::team::MAX_REASON_CHARS;
 const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
 
-#[derive(Deserialize)]
+/// Query parameters arrive as text and are checked by hand, so a bad one is a 400 naming it.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// 1–500, default 50.
     limit: Option<String>,
+    /// 0–10,000,000, default 0.
     offset: Option<String>,
+    /// `active`, `expired`, `revoked` or `all` (the default).
     status: Option<String>,
+    /// An app's id.
     app: Option<String>,
+    /// Searches emails, external ids, addresses and devices.
     q: Option<String>,
+}
+
+/// One page of anything the admin API lists, newest first unless said otherwise.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    items: Vec<T>,
+    total: i64,
+    /// False when a search matched more than it counts: `total` is then a lower bound.
+    total_is_exact: bool,
+    limit: i64,
+    offset: i64,
+}
+
+impl<T> Page<T> {
+    pub(super) fn new(items: Vec<T>, total: i64, total_is_exact: bool, limit: i64, offset: i64) -> Page<T> {
+        Page { items, total, total_is_exact, limit, offset }
+    }
 }
 
 /// `q`, trimmed: None when absent or blank; refused past `MAX_SEARCH_CHARS`.
@@ -61,11 +86,19 @@ pub(super) fn number(
     })
 }
 
+#[utoipa::path(get, path = "/api/admin/sessions", summary = "List sessions", tag = "admin", security(("admin_token" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of sessions, newest first", body = Page<SessionJson>),
+        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        (status = 429, description = "Past this token's rate; see `Retry-After`", body = ErrorBody),
+    ))]
 pub async fn list_sessions(
     State(engine): State<Engine>,
     CallingAdmin(_admin): CallingAdmin,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<SessionJson>>, ApiError> {
     let limit = number(query.limit.as_deref(), "limit", 50, 1..=MAX_LIMIT)?;
     let offset = number(query.offset.as_deref(), "offset", 0, 0..=MAX_OFFSET)?;
     let status = match query.status.as_deref() {
@@ -91,13 +124,7 @@ pub async fn list_sessions(
         })
         .await?;
     let items: Vec<SessionJson> = page.rows.iter().map(SessionJson::from).collect();
-    Ok(Json(json!({
-        "items": items,
-        "total": page.total,
-        "totalIsExact": page.total_is_exact,
-        "limit": limit,
-        "offset": offset,
-    })))
+    Ok(Json(Page::new(items, page.total, page.total_is_exact, limit, offset)))
 }
 
 fn session_id(text: &str) -> Result<SessionId, ApiError> {
@@ -105,35 +132,67 @@ fn session_id(text: &str) -> Result<SessionId, ApiError> {
         .ok_or_else(|| ApiError::invalid("a session id is 32 lowercase hexadecimal characters"))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct RevokedSession {
+    id: String,
+    /// False when it had already ended.
+    revoked: bool,
+    /// Its status now.
+    #[schema(value_type = String)]
+    status: SessionStatus,
+}
+
+#[utoipa::path(delete, path = "/api/admin/sessions/{id}", summary = "Revoke one session", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The session's id: 32 lowercase hexadecimal characters"), ReasonQuery),
+    responses(
+        (status = 200, description = "Revoked (or already ended); refused on its next validation on every node", body = RevokedSession),
+        (status = 400, description = "A malformed id or reason", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        (status = 404, description = "No session has this id", body = ErrorBody),
+    ))]
 pub async fn revoke_session(
     State(engine): State<Engine>,
     CallingAdmin(admin): CallingAdmin,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ReasonQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RevokedSession>, ApiError> {
     let id = session_id(&id)?;
     let reason = admin_reason(&query.reason)?;
     let Some(session) = engine.session_by_id(&id).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no session has this id"));
     };
     let revoked = engine.end_session(&session.id, admin, SessionStatus::Revoked, reason).await?;
-    Ok(Json(
-        json!({ "id": session.id, "revoked": revoked, "status": if revoked { SessionStatus::Revoked } else { session.status }.as_str() }),
-    ))
+    let status = if revoked { SessionStatus::Revoked } else { session.status };
+    Ok(Json(RevokedSession { id: session.id.to_string(), revoked, status }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct RevokeUserQuery {
+    /// The user whose every session ends.
     user_id: Option<String>,
+    /// Kept on each ended session and in the audit event (≤ 500 characters).
     reason: Option<String>,
+    /// `true`: the user's sign-in page shows the reason.
     tell_user: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReasonQuery {
+    /// Kept on the ended session and in the audit event (≤ 500 characters).
     reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokedUserSessions {
+    user_id: i64,
+    revoked: usize,
+    /// The sessions that ended.
+    ids: Vec<String>,
 }
 
 /// Why an admin ends sessions: kept on each ended session and in the audit event. Optional, but a `reason=`
@@ -153,11 +212,19 @@ pub(super) fn admin_reason_or<'a>(reason: &'a Option<String>, default: &'a str) 
     }
 }
 
+#[utoipa::path(delete, path = "/api/admin/sessions", summary = "Revoke every session of a user", tag = "admin", security(("admin_token" = [])),
+    params(RevokeUserQuery),
+    responses(
+        (status = 200, description = "Every active session of the user ended", body = RevokedUserSessions),
+        (status = 400, description = "A missing or malformed userId or reason", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        (status = 404, description = "No user has this id", body = ErrorBody),
+    ))]
 pub async fn revoke_user_sessions(
     State(engine): State<Engine>,
     CallingAdmin(admin): CallingAdmin,
     ApiQuery(query): ApiQuery<RevokeUserQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RevokedUserSessions>, ApiError> {
     let user_id = query
         .user_id
         .as_deref()
@@ -170,5 +237,5 @@ pub async fn revoke_user_sessions(
     }
     let tell_user = flag("tellUser", query.tell_user.as_deref())?;
     let ended = engine.revoke_user_sessions(user_id, admin, reason, tell_user).await?;
-    Ok(Json(json!({ "userId": user_id, "revoked": ended.len(), "ids": ended })))
+    Ok(Json(RevokedUserSessions { user_id, revoked: ended.len(), ids: ended }))
 }

@@ -3,9 +3,10 @@
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::admin::number;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -13,17 +14,20 @@ use crate::storage::AlarmRow;
 
 const MAX_LIMIT: i64 = 500;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AlarmsQuery {
+    /// `open` or `all` (the default).
     state: Option<String>,
+    /// 1–500, default 100.
     limit: Option<String>,
     offset: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct AlarmJson {
+pub struct AlarmJson {
     id: i64,
     kind: String,
     user_id: Option<i64>,
@@ -55,13 +59,20 @@ impl From<AlarmRow> for AlarmJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AlarmList {
     items: Vec<AlarmJson>,
     open: i64,
     total: i64,
 }
 
+#[utoipa::path(get, path = "/api/admin/alarms", summary = "List alarms", tag = "admin", security(("admin_token" = [])),
+    params(AlarmsQuery),
+    responses(
+        (status = 200, description = "Alarms, open first, newest first, with the open and total counts", body = AlarmList),
+        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+    ))]
 pub async fn list_alarms(
     State(engine): State<Engine>,
     CallingAdmin(_admin): CallingAdmin,

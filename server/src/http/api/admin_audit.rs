@@ -4,9 +4,10 @@
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::admin::number;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -14,16 +15,19 @@ use crate::storage::AuditRecord;
 
 const MAX_LIMIT: i64 = 1_000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFeedQuery {
+    /// The sequence number to follow on from (the last answer's `next`), default 0.
     after: Option<String>,
+    /// 1–1,000, default 100.
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct RecordJson {
+pub struct RecordJson {
     seq: i64,
     at: String,
     actor: String,
@@ -31,6 +35,7 @@ struct RecordJson {
     target: Option<String>,
     reason: Option<String>,
     ip: Option<String>,
+    /// The hash before this record's, hex: check it against the previous record's `hash`.
     prev_hash: String,
     hash: String,
 }
@@ -51,7 +56,7 @@ impl From<AuditRecord> for RecordJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AuditFeed {
     items: Vec<RecordJson>,
     /// The `after` of the next request: the last record's sequence number, or this request's `after` when no
@@ -59,6 +64,13 @@ pub struct AuditFeed {
     next: i64,
 }
 
+#[utoipa::path(get, path = "/api/admin/audit", summary = "Follow the audit log", tag = "admin", security(("admin_token" = [])),
+    params(AuditFeedQuery),
+    responses(
+        (status = 200, description = "Records in chain order after `after`, with their hashes", body = AuditFeed),
+        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+    ))]
 pub async fn follow_audit(
     State(engine): State<Engine>,
     CallingAdmin(_admin): CallingAdmin,

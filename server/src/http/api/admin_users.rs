@@ -3,10 +3,10 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
 
-use super::admin::{admin_reason_or, flag, number, search_param};
-use super::error::ApiError;
+use super::admin::{admin_reason_or, flag, number, search_param, Page};
+use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -16,20 +16,25 @@ const MAX_LIMIT: i64 = 500;
 const MAX_OFFSET: i64 = 10_000_000;
 const DEFAULT_DISABLE_REASON: &str = "disabled through the admin API";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UsersQuery {
+    /// 1–500, default 50.
     limit: Option<String>,
+    /// 0–10,000,000, default 0.
     offset: Option<String>,
+    /// Searches names and emails.
     q: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct UserJson {
+pub struct UserJson {
     id: i64,
     email: String,
     name: String,
+    /// `owner`, `admin`, `billing_manager` or `member`.
     role: &'static str,
     disabled: bool,
     active_sessions: i64,
@@ -52,11 +57,18 @@ impl From<UserSummaryRow> for UserJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/admin/users", summary = "List users with their session counts", tag = "admin", security(("admin_token" = [])),
+    params(UsersQuery),
+    responses(
+        (status = 200, description = "One page of users by email, with their session counts", body = Page<UserJson>),
+        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+    ))]
 pub async fn list_users(
     State(engine): State<Engine>,
     CallingAdmin(_admin): CallingAdmin,
     ApiQuery(query): ApiQuery<UsersQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<UserJson>>, ApiError> {
     let limit = number(query.limit.as_deref(), "limit", 50, 1..=MAX_LIMIT)?;
     let offset = number(query.offset.as_deref(), "offset", 0, 0..=MAX_OFFSET)?;
     let search = search_param(query.q.as_deref())?.map(str::to_lowercase);
@@ -70,26 +82,33 @@ pub async fn list_users(
         })
         .await?;
     let items: Vec<UserJson> = page.rows.into_iter().map(UserJson::from).collect();
-    Ok(Json(json!({
-        "items": items,
-        "total": page.total,
-        "totalIsExact": page.total_is_exact,
-        "limit": limit,
-        "offset": offset,
-    })))
+    Ok(Json(Page::new(items, page.total, page.total_is_exact, limit, offset)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct DisableQuery {
+    /// Kept on each ended session and in the audit event (≤ 500 characters).
     reason: Option<String>,
+    /// `true`: the user's sign-in page shows the reason.
     tell_user: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoQuery {}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAccess {
+    user_id: i64,
+    disabled: bool,
+    /// Sessions ended by the disabling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked: Option<usize>,
+}
 
 fn user_id(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()
@@ -99,26 +118,43 @@ fn user_id(text: &str) -> Result<i64, ApiError> {
 }
 
 /// Disables a user: every session ends at once (each with the reason), and new ones are refused.
+#[utoipa::path(post, path = "/api/admin/users/{id}/disable", summary = "Disable a user, ending every session", tag = "admin", security(("admin_token" = [])),
+    params(("id" = i64, Path, description = "The user's id"), DisableQuery),
+    responses(
+        (status = 200, description = "Disabled; every session ended", body = UserAccess),
+        (status = 400, description = "A malformed id or reason", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        (status = 404, description = "No user has this id", body = ErrorBody),
+        (status = 409, description = "`refused`: the last enabled owner", body = ErrorBody),
+    ))]
 pub async fn disable_user(
     State(engine): State<Engine>,
     CallingAdmin(admin): CallingAdmin,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<DisableQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserAccess>, ApiError> {
     let id = user_id(&id)?;
     let reason = admin_reason_or(&query.reason, DEFAULT_DISABLE_REASON)?;
     let tell_user = flag("tellUser", query.tell_user.as_deref())?;
     let ended = engine.disable_user(id, admin, reason, tell_user).await?;
-    Ok(Json(json!({ "userId": id, "disabled": true, "revoked": ended })))
+    Ok(Json(UserAccess { user_id: id, disabled: true, revoked: Some(ended) }))
 }
 
+#[utoipa::path(post, path = "/api/admin/users/{id}/enable", summary = "Enable a user", tag = "admin", security(("admin_token" = [])),
+    params(("id" = i64, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Enabled: the user may sign in and be given sessions again", body = UserAccess),
+        (status = 400, description = "A malformed id", body = ErrorBody),
+        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        (status = 404, description = "No user has this id", body = ErrorBody),
+    ))]
 pub async fn enable_user(
     State(engine): State<Engine>,
     CallingAdmin(admin): CallingAdmin,
     Path(id): Path<String>,
     ApiQuery(_query): ApiQuery<NoQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserAccess>, ApiError> {
     let id = user_id(&id)?;
     engine.enable_user(id, admin).await?;
-    Ok(Json(json!({ "userId": id, "disabled": false })))
+    Ok(Json(UserAccess { user_id: id, disabled: false, revoked: None }))
 }

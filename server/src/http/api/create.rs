@@ -4,30 +4,56 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use secrecy::ExposeSecret;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, CallingApp};
 use super::view::rfc3339;
 use crate::engine::{CreateSession, Engine, Lifetime, SessionOwner};
 
-#[derive(Deserialize)]
+/// Whose session (a user by email and/or this app's external id, or a guest), from where, for how long.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateRequest {
+    /// Registers the user the first time it is seen (with `userName`).
     user_email: Option<String>,
+    /// This app's own id for the user.
     user_external_id: Option<String>,
     user_name: Option<String>,
+    /// A session that names no user.
     #[serde(default)]
     guest: bool,
+    /// The user's IPv4 or IPv6 address.
     ip: Option<String>,
     user_agent: Option<String>,
+    /// Kept encrypted, read back only by the session's holder.
+    #[schema(value_type = Option<Object>)]
     payload: Option<Value>,
+    /// A lifetime shorter than the workspace's.
     ttl_seconds: Option<i64>,
+    /// No idle timeout or lifetime: ends only when revoked or signed out.
     #[serde(default)]
     durable: bool,
     #[serde(default)]
     remember_me: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedSession {
+    id: String,
+    /// Shown only now: Roster keeps its SHA-256 alone.
+    token: Option<String>,
+    app_id: String,
+    user_id: Option<i64>,
+    created_at: String,
+    expires_at: Option<String>,
+    remember_me: bool,
+    /// Why `rememberMe` is false when it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remember_me_ignored: Option<&'static str>,
 }
 
 fn bounded<'a>(value: &'a Option<String>, field: &str, max: usize) -> Result<Option<&'a str>, ApiError> {
@@ -71,11 +97,22 @@ fn owner(request: &CreateRequest) -> Result<SessionOwner<'_>, ApiError> {
     Ok(SessionOwner::Named { email, external_id, name })
 }
 
+#[utoipa::path(post, path = "/api/v1/sessions", summary = "Create a session for a user or a guest", tag = "sessions", security(("app_key" = [])),
+    request_body = CreateRequest,
+    responses(
+        (status = 201, description = "Created; the token is in this answer only", body = CreatedSession),
+        (status = 400, description = "A field is missing, malformed or too long", body = ErrorBody),
+        (status = 401, description = "A bad API key", body = ErrorBody),
+        (status = 403, description = "`user_disabled`", body = ErrorBody),
+        (status = 409, description = "`too_many_sessions` past the per-user limit, or `conflict`", body = ErrorBody),
+        (status = 413, description = "The payload is over the app's limit", body = ErrorBody),
+        (status = 429, description = "Past this key's call rate; see `Retry-After`", body = ErrorBody),
+    ))]
 pub async fn create_session(
     State(engine): State<Engine>,
     CallingApp(app): CallingApp,
     ApiJson(request): ApiJson<CreateRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
     let ip = match bounded(&request.ip, "ip", 64)? {
         Some(text) => Some(text.parse().map_err(|_| ApiError::invalid("ip is not an IPv4 or IPv6 address"))?),
         None => None,
@@ -107,20 +144,17 @@ pub async fn create_session(
             enforce_session_limit: true,
         })
         .await?;
-    let token = created.token.as_ref().map(|token| token.expose_secret().to_owned());
-    let asked_to_remember = request.remember_me;
-    let mut body = json!({
-        "id": created.id,
-        "token": token,
-        "appId": app.slug,
-        "userId": created.user_id,
-        "createdAt": rfc3339(created.created_at_ms),
-        "expiresAt": created.expires_at_ms.map(rfc3339),
-        "rememberMe": created.remember_me,
-    });
-    if asked_to_remember && !created.remember_me {
-        body["rememberMeIgnored"] =
-            json!("this workspace does not allow Remember Me; the session has the normal lifetime");
-    }
+    let remember_me_ignored = (request.remember_me && !created.remember_me)
+        .then_some("this workspace does not allow Remember Me; the session has the normal lifetime");
+    let body = CreatedSession {
+        id: created.id.to_string(),
+        token: created.token.as_ref().map(|token| token.expose_secret().to_owned()),
+        app_id: app.slug.clone(),
+        user_id: created.user_id,
+        created_at: rfc3339(created.created_at_ms),
+        expires_at: created.expires_at_ms.map(rfc3339),
+        remember_me: created.remember_me,
+        remember_me_ignored,
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }

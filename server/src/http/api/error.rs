@@ -3,7 +3,8 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::engine::{EngineError, RateExceeded};
 use crate::secrets::new_error_reference;
@@ -57,15 +58,38 @@ impl ApiError {
     }
 }
 
+/// Every refusal's body.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    /// Stable, for programs: `invalid_request`, `unauthorized`, `session_invalid`, `session_expired`,
+    /// `session_revoked`, `not_found`, `user_disabled`, `too_many_sessions`, `payload_too_large`, `refused`,
+    /// `conflict`, `rate_limited`, `busy`, `internal`.
+    code: &'static str,
+    /// For people.
+    message: String,
+    /// Why an ended session ended (`idle_timeout`, `lifetime`, `payload_ttl`, `signed_out`, `ended_by_admin`,
+    /// `user_disabled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    /// The admin's words, when they chose to tell the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin_reason: Option<String>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
-        if let Some((reason, admin_reason)) = self.ending {
-            body["error"]["reason"] = json!(reason);
-            if let Some(admin_reason) = admin_reason {
-                body["error"]["adminReason"] = json!(admin_reason);
-            }
-        }
+        let (reason, admin_reason) = match self.ending {
+            Some((reason, admin_reason)) => (Some(reason), admin_reason),
+            None => (None, None),
+        };
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code, message: self.message, reason, admin_reason } };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_seconds {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -143,6 +143,16 @@ impl FromRequestParts<Engine> for CallingAdmin {
     }
 }
 
+/// How the API description names the header `HeldSession` reads.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct SessionTokenHeader {
+    /// The session token the user holds (`rs_…`).
+    #[param(rename = "X-Session-Token")]
+    #[allow(dead_code)]
+    x_session_token: String,
+}
+
 /// The session token an app passes for its user, in `X-Session-Token`.
 pub struct HeldSession(pub Vec<u8>);
 

@@ -1,11 +1,12 @@
 //! A session as the API shows it: camelCase, times in RFC 3339, never the token or its hash.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 pub use crate::clock::rfc3339;
 use crate::storage::{EndedBy, SessionRow};
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceJson {
     pub browser: Option<String>,
@@ -16,7 +17,7 @@ pub struct DeviceJson {
     pub kind: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationJson {
     pub city: Option<String>,
@@ -24,15 +25,20 @@ pub struct LocationJson {
     pub country_code: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionJson {
+    /// 32 lowercase hexadecimal characters.
     pub id: String,
+    /// The app's id (its slug).
     pub app_id: String,
     pub user_id: Option<i64>,
     pub user_email: Option<String>,
     pub user_external_id: Option<String>,
+    /// `user` or `guest`.
     pub kind: String,
+    /// `active`, `expired` or `revoked`.
+    #[schema(value_type = String)]
     pub status: app::model::SessionStatus,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
@@ -44,6 +50,9 @@ pub struct SessionJson {
     pub expires_at: Option<String>,
     pub remember_me: bool,
     pub ended_at: Option<String>,
+    /// Once the session has ended: `user` (a console user), `holder` (signed out through the app), `admin_token`
+    /// or `system` (a timeout or lifetime).
+    #[schema(value_type = Option<String>)]
     pub ended_by: Option<EndedBy>,
     pub end_reason: Option<String>,
     pub payload_bytes: i64,
