@@ -96,7 +96,39 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
     );
     if url.is_none() {
         cache_memory(&server).await;
+        capped_validate(settings, validate).await;
     }
+}
+
+/// Validations are not counted by default; an operator may cap them per key. The same route on a server whose
+/// cap is set (above anything it can reach), beside the uncapped figure: what counting costs.
+async fn capped_validate(settings: &Settings, uncapped: f64) {
+    use roster::engine::{Rate, RateLimits, RateSettings};
+    let server = BenchServer::start_on(None, |engine| {
+        let capped =
+            RateSettings { app_validations: Some(Rate::per_second(u32::MAX)), ..RateSettings::default() };
+        engine.rate_limits = RateLimits::new(capped);
+    })
+    .await;
+    let mut requests = Vec::with_capacity(settings.sessions);
+    let authorization = format!("Bearer {APP_KEY}");
+    let json = [("Authorization", authorization.as_str()), ("Content-Type", "application/json")];
+    for _ in 0..settings.sessions {
+        let token = server.guest_session().await.1;
+        requests.push(server.request(
+            "POST /api/v1/sessions/validate",
+            &json,
+            &format!("{{\"token\":\"{token}\"}}"),
+        ));
+    }
+    let capped =
+        timed(server.address, "POST /api/v1/sessions/validate (capped)", requests, settings).await.per_second;
+    println!("  validate with a per-key cap / without = {:.1}%", 100.0 * capped / uncapped);
+    support::table_row(
+        "validate with a per-key cap set, SQLite",
+        &format!("{capped:.0} req/s"),
+        &format!("uncapped (the default) {uncapped:.0} req/s: {:.0}% of it", 100.0 * capped / uncapped),
+    );
 }
 
 /// The validation cache's memory per session: resident memory before and after `BENCH_CACHE_SESSIONS`

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{Rate, RateSettings, FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE};
-use crate::engine::{ADMIN_CALLS_PER_SECOND, APP_CALLS_PER_SECOND, APP_VALIDATIONS_PER_SECOND};
+use crate::engine::{ADMIN_CALLS_PER_SECOND, APP_CALLS_PER_SECOND};
 use crate::public_url::PublicUrl;
 
 #[derive(Debug, Parser)]
@@ -120,11 +120,10 @@ pub struct ServeOptions {
     /// every client has the proxy's address: raise this to what all your users together may mistype.
     #[arg(long, env = "ROSTER_SIGN_IN_FAILURES_PER_MINUTE", default_value_t = FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE)]
     pub sign_in_failures_per_minute: u32,
-    /// Validations one app's API key may send per second to this node (each node counts its own); past it, 429
-    /// with Retry-After. Far above what an app sends for its users: it stops a loop gone wrong, not traffic.
-    #[arg(long, env = "ROSTER_APP_VALIDATIONS_PER_SECOND", default_value_t = APP_VALIDATIONS_PER_SECOND,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub app_validations_per_second: u32,
+    /// A cap on the validations one app's API key may send per second to this node (each node counts its own);
+    /// past it, 429 with Retry-After. None by default: validations are what an app sends for its users.
+    #[arg(long, env = "ROSTER_APP_VALIDATIONS_PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
+    pub app_validations_per_second: Option<u32>,
     /// Other app API calls (creates, payloads, sign-outs) one key may send per second to this node.
     #[arg(long, env = "ROSTER_APP_CALLS_PER_SECOND", default_value_t = APP_CALLS_PER_SECOND,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -145,7 +144,7 @@ impl Default for ServeOptions {
             geoip_network_db: None,
             public_url: None,
             sign_in_failures_per_minute: FAILED_SIGN_INS_PER_ADDRESS_PER_MINUTE,
-            app_validations_per_second: APP_VALIDATIONS_PER_SECOND,
+            app_validations_per_second: None,
             app_calls_per_second: APP_CALLS_PER_SECOND,
             admin_calls_per_second: ADMIN_CALLS_PER_SECOND,
         }
@@ -162,7 +161,7 @@ pub enum CookieSecurity {
 impl ServeOptions {
     pub fn rates(&self) -> RateSettings {
         RateSettings {
-            app_validations: Rate::per_second(self.app_validations_per_second),
+            app_validations: self.app_validations_per_second.map(Rate::per_second),
             app_calls: Rate::per_second(self.app_calls_per_second),
             admin_calls: Rate::per_second(self.admin_calls_per_second),
         }

@@ -37,7 +37,7 @@ pub use credential_use::CredentialUseRecorder;
 pub use end::Actor;
 pub use events::{Audience, Event, EventBus};
 pub use rate_limits::{Rate, RateExceeded, RateLimits, RateSettings};
-pub use rate_limits::{ADMIN_CALLS_PER_SECOND, APP_CALLS_PER_SECOND, APP_VALIDATIONS_PER_SECOND};
+pub use rate_limits::{ADMIN_CALLS_PER_SECOND, APP_CALLS_PER_SECOND};
 pub use refusals::AnonymousRefusals;
 pub use sign_in::SignInRefusal;
 pub use sweep::spawn_expiry_sweep;

@@ -1,7 +1,8 @@
-//! How fast one credential may call the APIs on this node: an app's key for its validations and, separately, for
-//! everything else it does (creates, payload writes, sign-outs); an admin token for the admin API. Past its rate a
-//! caller is answered 429 with when to come back; validations have a budget of their own, far above what an app
-//! sends for its users, so a burst of creates or a script gone wrong never costs a user a validation.
+//! How fast one credential may call the APIs on this node: an app's key for everything but validations (creates,
+//! payload reads and writes, sign-outs), and an admin token for the admin API. Past its rate a caller is answered
+//! 429 with when to come back. Validations are what an app sends for every request of its users: they are not
+//! counted unless the operator sets a cap for them, and then apart, so a burst of creates or a script gone wrong
+//! never costs a user a validation.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -10,7 +11,6 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-pub const APP_VALIDATIONS_PER_SECOND: u32 = 50_000;
 pub const APP_CALLS_PER_SECOND: u32 = 1_000;
 pub const ADMIN_CALLS_PER_SECOND: u32 = 50;
 
@@ -34,7 +34,8 @@ impl Rate {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateSettings {
-    pub app_validations: Rate,
+    /// None: validations are not counted.
+    pub app_validations: Option<Rate>,
     pub app_calls: Rate,
     pub admin_calls: Rate,
 }
@@ -42,7 +43,7 @@ pub struct RateSettings {
 impl Default for RateSettings {
     fn default() -> Self {
         RateSettings {
-            app_validations: Rate::per_second(APP_VALIDATIONS_PER_SECOND),
+            app_validations: None,
             app_calls: Rate::per_second(APP_CALLS_PER_SECOND),
             admin_calls: Rate::per_second(ADMIN_CALLS_PER_SECOND),
         }
@@ -65,7 +66,7 @@ impl RateExceeded {
 #[derive(Clone)]
 pub struct RateLimits {
     settings: RateSettings,
-    app_validations: Arc<DefaultKeyedRateLimiter<i64>>,
+    app_validations: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
     app_calls: Arc<DefaultKeyedRateLimiter<i64>>,
     admin_calls: Arc<DefaultKeyedRateLimiter<i64>>,
 }
@@ -93,7 +94,7 @@ impl RateLimits {
         let keyed = |rate: Rate| Arc::new(RateLimiter::keyed(rate.quota()));
         RateLimits {
             settings,
-            app_validations: keyed(settings.app_validations),
+            app_validations: settings.app_validations.map(keyed),
             app_calls: keyed(settings.app_calls),
             admin_calls: keyed(settings.admin_calls),
         }
@@ -104,7 +105,10 @@ impl RateLimits {
     }
 
     pub fn app_validation(&self, app_id: i64) -> Result<(), RateExceeded> {
-        check(&self.app_validations, app_id)
+        match &self.app_validations {
+            Some(limiter) => check(limiter, app_id),
+            None => Ok(()),
+        }
     }
 
     pub fn app_call(&self, app_id: i64) -> Result<(), RateExceeded> {
@@ -123,7 +127,7 @@ mod tests {
     #[test]
     fn a_caller_past_its_rate_waits_while_others_and_other_budgets_go_on() {
         let limits = RateLimits::new(RateSettings {
-            app_validations: Rate::per_second(5),
+            app_validations: Some(Rate::per_second(5)),
             app_calls: Rate::per_second(2),
             admin_calls: Rate::per_second(1),
         });
@@ -136,5 +140,12 @@ mod tests {
         assert!((0..5).all(|_| limits.app_validation(1).is_ok()));
         assert!(limits.app_validation(1).is_err());
         assert!(limits.admin_call(7).is_ok() && limits.admin_call(7).is_err());
+    }
+
+    #[test]
+    fn validations_are_not_counted_unless_capped() {
+        let limits =
+            RateLimits::new(RateSettings { app_calls: Rate::per_second(1), ..RateSettings::default() });
+        assert!((0..10_000).all(|_| limits.app_validation(1).is_ok()));
     }
 }

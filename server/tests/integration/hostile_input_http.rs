@@ -126,7 +126,7 @@ pub async fn every_api_route_refuses_hostile_input_and_writes_nothing(db: &TestD
     let api = Api::start_configured(db, |engine| {
         let rate = roster::engine::Rate::per_second(1_000_000);
         let rates =
-            roster::engine::RateSettings { app_validations: rate, app_calls: rate, admin_calls: rate };
+            roster::engine::RateSettings { app_validations: Some(rate), app_calls: rate, admin_calls: rate };
         engine.rate_limits = roster::engine::RateLimits::new(rates);
     })
     .await;
@@ -333,7 +333,7 @@ async fn arbitrary_create_and_validate_bodies_never_get_a_5xx() {
     let api = Api::start_configured(&db, |engine| {
         let rate = roster::engine::Rate::per_second(1_000_000);
         let rates =
-            roster::engine::RateSettings { app_validations: rate, app_calls: rate, admin_calls: rate };
+            roster::engine::RateSettings { app_validations: Some(rate), app_calls: rate, admin_calls: rate };
         engine.rate_limits = roster::engine::RateLimits::new(rates);
     })
     .await;

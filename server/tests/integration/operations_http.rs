@@ -138,7 +138,7 @@ async fn a_credential_past_its_rate_is_told_when_to_come_back_and_validations_go
     let db = TestDb::sqlite().await;
     let api = Api::start_configured(&db, |engine| {
         engine.rate_limits = RateLimits::new(RateSettings {
-            app_validations: Rate::per_second(1_000),
+            app_validations: Some(Rate::per_second(1_000)),
             // Per minute: a slow test run never earns a place back between two calls.
             app_calls: Rate::per_minute(2),
             admin_calls: Rate::per_minute(1),

@@ -83,8 +83,11 @@ pub async fn no_validation_is_accepted_after_its_revoke_returned_whichever_way_i
     let api = Arc::new(
         Api::start_configured(db, |engine| {
             let rate = Rate::per_second(1_000_000);
-            engine.rate_limits =
-                RateLimits::new(RateSettings { app_validations: rate, app_calls: rate, admin_calls: rate });
+            engine.rate_limits = RateLimits::new(RateSettings {
+                app_validations: Some(rate),
+                app_calls: rate,
+                admin_calls: rate,
+            });
         })
         .await,
     );

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{AdminRefusals, ApiError, ErrorBody};
 use super::extract::{shown_text, ApiQuery, CallingAdmin};
 use super::view::SessionJson;
 use crate::engine::Engine;
@@ -90,9 +90,7 @@ pub(super) fn number(
     params(ListQuery),
     responses(
         (status = 200, description = "One page of sessions, newest first", body = Page<SessionJson>),
-        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
-        (status = 429, description = "Past this token's rate; see `Retry-After`", body = ErrorBody),
+        AdminRefusals,
     ))]
 pub async fn list_sessions(
     State(engine): State<Engine>,
@@ -146,8 +144,7 @@ pub struct RevokedSession {
     params(("id" = String, Path, description = "The session's id: 32 lowercase hexadecimal characters"), ReasonQuery),
     responses(
         (status = 200, description = "Revoked (or already ended); refused on its next validation on every node", body = RevokedSession),
-        (status = 400, description = "A malformed id or reason", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "No session has this id", body = ErrorBody),
     ))]
 pub async fn revoke_session(
@@ -216,8 +213,7 @@ pub(super) fn admin_reason_or<'a>(reason: &'a Option<String>, default: &'a str) 
     params(RevokeUserQuery),
     responses(
         (status = 200, description = "Every active session of the user ended", body = RevokedUserSessions),
-        (status = 400, description = "A missing or malformed userId or reason", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "No user has this id", body = ErrorBody),
     ))]
 pub async fn revoke_user_sessions(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::admin::number;
-use super::error::{ApiError, ErrorBody};
+use super::error::{AdminRefusals, ApiError};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -70,8 +70,7 @@ pub struct AlarmList {
     params(AlarmsQuery),
     responses(
         (status = 200, description = "Alarms, open first, newest first, with the open and total counts", body = AlarmList),
-        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
     ))]
 pub async fn list_alarms(
     State(engine): State<Engine>,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::admin::number;
-use super::error::{ApiError, ErrorBody};
+use super::error::{AdminRefusals, ApiError};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -68,8 +68,7 @@ pub struct AuditFeed {
     params(AuditFeedQuery),
     responses(
         (status = 200, description = "Records in chain order after `after`, with their hashes", body = AuditFeed),
-        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
     ))]
 pub async fn follow_audit(
     State(engine): State<Engine>,

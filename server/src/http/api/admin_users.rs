@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::admin::{admin_reason_or, flag, number, search_param, Page};
-use super::error::{ApiError, ErrorBody};
+use super::error::{AdminRefusals, ApiError, ErrorBody};
 use super::extract::{ApiQuery, CallingAdmin};
 use super::view::rfc3339;
 use crate::engine::Engine;
@@ -61,8 +61,7 @@ impl From<UserSummaryRow> for UserJson {
     params(UsersQuery),
     responses(
         (status = 200, description = "One page of users by email, with their session counts", body = Page<UserJson>),
-        (status = 400, description = "A parameter is out of range or unknown", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
     ))]
 pub async fn list_users(
     State(engine): State<Engine>,
@@ -122,8 +121,7 @@ fn user_id(text: &str) -> Result<i64, ApiError> {
     params(("id" = i64, Path, description = "The user's id"), DisableQuery),
     responses(
         (status = 200, description = "Disabled; every session ended", body = UserAccess),
-        (status = 400, description = "A malformed id or reason", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "No user has this id", body = ErrorBody),
         (status = 409, description = "`refused`: the last enabled owner", body = ErrorBody),
     ))]
@@ -144,8 +142,7 @@ pub async fn disable_user(
     params(("id" = i64, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Enabled: the user may sign in and be given sessions again", body = UserAccess),
-        (status = 400, description = "A malformed id", body = ErrorBody),
-        (status = 401, description = "A missing or unknown admin token (audited)", body = ErrorBody),
+        AdminRefusals,
         (status = 404, description = "No user has this id", body = ErrorBody),
     ))]
 pub async fn enable_user(

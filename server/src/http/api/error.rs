@@ -82,6 +82,18 @@ pub struct ErrorDetail {
     admin_reason: Option<String>,
 }
 
+/// The refusals every admin endpoint may answer, described once for all of them.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Never built: it describes answers `ApiError` makes.
+pub enum AdminRefusals {
+    #[response(status = 400, description = "A parameter is malformed, out of range or unknown")]
+    Invalid(ErrorBody),
+    #[response(status = 401, description = "A missing or unknown admin token (audited)")]
+    Unauthorized(ErrorBody),
+    #[response(status = 429, description = "Past this token's rate; see `Retry-After`")]
+    RateLimited(ErrorBody),
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (reason, admin_reason) = match self.ending {
