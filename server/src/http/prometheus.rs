@@ -33,8 +33,26 @@ fn recorder() -> &'static PrometheusHandle {
         // Only fails when another recorder is already installed; that one then receives the counts, and the
         // scrape still answers with what this one has.
         let _ = metrics::set_global_recorder(recorder);
+        describe();
         handle
     })
+}
+
+/// The `# HELP` lines of the scrape.
+fn describe() {
+    metrics::describe_counter!(REQUESTS, "HTTP answers by route pattern and status");
+    metrics::describe_histogram!(
+        VALIDATION_SECONDS,
+        metrics::Unit::Seconds,
+        "Time to answer POST /api/v1/sessions/validate, refusals included"
+    );
+    metrics::describe_counter!(
+        "roster_validation_cache_lookups_total",
+        "Validation cache lookups by result (SQLite; the cache is off on PostgreSQL)"
+    );
+    metrics::describe_gauge!("roster_active_sessions", "Active sessions in the database, read at the scrape");
+    metrics::describe_gauge!("roster_open_alarms", "Alarms not yet acknowledged, read at the scrape");
+    metrics::describe_gauge!("roster_database_connections", "This node's database pool: open, idle and max");
 }
 
 /// The route a request matched, kept on its response for `count_requests` (which runs outside the router,
