@@ -23,7 +23,8 @@ bash scripts/bench-console.sh 2>&1 | tee -a "$log"
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 memory=$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 echo
-echo "Roster benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores ($cpu), $memory; PostgreSQL: ${postgres:+local server}${postgres:-not measured}"
+if [ -n "$postgres" ]; then where="PostgreSQL $(psql "$postgres" -tAc 'show server_version' 2>/dev/null || echo '?') at $postgres"; else where="PostgreSQL not measured"; fi
+echo "Roster benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores ($cpu), $memory; $where"
 echo
 echo "| what | figure | beside |"
 echo "|---|---|---|"
