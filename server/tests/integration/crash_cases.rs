@@ -107,7 +107,9 @@ async fn acknowledged_writes_survive_a_kill_9_and_the_files_stay_sound() {
     );
     let admin = word_starting(&run(data.path(), &["admin-tokens", "create", "--name", "crash"], None), "ra_");
     let log = logs.path().join("serve.log");
-    let mut server = ChildServer::start(data.path(), &log, &[]).await;
+    // The writers send far more than a key's or a token's default rate: what is under test is the crash, not 429.
+    let rates = [("ROSTER_APP_CALLS_PER_SECOND", "1000000"), ("ROSTER_ADMIN_CALLS_PER_SECOND", "1000000")];
+    let mut server = ChildServer::start(data.path(), &log, &rates).await;
     let client = Arc::new(Client { http: reqwest::Client::new(), base: server.base.clone(), key, admin });
     let ledger: Ledger = Arc::default();
     let writers: Vec<_> =
@@ -122,7 +124,7 @@ async fn acknowledged_writes_survive_a_kill_9_and_the_files_stay_sound() {
     let written = known.values().filter(|k| k.payload_acknowledged.is_some()).count();
     assert!(known.len() >= 20 && revoked > 0 && written > 0, "the load ran: {} sessions", known.len());
 
-    let server = ChildServer::start(data.path(), &log, &[]).await;
+    let server = ChildServer::start(data.path(), &log, &rates).await;
     let client = Client { base: server.base.clone(), ..Arc::try_unwrap(client).ok().unwrap() };
     for (id, session) in &known {
         let validate = client
