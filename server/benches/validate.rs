@@ -82,7 +82,12 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
     support::table_row(
         &format!("validate, {database}"),
         &format!("{validate:.0} req/s"),
-        &format!("hello world {hello:.0} req/s: {:.0}% of it (target ≥ 50%)", 100.0 * validate / hello),
+        // The 50% target is the single node's (SQLite, cached); on PostgreSQL every validation reads the database.
+        &format!(
+            "hello world {hello:.0} req/s: {:.0}% of it{}",
+            100.0 * validate / hello,
+            if url.is_none() { " (target ≥ 50%)" } else { "" }
+        ),
     );
     let created = if url.is_some() {
         let alone = timed(server.address, "POST /api/v1/sessions (one node)", create.clone(), settings).await;
