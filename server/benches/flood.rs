@@ -36,12 +36,7 @@ fn main() {
         let server = BenchServer::start(|engine| {
             engine.sign_in_throttle = SignInThrottle::new(u32::MAX);
             // The admin script's revocations are what is timed, never refused by its token's rate.
-            let unreachable = roster::engine::Rate::per_second(u32::MAX);
-            engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings {
-                app_validations: None,
-                app_calls: unreachable,
-                admin_calls: unreachable,
-            });
+            engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings::out_of_reach());
         })
         .await;
         let admin_token = roster::operator::create_admin_token(&server.engine, "bench").await.expect("a token");

@@ -44,12 +44,7 @@ async fn bench(settings: &Settings, database: &str, url: Option<&str>) {
     // Creates from one key past 1,000 a second would be refused (429) by the default rate: the bench measures what
     // the server can do, so the rates are set out of its reach.
     let server = BenchServer::start_on(url, |engine| {
-        let unreachable = roster::engine::Rate::per_second(u32::MAX);
-        engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings {
-            app_validations: None,
-            app_calls: unreachable,
-            admin_calls: unreachable,
-        });
+        engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings::out_of_reach());
     })
     .await;
     let mut tokens = Vec::with_capacity(sessions);

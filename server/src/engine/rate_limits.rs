@@ -50,6 +50,14 @@ impl Default for RateSettings {
     }
 }
 
+impl RateSettings {
+    /// Rates no caller reaches: for measuring what the server itself can do (benches, load and race tests).
+    pub fn out_of_reach() -> RateSettings {
+        let rate = Rate::per_second(u32::MAX);
+        RateSettings { app_validations: None, app_calls: rate, admin_calls: rate }
+    }
+}
+
 /// The caller has used its rate: it may come back after this long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateExceeded {

@@ -124,10 +124,7 @@ async fn snapshot(api: &Api, token: &str) -> (Value, Value, Value) {
 pub async fn every_api_route_refuses_hostile_input_and_writes_nothing(db: &TestDb) {
     // Rates high enough that every request reaches the endpoint's own checks.
     let api = Api::start_configured(db, |engine| {
-        let rate = roster::engine::Rate::per_second(1_000_000);
-        let rates =
-            roster::engine::RateSettings { app_validations: Some(rate), app_calls: rate, admin_calls: rate };
-        engine.rate_limits = roster::engine::RateLimits::new(rates);
+        engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings::out_of_reach());
     })
     .await;
     let (_, token) = api.create_for("ada@example.com").await;
@@ -331,10 +328,7 @@ async fn arbitrary_create_and_validate_bodies_never_get_a_5xx() {
     const VALIDATE: &[&str] = &["token", "activity"];
     let db = TestDb::sqlite().await;
     let api = Api::start_configured(&db, |engine| {
-        let rate = roster::engine::Rate::per_second(1_000_000);
-        let rates =
-            roster::engine::RateSettings { app_validations: Some(rate), app_calls: rate, admin_calls: rate };
-        engine.rate_limits = roster::engine::RateLimits::new(rates);
+        engine.rate_limits = roster::engine::RateLimits::new(roster::engine::RateSettings::out_of_reach());
     })
     .await;
     let runtime = tokio::runtime::Handle::current();
