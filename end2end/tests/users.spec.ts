@@ -144,3 +144,40 @@ test('an owner changes roles; an admin sees them but cannot; a member has no Use
   await expect(member).toHaveURL(/\/my\/sessions$/);
   await memberContext.close();
 });
+
+test('a change made elsewhere updates the list but leaves an open dialog and what was typed in it', async ({ page, request }, testInfo) => {
+  const name = unique(testInfo, 'steady');
+  const email = `${name}@example.com`;
+  await createSession(request, PORT, { email, name: 'Sol Steady' });
+  await openUsers(page, testInfo);
+  await search(page, name);
+  const row = userRow(page, email);
+  await expect(row.getByTestId('active-sessions')).toHaveText('1');
+
+  await press(row.getByRole('button', { name: 'Disable' }), testInfo);
+  const disable = page.getByRole('dialog', { name: 'Disable user' });
+  await disable.getByRole('textbox', { name: 'Reason' }).fill('Half typed');
+  // Watches for the page itself leaving the document, which would close the modal and lose what was typed.
+  await page.evaluate(() => {
+    const section = document.querySelector('section.page');
+    const seen = window as unknown as { pageRemoved: boolean };
+    seen.pageRemoved = false;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.removedNodes) {
+          if (node === section || node.contains(section)) seen.pageRemoved = true;
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+
+  // An app gives the user a second session: the live stream refreshes the row behind the dialog.
+  await createSession(request, PORT, { email, name: 'Sol Steady' });
+  await expect(row.getByTestId('active-sessions')).toHaveText('2');
+
+  await expect(disable).toBeVisible();
+  expect(await disable.evaluate((dialog) => dialog.matches(':modal'))).toBe(true);
+  await expect(disable.getByRole('textbox', { name: 'Reason' })).toHaveValue('Half typed');
+  expect(await page.evaluate(() => (window as unknown as { pageRemoved: boolean }).pageRemoved)).toBe(false);
+  await expect(page.getByRole('searchbox', { name: 'Search users' })).toHaveValue(name);
+});

@@ -22,13 +22,17 @@ where
     let auth = use_auth();
     view! {
         <Title text=page.title/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            // A plain `Suspend`, not a closure returning one: the server checks a Suspense's children again
+        // A `Transition`, not a `Suspense`: a resource the page reads outside its own Transitions (a memo of its
+        // data, a dialog's figures) registers with this boundary too, and a Suspense would swap the whole page for
+        // its fallback each time that resource loads again (every live event), taking open dialogs and a
+        // half-typed search with it. A Transition shows the fallback only until the page first renders.
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            // A plain `Suspend`, not a closure returning one: the server checks its children again
             // before it answers, and a closure would be called again each time, building the page again with new
             // resources whose loads the dropped copies then lose (loads without the request's context, a page
             // that never answers, a browser reading the wrong resource as it hydrates; leptos-rs/leptos#4866).
-            // Made here, in the Suspense's children (called once), the page is built once and under the
-            // Suspense, which then waits for the page's own resources too. Signing out needs nothing here: the
+            // Made here, in its children (called once), the page is built once and under the boundary,
+            // which then waits for the page's own resources too. Signing out needs nothing here: the
             // sign-out answer redirects to /login, which the router follows.
             {Suspend::new(async move {
                 let state = auth.state().await;
@@ -44,6 +48,6 @@ where
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
