@@ -293,15 +293,24 @@ impl Storage {
         let walk_order = format!(
             "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
         );
-        let (index, join) = match self.kind {
+        let each_users_sessions = match self.kind {
             // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
-            DbKind::Sqlite => ("INDEXED BY sessions_by_user ", "CROSS JOIN"),
-            DbKind::Postgres => ("", "JOIN"),
+            DbKind::Sqlite => {
+                "CROSS JOIN sessions s INDEXED BY sessions_by_user ON s.user_sort = u.email_normalized AND s.user_id = u.id"
+            }
+            // PostgreSQL reads the two join terms as independent and expects one session in all, so it would
+            // join every matching user and sort (950 ms for "example" at a million sessions). Behind the
+            // `OFFSET 0` fence each user's sessions are one index lookup: it walks the users in email order and
+            // sorts each user's few sessions as it goes, stopping at the page (0.5 ms; the 10,000th match 33 ms).
+            DbKind::Postgres => {
+                "CROSS JOIN LATERAL (SELECT s.id, s.status, s.app_id, s.user_id FROM sessions s
+                 WHERE s.user_sort = u.email_normalized AND s.user_id = u.id OFFSET 0) s"
+            }
         };
         let mut sql = Sql::default();
         sql.push(&format!(
             "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM users u
-             {join} sessions s {index}ON s.user_sort = u.email_normalized AND s.user_id = u.id WHERE "
+             {each_users_sessions} WHERE "
         ));
         push_user_test(&mut sql, search.term(), self.kind);
         self.push_filters(&mut sql, query, FilterUse::WalkSortIndex);
