@@ -265,7 +265,16 @@ impl Storage {
         sql.push("WHERE 1 = 1");
         if let Some((search, many)) = search {
             sql.push(" AND ");
-            self.push_search(&mut sql, search, many);
+            if self.kind == DbKind::Postgres && many == ManyUsersTest::Gathered {
+                // Under an OR, PostgreSQL cannot turn the gathered users' `IN (SELECT …)` into a join: it reads
+                // them once into a hash that each walked row is tested against, instead of looking each row's
+                // user up and testing the term again (the 10,000th "hopp" match, newest first: 762 -> 204 ms).
+                sql.push("(");
+                self.push_search(&mut sql, search, many);
+                sql.push(" OR 1 = 0)");
+            } else {
+                self.push_search(&mut sql, search, many);
+            }
         }
         let filters =
             if query.sort == SortColumn::App { FilterUse::SeekApp } else { FilterUse::WalkSortIndex };
