@@ -1,11 +1,11 @@
 //! The one error type that crosses the server-function boundary. Every variant reads as a message a person can
 //! act on; the HTTP status it maps to lives next to it so the server and the UI agree.
 
-use serde::{Deserialize, Serialize};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use thiserror::Error;
 
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+/// It travels in the compact form of `crate::wire`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ConsoleError {
     #[error("Please sign in to continue.")]
     NotSignedIn,
@@ -97,32 +97,37 @@ mod tests {
     use super::ConsoleError;
     use base64::Engine;
 
-    fn link(json: &str) -> String {
-        base64::engine::general_purpose::URL_SAFE.encode(json)
+    /// The `?__err=` a redirect carries for `error`, as anyone could write it.
+    fn link(error: &ConsoleError) -> String {
+        base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_string(error).unwrap())
     }
 
     #[test]
     fn a_link_cannot_put_its_own_words_on_the_sign_in_page() {
         for forged in [
-            r#"{"InvalidInput":"Your account is suspended. Call +1 555 0100 to restore it."}"#,
-            r#"{"Transport":"Visit evil.example to sign in"}"#,
-            r#"{"LockedOut":{"minutes":99999999}}"#,
-            r#"{"Internal":{"reference":"call 555 0100"}}"#,
+            ConsoleError::invalid("Your account is suspended. Call +1 555 0100 to restore it."),
+            ConsoleError::Transport("Visit evil.example to sign in".into()),
+            ConsoleError::LockedOut { minutes: 99999999 },
+            ConsoleError::Internal { reference: "call 555 0100".into() },
         ] {
             let shown =
-                ConsoleError::from_url_param(&link(forged)).expect("an error is still shown").to_string();
-            assert_eq!(shown, "The form was not accepted. Check what you typed and try again.", "{forged}");
+                ConsoleError::from_url_param(&link(&forged)).expect("an error is still shown").to_string();
+            assert_eq!(shown, "The form was not accepted. Check what you typed and try again.", "{forged:?}");
         }
     }
 
     #[test]
     fn roster_s_own_errors_still_read_as_sent() {
-        let locked = ConsoleError::from_url_param(&link(r#"{"LockedOut":{"minutes":15}}"#));
-        assert_eq!(locked, Some(ConsoleError::LockedOut { minutes: 15 }));
-        let wrong = ConsoleError::from_url_param(&link(r#""InvalidCredentials""#));
-        assert_eq!(wrong, Some(ConsoleError::InvalidCredentials));
-        let internal = ConsoleError::from_url_param(&link(r#"{"Internal":{"reference":"0a1b2c3d"}}"#));
-        assert_eq!(internal, Some(ConsoleError::Internal { reference: "0a1b2c3d".into() }));
+        for sent in [
+            ConsoleError::LockedOut { minutes: 15 },
+            ConsoleError::InvalidCredentials,
+            ConsoleError::Internal { reference: "0a1b2c3d".into() },
+        ] {
+            assert_eq!(ConsoleError::from_url_param(&link(&sent)), Some(sent));
+        }
         assert_eq!(ConsoleError::from_url_param("%%%not base64"), None);
+        let not_an_error =
+            base64::engine::general_purpose::URL_SAFE.encode(r#"{"LockedOut":{"minutes":15}}"#);
+        assert_eq!(ConsoleError::from_url_param(&not_an_error), None);
     }
 }

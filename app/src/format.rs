@@ -112,13 +112,11 @@ pub fn short_id(id: &str) -> String {
 
 /// An address with its host part hidden: `203.0.•••.•••`, `2a01:db8:••••`.
 pub fn mask_ip(ip: &str) -> String {
-    if ip.contains(':') {
-        let head: Vec<&str> = ip.split(':').take(2).collect();
-        format!("{}:••••", head.join(":"))
-    } else {
-        let head: Vec<&str> = ip.split('.').take(2).collect();
-        format!("{}.•••.•••", head.join("."))
-    }
+    let (separator, hidden) =
+        if ip.contains(':') { (':', ":••••") } else { ('.', ".•••.•••") };
+    // The first two groups: up to the second separator, or all of it when there is none.
+    let head = ip.match_indices(separator).nth(1).map_or(ip, |(at, _)| &ip[..at]);
+    format!("{head}{hidden}")
 }
 
 /// `1,000,000`.

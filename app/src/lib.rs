@@ -28,6 +28,7 @@ pub mod settings;
 pub mod team;
 pub mod time_zone;
 pub mod user_query;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

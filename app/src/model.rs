@@ -143,8 +143,8 @@ impl TryFrom<String> for Role {
     }
 }
 
-/// The signed-in user, as the console shows them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The signed-in user, as the console shows them. It travels in the compact form of `crate::wire`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrentUser {
     pub id: i64,
     pub email: String,
@@ -163,7 +163,7 @@ pub struct SessionUser {
 }
 
 /// One row of the Sessions table. The id is public; the bearer token never leaves the server.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SessionView {
     pub id: String,
     /// None for a guest session.
@@ -185,8 +185,9 @@ pub struct SessionView {
     pub is_current: bool,
 }
 
-/// One page of the Sessions table and what the page around it shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One page of the Sessions table and what the page around it shows. It travels in the compact form of
+/// `crate::wire`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionPage {
     /// The query this page answers, as the server understood it.
     pub query: crate::session_query::SessionQuery,

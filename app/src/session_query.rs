@@ -239,9 +239,14 @@ pub(crate) fn url_with(path: &str, params: &[(&str, String)]) -> String {
     if params.is_empty() {
         return path.to_string();
     }
-    let encoded: Vec<String> =
-        params.iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
-    format!("{path}?{}", encoded.join("&"))
+    let mut url = path.to_string();
+    for (index, (name, value)) in params.iter().enumerate() {
+        url.push(if index == 0 { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&encode_component(value));
+    }
+    url
 }
 
 fn encode_component(text: &str) -> String {
