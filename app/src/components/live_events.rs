@@ -131,8 +131,13 @@ mod connect {
                     live.open_alarms.set(count);
                 }
                 if topic == Topic::SignedOut {
-                    // A full load: nothing of the signed-in pages' state outlives the session.
-                    let _ = window().location().set_href("/login");
+                    // A full load: nothing of the signed-in pages' state outlives the session. Not when this tab
+                    // signed out itself and is already on the sign-in page: a second load would cut short
+                    // whatever the user (or a test) opened next.
+                    let location = window().location();
+                    if location.pathname().ok().as_deref() != Some("/login") {
+                        let _ = location.set_href("/login");
+                    }
                     return;
                 }
                 if pending.with_value(|waiting| waiting.iter().any(|(t, _)| *t == topic)) {
