@@ -236,9 +236,6 @@ pub(crate) fn size_param(text: Option<String>, default: u32) -> u32 {
 
 /// `path?name=value&…`, each value encoded; the bare path without parameters.
 pub(crate) fn url_with(path: &str, params: &[(&str, String)]) -> String {
-    if params.is_empty() {
-        return path.to_string();
-    }
     let mut url = path.to_string();
     for (index, (name, value)) in params.iter().enumerate() {
         url.push(if index == 0 { '?' } else { '&' });

@@ -79,9 +79,9 @@ impl<'a> Reader<'a> {
 
     pub fn text(&mut self) -> Result<String, Garbled> {
         let len: usize = self.until(':')?.parse().map_err(|_| Garbled)?;
-        // `get`, not indexing: a length that ends inside a character is an error, not a panic.
-        let text = self.rest.get(..len).ok_or(Garbled)?;
-        self.rest = &self.rest[len..];
+        // Checked: a length past the end or inside a character is an error, not a panic.
+        let (text, rest) = self.rest.split_at_checked(len).ok_or(Garbled)?;
+        self.rest = rest;
         Ok(text.to_owned())
     }
 
