@@ -179,6 +179,9 @@ impl Engine {
                 if let Err(error) = engine.record_active_hour().await {
                     tracing::warn!("could not record this hour's active sessions: {error}");
                 }
+                if let Err(error) = engine.storage.drop_empty_rank_counts().await {
+                    tracing::warn!("could not drop the sort ranks' empty counts: {error}");
+                }
             }
         })
     }

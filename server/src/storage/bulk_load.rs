@@ -119,7 +119,8 @@ impl BulkLoad {
         for definition in std::mem::take(&mut self.indexes) {
             sqlx::query(AssertSqlSafe(definition)).execute(self.connection()).await?;
         }
-        super::recount::recount_in(self.connection()).await?;
+        let kind = self.kind;
+        super::recount::recount_in(self.connection(), kind).await?;
         match self.kind {
             DbKind::Sqlite => {
                 for sql in std::mem::take(&mut self.sqlite_triggers) {

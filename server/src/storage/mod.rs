@@ -28,6 +28,7 @@ mod session_owner;
 mod session_search;
 mod sessions;
 mod settings;
+mod sort_ranks;
 mod sql_builder;
 mod user_changes;
 mod user_list;
@@ -143,6 +144,8 @@ pub struct Storage {
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Where the database is, for connections outside the pool (PostgreSQL's listener). It may hold a password.
     url: std::sync::Arc<secrecy::SecretString>,
+    /// The database orders text by code point, as the counts of user prefixes do (see `sort_ranks`).
+    user_ranks: bool,
 }
 
 impl Storage {
@@ -194,9 +197,15 @@ impl Storage {
         if kind == DbKind::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let storage =
-            Storage { pool, kind, generation: Default::default(), url: std::sync::Arc::new(url.into()) };
+        let mut storage = Storage {
+            pool,
+            kind,
+            generation: Default::default(),
+            url: std::sync::Arc::new(url.into()),
+            user_ranks: false,
+        };
         storage.migrate().await?;
+        storage.user_ranks = storage.orders_text_by_code_point().await?;
         Ok(storage)
     }
 

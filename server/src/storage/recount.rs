@@ -5,7 +5,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{Storage, StorageError};
+use super::{DbKind, Storage, StorageError};
 
 const RECOUNT: &[&str] = &[
     "DELETE FROM session_counts",
@@ -47,8 +47,46 @@ const RECOUNT: &[&str] = &[
      WHERE counted.user_id = users.id",
 ];
 
-pub(super) async fn recount_in(connection: &mut AnyConnection) -> Result<(), StorageError> {
-    for statement in RECOUNT.iter().copied() {
+/// The sort ranks' counts (migration sort_ranks): the finest level from the sessions, then the coarser ones from
+/// it. The user prefix's code is a function on PostgreSQL and spelled out on SQLite, as in its triggers.
+fn rank_recount(kind: DbKind) -> [&'static str; 3] {
+    let finest = match kind {
+        DbKind::Postgres => {
+            "INSERT INTO session_rank_counts (sort, level, bucket, status, app_id, n)
+             SELECT l.sort, l.level,
+                    session_rank_base(l.sort, s.created_at, s.expires_at, s.last_active_at, s.user_sort) >> l.shift,
+                    s.status, s.app_id, COUNT(*)
+             FROM session_rank_levels l CROSS JOIN sessions s WHERE l.level = 2
+             GROUP BY 1, 2, 3, 4, 5"
+        }
+        DbKind::Sqlite => {
+            "INSERT INTO session_rank_counts (sort, level, bucket, status, app_id, n)
+             SELECT l.sort, l.level,
+                    (CASE l.sort WHEN 1 THEN s.created_at WHEN 2 THEN COALESCE(s.expires_at, 9223372036854775807)
+                     WHEN 3 THEN s.last_active_at
+                     ELSE (COALESCE(unicode(substr(s.user_sort, 1, 1)), 0) << 42)
+                          | (COALESCE(unicode(substr(s.user_sort, 2, 1)), 0) << 21)
+                          | COALESCE(unicode(substr(s.user_sort, 3, 1)), 0) END) >> l.shift,
+                    s.status, s.app_id, COUNT(*)
+             FROM session_rank_levels l CROSS JOIN sessions s WHERE l.level = 2
+             GROUP BY 1, 2, 3, 4, 5"
+        }
+    };
+    [
+        "DELETE FROM session_rank_counts",
+        finest,
+        "INSERT INTO session_rank_counts (sort, level, bucket, status, app_id, n)
+         SELECT c.sort, coarse.level, c.bucket >> (coarse.shift - fine.shift), c.status, c.app_id, SUM(c.n)
+         FROM session_rank_counts c
+         JOIN session_rank_levels fine ON fine.sort = c.sort AND fine.level = c.level
+         JOIN session_rank_levels coarse ON coarse.sort = c.sort AND coarse.level < c.level
+         WHERE c.level = 2
+         GROUP BY 1, 2, 3, 4, 5",
+    ]
+}
+
+pub(super) async fn recount_in(connection: &mut AnyConnection, kind: DbKind) -> Result<(), StorageError> {
+    for statement in RECOUNT.iter().copied().chain(rank_recount(kind)) {
         sqlx::query(statement).execute(&mut *connection).await?;
     }
     Ok(())
@@ -58,7 +96,7 @@ impl Storage {
     /// Recounts in one write transaction.
     pub async fn recount(&self) -> Result<(), StorageError> {
         let mut tx = self.begin_write().await?;
-        recount_in(&mut tx).await?;
+        recount_in(&mut tx, self.kind).await?;
         self.commit_and_forget(tx).await
     }
 }

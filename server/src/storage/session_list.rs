@@ -24,6 +24,9 @@ pub const SEARCH_COUNT_CAP: i64 = 10_000;
 /// A walk for a search past the cap tests each row's own user up to this offset, and a gathered set of the
 /// matching users deeper (see `list_page`).
 const PER_ROW_TEST_DEPTH: i64 = 500;
+/// From this many rows in, a list without a search starts its walk where the kept counts place the page (see
+/// `sort_ranks`): a few small reads cost less than stepping over the rows.
+const RANKED_FROM_OFFSET: i64 = 1_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortColumn {
@@ -244,7 +247,16 @@ impl Storage {
         let Some(window) = PageWindow::nearer_end(query.offset, query.limit, total) else {
             return Ok(Vec::new());
         };
-        let (descending, limit, offset) = (window.descending(query.descending), window.limit, window.offset);
+        let (descending, limit, mut offset) =
+            (window.descending(query.descending), window.limit, window.offset);
+        let start = if search.is_none() && offset >= RANKED_FROM_OFFSET {
+            self.ranked_start(query, descending, offset, limit).await?
+        } else {
+            None
+        };
+        if let Some(start) = &start {
+            offset = start.skip;
+        }
         let order = self.order_by(query.sort, descending);
         let key = self.row_key();
         let index = match (query.status, query.sort) {
@@ -279,6 +291,9 @@ impl Storage {
         let filters =
             if query.sort == SortColumn::App { FilterUse::SeekApp } else { FilterUse::WalkSortIndex };
         self.push_filters(&mut sql, query, filters);
+        if let Some(start) = &start {
+            start.push(&mut sql);
+        }
         sql.push(&format!(" ORDER BY {order} LIMIT "))
             .int(limit)
             .push(" OFFSET ")

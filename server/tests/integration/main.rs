@@ -198,6 +198,7 @@ on_both_databases!(
     a_term_common_to_thousands_of_users_finds_the_same_sessions,
     counts_follow_creates_and_kill_all_keeps_one,
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
+    deep_pages_start_where_the_kept_counts_place_them,
 );
 
 on_both_databases!(

@@ -14,7 +14,8 @@ const CHROME_WINDOWS: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const FIREFOX_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
 
-/// Every kept count, as rows of text: per app and status, per way of ending, per analytics slice, per user.
+/// Every kept count, as rows of text: per app and status, per way of ending, per analytics slice, per sort
+/// stretch, per user.
 async fn kept_counts(pool: &AnyPool) -> Vec<String> {
     let mut rows = Vec::new();
     let sessions: Vec<(i64, String, i64)> =
@@ -38,6 +39,16 @@ async fn kept_counts(pool: &AnyPool) -> Vec<String> {
     rows.extend(
         analytics.into_iter().map(|(app, dimension, value, n)| format!("{dimension} {app} {value} {n}")),
     );
+    let ranks: Vec<(i64, i64, i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT CAST(sort AS BIGINT), CAST(level AS BIGINT), bucket, status, app_id, n FROM session_rank_counts
+         WHERE n <> 0 ORDER BY sort, level, bucket, status, app_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    rows.extend(ranks.into_iter().map(|(sort, level, bucket, status, app, n)| {
+        format!("rank {sort} {level} {bucket} {status} {app} {n}")
+    }));
     let users: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT email_normalized, active_sessions, total_sessions, last_active_at FROM users ORDER BY id",
     )

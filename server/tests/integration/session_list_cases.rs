@@ -330,3 +330,75 @@ pub async fn every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_wind
         );
     }
 }
+
+/// Pages past `RANKED_FROM_OFFSET` (1,000) start where the kept per-stretch counts place them; each must be the
+/// same rows as the same stretch of the whole list read in one page from the top.
+async fn deep_pages_match_the_whole_list(storage: &Storage, when: &str) {
+    for sort in SORTS {
+        for descending in [false, true] {
+            for (status, app) in [(None, None), (Some("active"), None), (None, Some("my_meals"))] {
+                let mut whole = query(sort, descending);
+                whole.status = status;
+                whole.app_slug = app;
+                whole.limit = 100_000;
+                let everything = storage.list_page(&whole).await.unwrap();
+                let ids: Vec<&str> = everything.rows.iter().map(|row| row.id.as_str()).collect();
+                let total = ids.len() as i64;
+                assert_eq!(total, everything.total);
+                let case = format!("{when}: {sort:?} desc={descending} status={status:?} app={app:?}");
+                // Deep from the top, deep from the end (past the middle), and the very last rows.
+                for offset in [1_000, 1_237, total / 2 - 3, total / 2 + 11, total - 1_040, total - 20] {
+                    if offset < 0 || offset >= total {
+                        continue;
+                    }
+                    let mut page = whole.clone();
+                    page.offset = offset;
+                    page.limit = 37;
+                    let rows = storage.list_page(&page).await.unwrap().rows;
+                    let end = (offset + 37).min(total) as usize;
+                    assert_eq!(
+                        rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
+                        ids[offset as usize..end],
+                        "{case}: the page at offset {offset}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub async fn deep_pages_start_where_the_kept_counts_place_them(db: &TestDb) {
+    seed(db, 4_000).await;
+    deep_pages_match_the_whole_list(&db.storage, "after the demo's load").await;
+
+    // The counts follow what moves rows between stretches and statuses: activity and revocation.
+    let all = everything(&db.storage).await;
+    let active: Vec<&SessionRow> = all.iter().filter(|row| row.status == SessionStatus::Active).collect();
+    assert!(active.len() > 1_500, "enough active sessions to page deep among them: {}", active.len());
+    for row in active.iter().step_by(3) {
+        db.storage.touch_session(&row.token_hash, START_MS + 90_000, 0).await.unwrap();
+    }
+    let end = SessionEnd {
+        status: SessionStatus::Revoked,
+        ended_by_token_id: None,
+        ended_by: EndedBy::User,
+        ended_by_user_id: None,
+        reason: "test",
+        cause: app::end_cause::EndCause::EndedByAdmin,
+        share_reason: false,
+        now_ms: START_MS + 100_000,
+    };
+    let audit = AuditEvent {
+        at_ms: START_MS + 100_000,
+        actor: "user:1".into(),
+        action: "session.revoked",
+        target: None,
+        reason: None,
+        ip: None,
+    };
+    for row in active.iter().skip(1).step_by(4) {
+        db.storage.end_session(&row.id, &end, &audit).await.unwrap();
+    }
+    db.storage.drop_empty_rank_counts().await.unwrap();
+    deep_pages_match_the_whole_list(&db.storage, "after activity and revocations").await;
+}
