@@ -307,6 +307,12 @@ impl Storage {
     /// Sorted by user, a term that matches only users: walks the users in email order (`user_sort` is the
     /// email) and reads each matching user's sessions from the user sort index, already in order. Walking the
     /// sessions instead passes every session of every user before the first match.
+    ///
+    /// Where a tenth of the users or fewer match, the walk passes many users for each match: a short prefix's
+    /// users sit together in email order ("ma": 66,000 users before the first on PostgreSQL), and a deep page of
+    /// a rarer substring passes most of them. Those users are gathered through the search indexes and sorted by
+    /// email first ("ma", page 1: 65 -> 15 ms; the 10,000th "ada" match: 120 -> 17 ms, in psql). SQLite tests
+    /// each user's text quickly enough that only a prefix is worth it.
     async fn page_by_matching_users(
         &self,
         query: &ListQuery<'_>,
@@ -317,6 +323,9 @@ impl Storage {
         let walk_order = format!(
             "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
         );
+        let worth_gathering = search.matches_by_prefix()
+            || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
+        let gather = worth_gathering && self.users_matching_are_sparse(search.term()).await?;
         let each_users_sessions = match self.kind {
             // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
             DbKind::Sqlite => {
@@ -333,10 +342,20 @@ impl Storage {
         };
         let mut sql = Sql::default();
         sql.push(&format!(
-            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM users u
-             {each_users_sessions} WHERE "
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM "
         ));
-        push_user_test(&mut sql, search.term(), self.kind);
+        if gather {
+            // On PostgreSQL the fence keeps the sorted users in their order as they drive the join.
+            let fence = if self.kind == DbKind::Postgres { " OFFSET 0" } else { "" };
+            sql.push("(");
+            self.push_matching_user_emails(&mut sql, search.term());
+            sql.push(&format!(
+                " ORDER BY u.email_normalized {direction}{fence}) u {each_users_sessions} WHERE 1 = 1"
+            ));
+        } else {
+            sql.push(&format!("users u {each_users_sessions} WHERE "));
+            push_user_test(&mut sql, search.term(), self.kind);
+        }
         self.push_filters(&mut sql, query, FilterUse::WalkSortIndex);
         sql.push(&format!(" ORDER BY {walk_order} LIMIT "))
             .int(query.limit)

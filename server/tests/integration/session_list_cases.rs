@@ -5,8 +5,8 @@ use app::model::SessionStatus;
 use std::collections::{HashMap, HashSet};
 
 use roster::storage::{
-    AuditEvent, EndedBy, ListPage, ListQuery, SessionEnd, SessionRow, SortColumn, Storage, StorageError,
-    SEARCH_COUNT_CAP,
+    AuditEvent, BulkSession, EndedBy, ListPage, ListQuery, SessionEnd, SessionRow, SortColumn, Storage,
+    StorageError, SEARCH_COUNT_CAP,
 };
 
 use crate::support::{TestDb, START_MS};
@@ -216,11 +216,14 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
         |row: &SessionRow| row.user_email.as_deref().is_some_and(|email| email.contains("example"));
     // Pages reach 10,000 rows from either end, so each expected page is read from the near end of its list.
     type Case<'a> = (&'a str, SortColumn, bool, Option<&'a str>, &'a dyn Fn(&SessionRow) -> bool);
-    let cases: [Case; 5] = [
+    // Sorted by user, "example"'s users are walked in email order, and the prefix's few (a tenth or fewer of
+    // them) are gathered and sorted by email first.
+    let cases: [Case; 6] = [
         ("example", SortColumn::Created, true, None, &in_email),
         ("example", SortColumn::User, false, None, &in_email),
         ("example", SortColumn::LastActive, true, Some("revoked"), &in_email),
         (prefix, SortColumn::User, false, Some("revoked"), &has_prefix),
+        (prefix, SortColumn::User, true, None, &has_prefix),
         (prefix, SortColumn::Expires, false, Some("active"), &has_prefix),
     ];
     for (term, sort, descending, status, keep) in cases {
@@ -401,4 +404,98 @@ pub async fn deep_pages_start_where_the_kept_counts_place_them(db: &TestDb) {
     }
     db.storage.drop_empty_rank_counts().await.unwrap();
     deep_pages_match_the_whole_list(&db.storage, "after activity and revocations").await;
+}
+
+/// A session of `user_id` (email `email`) in app `app_id`, created at `created_at`, for a bulk load.
+fn bulk_session(app: &(i64, String), user_id: i64, email: &str, created_at: i64) -> BulkSession {
+    let token = roster::secrets::new_session_id();
+    BulkSession {
+        id: roster::secrets::new_session_id(),
+        token_hash: roster::secrets::sha256(token.as_str().as_bytes()),
+        app_id: app.0,
+        user_id: Some(user_id),
+        status: "active",
+        ip: None,
+        user_agent: None,
+        browser: None,
+        browser_version: None,
+        os: None,
+        os_version: None,
+        device: None,
+        city: None,
+        country: None,
+        country_code: None,
+        created_at,
+        last_active_at: created_at,
+        expires_at: None,
+        idle_timeout_secs: None,
+        deadline_at: None,
+        remember_me: false,
+        ended_at: None,
+        ended_by: None,
+        end_reason: None,
+        end_cause: None,
+        payload: None,
+        payload_bytes: 0,
+        payload_attribute_count: 0,
+        validation_count: 0,
+        last_request_at: None,
+        user_sort: email.to_string(),
+        app_sort: app.1.clone(),
+    }
+}
+
+/// Sorted by user, a term whose users are more than can be listed but a tenth of all users or fewer: its users
+/// are gathered and sorted by email (a prefix on both databases; a substring on PostgreSQL from 500 rows in),
+/// and every page, to the last a capped search shows, holds what the walk of every user in email order would.
+pub async fn a_few_thousand_users_among_many_are_paged_in_email_order(db: &TestDb) {
+    seed(db, 20).await;
+    let app = db.storage.app_by_slug("my_meals").await.unwrap().unwrap();
+    let app = (app.id, app.slug);
+    // 22,000 users, every tenth named Zed: 2,200 matching users with five sessions each, more than the cap.
+    let users: Vec<(String, String, &'static str)> = (0..22_000)
+        .map(|n| {
+            let name = if n % 10 == 0 { format!("Zed {n}") } else { format!("Amy {n}") };
+            (format!("user{:05}@example.com", (n * 7_919) % 22_000), name, "member")
+        })
+        .collect();
+    let mut load = db.storage.begin_bulk_load(12_000).await.unwrap();
+    let ids = load.insert_users(&users, START_MS).await.unwrap();
+    let mut sessions = Vec::new();
+    for (n, (email, id)) in ids.iter().enumerate() {
+        let count = if n % 10 == 0 { 5 } else { usize::from(n % 20 == 1) };
+        for k in 0..count {
+            sessions.push(bulk_session(&app, *id, &email.to_lowercase(), START_MS - (n * 5 + k) as i64));
+        }
+    }
+    load.insert_sessions(&sessions).await.unwrap();
+    load.finish().await.unwrap();
+
+    let is_zed = |row: &SessionRow| row.user_name.as_deref().is_some_and(|name| name.starts_with("Zed"));
+    for term in ["ze", "zed"] {
+        for descending in [false, true] {
+            let expected = first_kept(
+                &db.storage,
+                SortColumn::User,
+                descending,
+                None,
+                SEARCH_COUNT_CAP as usize,
+                is_zed,
+            )
+            .await;
+            for offset in [0, 40, 600, SEARCH_COUNT_CAP - 50] {
+                let mut q = query(SortColumn::User, descending);
+                q.search = Some(term);
+                q.limit = 50;
+                q.offset = offset;
+                let page = db.storage.list_page(&q).await.unwrap();
+                assert!(!page.total_is_exact, "{term:?}: more matches than the cap");
+                assert_eq!(
+                    page.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
+                    expected[offset as usize..offset as usize + 50],
+                    "{term:?} desc={descending}: the page at offset {offset}"
+                );
+            }
+        }
+    }
 }
