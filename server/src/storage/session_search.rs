@@ -178,12 +178,11 @@ impl Storage {
     pub(super) async fn users_matching_are_sparse(&self, term: &str) -> Result<bool, StorageError> {
         const SAMPLE: i64 = 2_000;
         let mut sql = Sql::default();
-        sql.push("SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT ")
-            .int(SAMPLE)
-            .push(") sampled) FROM (SELECT email_normalized, display_name FROM users ORDER BY id LIMIT ")
-            .int(SAMPLE)
-            .push(") u WHERE ");
+        sql.push("SELECT CAST(COALESCE(SUM(CASE WHEN ");
         push_user_test(&mut sql, term, self.kind);
+        sql.push(" THEN 1 ELSE 0 END), 0) AS BIGINT), COUNT(*) FROM (SELECT email_normalized, display_name FROM users ORDER BY id LIMIT ")
+            .int(SAMPLE)
+            .push(") u");
         let (matched, sampled): (i64, i64) = sql.query_as().persistent(false).fetch_one(&self.pool).await?;
         Ok(matched * 10 <= sampled)
     }

@@ -155,38 +155,5 @@ async fn session_indexes(db: &TestDb, pool: &AnyPool) -> i64 {
 /// One active session of the first app, with nothing but what the table requires.
 async fn bulk_session(api: &Api) -> BulkSession {
     let app = api.engine.app_by_slug("my_meals").await.unwrap().expect("the test app");
-    BulkSession {
-        id: roster::secrets::new_session_id(),
-        token_hash: vec![7; 32],
-        app_id: app.id,
-        user_id: None,
-        status: "active",
-        ip: None,
-        user_agent: None,
-        browser: None,
-        browser_version: None,
-        os: None,
-        os_version: None,
-        device: None,
-        city: None,
-        country: None,
-        country_code: None,
-        created_at: crate::support::START_MS,
-        last_active_at: crate::support::START_MS,
-        expires_at: None,
-        idle_timeout_secs: None,
-        deadline_at: None,
-        remember_me: false,
-        ended_at: None,
-        ended_by: None,
-        end_reason: None,
-        end_cause: None,
-        payload: None,
-        payload_bytes: 0,
-        payload_attribute_count: 0,
-        validation_count: 0,
-        last_request_at: None,
-        user_sort: String::new(),
-        app_sort: app.slug,
-    }
+    crate::support::bare_bulk_session(app.id, &app.slug)
 }

@@ -406,42 +406,14 @@ pub async fn deep_pages_start_where_the_kept_counts_place_them(db: &TestDb) {
     deep_pages_match_the_whole_list(&db.storage, "after activity and revocations").await;
 }
 
-/// A session of `user_id` (email `email`) in app `app_id`, created at `created_at`, for a bulk load.
+/// An active session of `user_id` (email `email`) in `app` (id, slug), created at `created_at`.
 fn bulk_session(app: &(i64, String), user_id: i64, email: &str, created_at: i64) -> BulkSession {
-    let token = roster::secrets::new_session_id();
     BulkSession {
-        id: roster::secrets::new_session_id(),
-        token_hash: roster::secrets::sha256(token.as_str().as_bytes()),
-        app_id: app.0,
         user_id: Some(user_id),
-        status: "active",
-        ip: None,
-        user_agent: None,
-        browser: None,
-        browser_version: None,
-        os: None,
-        os_version: None,
-        device: None,
-        city: None,
-        country: None,
-        country_code: None,
         created_at,
         last_active_at: created_at,
-        expires_at: None,
-        idle_timeout_secs: None,
-        deadline_at: None,
-        remember_me: false,
-        ended_at: None,
-        ended_by: None,
-        end_reason: None,
-        end_cause: None,
-        payload: None,
-        payload_bytes: 0,
-        payload_attribute_count: 0,
-        validation_count: 0,
-        last_request_at: None,
         user_sort: email.to_string(),
-        app_sort: app.1.clone(),
+        ..crate::support::bare_bulk_session(app.0, &app.1)
     }
 }
 

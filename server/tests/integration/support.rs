@@ -114,3 +114,43 @@ pub fn new_session(app_id: i64, max_payload_bytes: i64, owner: SessionOwner<'_>)
         enforce_session_limit: true,
     }
 }
+
+/// An active session of the app `app_id` (slug `app_slug`), with nothing but what the sessions table requires,
+/// for a bulk load; a test sets what it needs over it.
+pub fn bare_bulk_session(app_id: i64, app_slug: &str) -> roster::storage::BulkSession {
+    let token = roster::secrets::new_session_id();
+    roster::storage::BulkSession {
+        id: roster::secrets::new_session_id(),
+        token_hash: roster::secrets::sha256(token.as_str().as_bytes()),
+        app_id,
+        user_id: None,
+        status: "active",
+        ip: None,
+        user_agent: None,
+        browser: None,
+        browser_version: None,
+        os: None,
+        os_version: None,
+        device: None,
+        city: None,
+        country: None,
+        country_code: None,
+        created_at: START_MS,
+        last_active_at: START_MS,
+        expires_at: None,
+        idle_timeout_secs: None,
+        deadline_at: None,
+        remember_me: false,
+        ended_at: None,
+        ended_by: None,
+        end_reason: None,
+        end_cause: None,
+        payload: None,
+        payload_bytes: 0,
+        payload_attribute_count: 0,
+        validation_count: 0,
+        last_request_at: None,
+        user_sort: String::new(),
+        app_sort: app_slug.to_string(),
+    }
+}

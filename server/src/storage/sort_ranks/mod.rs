@@ -8,155 +8,14 @@
 //! The counts are read a moment before the page: a session created in between moves the page by a row, as it
 //! would on the next refresh of any live list.
 
+mod start;
+mod stretches;
+
+use self::start::{Bound, RankedStart, Value};
+use self::stretches::{group_holding, next_user_prefix, stretch_start, Holding, RankedSort};
 use super::session_list::{ListQuery, SortColumn};
 use super::sql_builder::Sql;
 use super::{DbKind, Storage, StorageError};
-
-/// A sort whose stretches are counted: its number in `session_rank_levels`, and the levels' shifts, coarse to
-/// fine, as the migration wrote them.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum RankedSort {
-    Created,
-    Expires,
-    LastActive,
-    User,
-}
-
-impl RankedSort {
-    fn number(self) -> i64 {
-        match self {
-            RankedSort::Created => 1,
-            RankedSort::Expires => 2,
-            RankedSort::LastActive => 3,
-            RankedSort::User => 4,
-        }
-    }
-
-    fn shifts(self) -> [u32; 3] {
-        match self {
-            RankedSort::User => [42, 21, 0],
-            _ => [30, 22, 14],
-        }
-    }
-}
-
-/// Where the walk starts, and the rows to step over from there.
-#[derive(Debug)]
-pub(super) struct RankedStart {
-    bound: Bound,
-    pub skip: i64,
-}
-
-/// A condition on the index's leading columns that seeks into it.
-#[derive(Debug)]
-enum Bound {
-    /// The page's first row is in the walk's first stretch.
-    Top,
-    /// `(columns) >= (values)` ascending, `<` or `<=` descending: row values, so that a page runs on past
-    /// its stretch into the next.
-    Compare(Vec<(&'static str, Value)>, &'static str),
-    IsNull(&'static str),
-}
-
-#[derive(Debug)]
-enum Value {
-    Int(i64),
-    Text(String),
-}
-
-impl RankedStart {
-    /// Appends the start's condition (` AND …`) to a walk's WHERE clause.
-    pub fn push(&self, sql: &mut Sql) {
-        let (columns, comparison) = match &self.bound {
-            Bound::Top => return,
-            Bound::IsNull(column) => {
-                sql.push(&format!(" AND {column} IS NULL"));
-                return;
-            }
-            Bound::Compare(columns, comparison) => (columns, comparison),
-        };
-        let names: Vec<&str> = columns.iter().map(|(column, _)| *column).collect();
-        sql.push(&format!(" AND ({}) {comparison} (", names.join(", ")));
-        for (index, (_, value)) in columns.iter().enumerate() {
-            if index > 0 {
-                sql.push(", ");
-            }
-            match value {
-                Value::Int(n) => sql.int(*n),
-                Value::Text(text) => sql.text(text),
-            };
-        }
-        sql.push(")");
-    }
-}
-
-/// The group of `groups` (in walk order, with their sizes) that holds row `offset`.
-fn group_holding<K>(groups: Vec<(K, i64)>, offset: i64) -> Option<Holding<K>> {
-    let mut before = 0;
-    let mut found: Option<Holding<K>> = None;
-    for (group, n) in groups {
-        match &mut found {
-            None if offset < before + n => {
-                found = Some(Holding { group, skip: offset - before, size: n, after: 0 })
-            }
-            None => before += n,
-            Some(holding) => holding.after += n,
-        }
-    }
-    found
-}
-
-struct Holding<K> {
-    group: K,
-    /// Rows of the group before the one sought.
-    skip: i64,
-    size: i64,
-    /// Rows of the groups after it.
-    after: i64,
-}
-
-/// A user prefix's code (three code points, 21 bits each, a missing one 0) as the text it starts at.
-fn user_prefix(code: i64) -> Option<String> {
-    [42, 21, 0]
-        .into_iter()
-        .map(|shift| (code >> shift) & 0x1F_FFFF)
-        .take_while(|point| *point != 0)
-        .map(|point| u32::try_from(point).ok().and_then(char::from_u32))
-        .collect()
-}
-
-/// The code of the first prefix past every text starting with `code`'s, if there is one. A prefix shorter than
-/// three characters is a whole text: the next starts with it and U+0001. Otherwise the last character steps on,
-/// carrying into the one before past the last code point, and skipping the surrogates no text holds.
-fn next_user_prefix(code: i64) -> Option<i64> {
-    const POINT: i64 = 0x1F_FFFF;
-    let mut points = [(code >> 42) & POINT, (code >> 21) & POINT, code & POINT];
-    let join = |points: [i64; 3]| (points[0] << 42) | (points[1] << 21) | points[2];
-    if let Some(end) = points.iter().position(|point| *point == 0) {
-        points[end] = 1;
-        return Some(join(points));
-    }
-    for position in (0..3).rev() {
-        let next = match points[position] + 1 {
-            0xD800 => 0xE000,
-            next => next,
-        };
-        if next <= 0x10_FFFF {
-            points[position] = next;
-            points.iter_mut().skip(position + 1).for_each(|later| *later = 0);
-            return Some(join(points));
-        }
-    }
-    None
-}
-
-/// The value stretch `bucket` of the finest level starts at, as the sort column holds it.
-fn stretch_start(sort: RankedSort, bucket: i64) -> Option<Value> {
-    match sort {
-        RankedSort::User => user_prefix(bucket).map(Value::Text),
-        _ => bucket.checked_mul(1 << sort.shifts()[2]).map(Value::Int),
-    }
-}
 
 /// Where the walk of one counted sort column stands at a row: the finest stretch that holds it.
 struct RankWalk {
@@ -314,6 +173,7 @@ impl Storage {
         let mut after = 0;
         let mut never = 0;
         let mut chosen = None;
+        let direction = if descending { "DESC" } else { "ASC" };
         for (level, shift) in shifts.iter().enumerate() {
             if let Some(Holding { group: parent, .. }) = chosen {
                 let width = shifts[level - 1] - shift;
@@ -330,7 +190,6 @@ impl Storage {
                 .push(" AND ")
                 .int(high);
             self.push_count_filters(&mut sql, query);
-            let direction = if descending { "DESC" } else { "ASC" };
             sql.push(&format!(" GROUP BY c.bucket HAVING SUM(c.n) > 0 ORDER BY c.bucket {direction}"));
             let buckets: Vec<(i64, i64)> = sql.query_as().fetch_all(&self.pool).await?;
             if level == 0 {
@@ -383,44 +242,5 @@ impl Storage {
         sql.push(&format!(" GROUP BY {group} HAVING SUM(c.n) > 0 ORDER BY {order}"));
         let groups: Vec<(String, String, i64)> = sql.query_as().fetch_all(&self.pool).await?;
         Ok(groups.into_iter().map(|(status, slug, n)| ((status, slug), n)).collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{group_holding, next_user_prefix, user_prefix};
-
-    fn code(text: &str) -> i64 {
-        let mut points = text.chars().map(|c| c as i64).chain(std::iter::repeat(0));
-        (points.next().unwrap() << 42) | (points.next().unwrap() << 21) | points.next().unwrap()
-    }
-
-    #[test]
-    fn a_prefix_code_reads_back_as_its_text() {
-        assert_eq!(user_prefix(code("ada")).as_deref(), Some("ada"));
-        assert_eq!(user_prefix(code("é")).as_deref(), Some("é"));
-        assert_eq!(user_prefix(code("")).as_deref(), Some(""));
-    }
-
-    #[test]
-    fn the_next_prefix_is_the_first_text_past_every_text_with_this_one() {
-        assert_eq!(user_prefix(next_user_prefix(code("ada")).unwrap()).as_deref(), Some("adb"));
-        // A two-letter text is its own stretch: the next starts with its first three-letter follower.
-        assert_eq!(user_prefix(next_user_prefix(code("ad")).unwrap()).as_deref(), Some("ad\u{1}"));
-        // No text holds a surrogate, and nothing follows the last code point but the next character.
-        assert_eq!(user_prefix(next_user_prefix(code("ab\u{d7ff}")).unwrap()).as_deref(), Some("ab\u{e000}"));
-        assert_eq!(user_prefix(next_user_prefix(code("a")).unwrap()).as_deref(), Some("a\u{1}"));
-        assert_eq!(user_prefix(next_user_prefix(code("ab\u{10ffff}")).unwrap()).as_deref(), Some("ac"));
-        assert_eq!(next_user_prefix(code("\u{10ffff}\u{10ffff}\u{10ffff}")), None);
-    }
-
-    #[test]
-    fn the_group_holding_a_row_says_what_to_step_over_and_what_follows() {
-        let groups = vec![("a", 3), ("b", 5), ("c", 2)];
-        let holding = group_holding(groups.clone(), 4).unwrap();
-        assert_eq!((holding.group, holding.skip, holding.size, holding.after), ("b", 1, 5, 2));
-        let first = group_holding(groups.clone(), 0).unwrap();
-        assert_eq!((first.group, first.skip), ("a", 0));
-        assert!(group_holding(groups, 10).is_none(), "past every group");
     }
 }
