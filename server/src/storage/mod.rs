@@ -10,6 +10,7 @@ mod audit;
 mod audit_list;
 mod bulk;
 mod bulk_load;
+mod capped_search_pages;
 mod credentials;
 mod deadline;
 mod ended_by;

@@ -13,7 +13,7 @@
 //!   tests every row has no end to read from, so a deeper page is refused and the person asked to narrow it.
 
 use super::page_window::PageWindow;
-use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch};
+use super::session_search::{ManyUsersTest, ResolvedSearch};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
 use super::{DbKind, SessionRow, Storage, StorageError};
@@ -21,9 +21,6 @@ use super::{DbKind, SessionRow, Storage, StorageError};
 /// Searches count their matches exactly up to this many; beyond it the total reads "more than", and pages reach
 /// this far into the matches.
 pub const SEARCH_COUNT_CAP: i64 = 10_000;
-/// A walk for a search past the cap tests each row's own user up to this offset, and a gathered set of the
-/// matching users deeper (see `list_page`).
-const PER_ROW_TEST_DEPTH: i64 = 500;
 /// From this many rows in, a list without a search starts its walk where the kept counts place the page (see
 /// `sort_ranks`): a few small reads cost less than stepping over the rows.
 const RANKED_FROM_OFFSET: i64 = 1_000;
@@ -91,7 +88,7 @@ pub struct ListPage {
 
 /// How a query uses the status and app filters (see `push_filters`).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum FilterUse {
+pub(super) enum FilterUse {
     BesideSearch,
     WalkSortIndex,
     SeekApp,
@@ -111,7 +108,7 @@ impl Storage {
     /// - always the app id: every sort index carries `app_id`, so it is tested without reading the table, while
     ///   an indexable `app_id = …` makes the planner sort the index's ties in a temporary B-tree. Sorted by app,
     ///   the app's slug (`app_sort`, that index's first column) is the seek.
-    fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, usage: FilterUse) {
+    pub(super) fn push_filters(&self, sql: &mut Sql, query: &ListQuery<'_>, usage: FilterUse) {
         let sqlite = self.kind == DbKind::Sqlite;
         let status_plus = if sqlite && usage == FilterUse::BesideSearch { "+" } else { "" };
         let app_plus = if sqlite { "+" } else { "" };
@@ -128,7 +125,7 @@ impl Storage {
         }
     }
 
-    fn order_by(&self, sort: SortColumn, descending: bool) -> String {
+    pub(super) fn order_by(&self, sort: SortColumn, descending: bool) -> String {
         let direction = if descending { "DESC" } else { "ASC" };
         let (_, columns) = sort.index(self.kind);
         let mut terms: Vec<String> = columns.iter().map(|column| format!("{column} {direction}")).collect();
@@ -182,35 +179,37 @@ impl Storage {
         // Listed users are tested by id in every query; a common term's users (more than can be listed) are
         // gathered through the search index to count and gather matches, and tested row by row on a walk, where
         // they are dense.
-        // Its first users alone usually have more sessions than the cap, which settles the count at once.
+        // The counts kept on the listed users usually settle the count without reading a session: a common
+        // term's first users alone hold more sessions than the cap, and a term that matches only listed users
+        // holds exactly theirs. Otherwise the first listed users' sessions are counted, then every match.
+        let kept = search.kept_user_sessions(query.status, query.app_slug);
         let past_cap = search.has_many_users()
-            && self.count_matches(query, &search, ManyUsersTest::FirstListed).await? > SEARCH_COUNT_CAP;
-        let matched = if past_cap {
-            i64::MAX
-        } else {
-            self.count_matches(query, &search, ManyUsersTest::Gathered).await?
+            && match kept {
+                Some(kept) => kept > SEARCH_COUNT_CAP,
+                None => {
+                    self.count_matches(query, &search, ManyUsersTest::FirstListed).await? > SEARCH_COUNT_CAP
+                }
+            };
+        let matched = match kept {
+            _ if past_cap => i64::MAX,
+            Some(kept) if search.only_users() && !search.has_many_users() => kept,
+            _ => self.count_matches(query, &search, ManyUsersTest::Gathered).await?,
         };
         if matched > SEARCH_COUNT_CAP {
             // Such a walk has no end to read from: the search shows its first matches only.
             if query.offset >= SEARCH_COUNT_CAP {
                 return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
             }
-            let rows = if query.sort == SortColumn::User && search.only_users() {
-                self.page_by_matching_users(query, &search).await?
-            } else {
-                // Near the top a walk meets its first matches at once, and testing each row's user costs less
-                // than gathering every matching user; a deep page tests tens of thousands of rows, where one
-                // gathered set of users is several times cheaper to test against.
-                let many = if query.offset < PER_ROW_TEST_DEPTH {
-                    ManyUsersTest::PerRow
-                } else {
-                    ManyUsersTest::Gathered
-                };
-                self.page_from_sort_index(query, None, Some((&search, many))).await?
-            };
+            let rows = self.page_past_cap(query, &search).await?;
             return Ok(ListPage { rows, total: SEARCH_COUNT_CAP, total_is_exact: false });
         }
-        let rows = self.page_of_gathered_matches(query, &search).await?;
+        // The users' session index carries every sort key but the user's and the app's.
+        let keys_by_user = !matches!(query.sort, SortColumn::User | SortColumn::App);
+        let rows = if search.only_users() && keys_by_user {
+            self.page_of_matching_users_sessions(query, &search).await?
+        } else {
+            self.page_of_gathered_matches(query, &search).await?
+        };
         Ok(ListPage { rows, total: matched, total_is_exact: true })
     }
 
@@ -238,7 +237,7 @@ impl Storage {
 
     /// Walks the sort column's index. With a known `total`, a page in the second half is read backwards from
     /// the end.
-    async fn page_from_sort_index(
+    pub(super) async fn page_from_sort_index(
         &self,
         query: &ListQuery<'_>,
         total: Option<i64>,
@@ -302,67 +301,6 @@ impl Storage {
         // A search's text holds its matching ids: not worth a place in the prepared-statement cache.
         let rows: Vec<SessionRow> = sql.query_as().persistent(search.is_none()).fetch_all(&self.pool).await?;
         Ok(window.in_page_order(rows))
-    }
-
-    /// Sorted by user, a term that matches only users: walks the users in email order (`user_sort` is the
-    /// email) and reads each matching user's sessions from the user sort index, already in order. Walking the
-    /// sessions instead passes every session of every user before the first match.
-    ///
-    /// Where a tenth of the users or fewer match, the walk passes many users for each match: a short prefix's
-    /// users sit together in email order ("ma": 66,000 users before the first on PostgreSQL), and a deep page of
-    /// a rarer substring passes most of them. Those users are gathered through the search indexes and sorted by
-    /// email first ("ma", page 1: 65 -> 15 ms; the 10,000th "ada" match: 120 -> 17 ms, in psql). SQLite tests
-    /// each user's text quickly enough that only a prefix is worth it.
-    async fn page_by_matching_users(
-        &self,
-        query: &ListQuery<'_>,
-        search: &ResolvedSearch,
-    ) -> Result<Vec<SessionRow>, StorageError> {
-        let key = self.row_key();
-        let direction = if query.descending { "DESC" } else { "ASC" };
-        let walk_order = format!(
-            "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
-        );
-        let worth_gathering = search.matches_by_prefix()
-            || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
-        let gather = worth_gathering && self.users_matching_are_sparse(search.term()).await?;
-        let each_users_sessions = match self.kind {
-            // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
-            DbKind::Sqlite => {
-                "CROSS JOIN sessions s INDEXED BY sessions_by_user ON s.user_sort = u.email_normalized AND s.user_id = u.id"
-            }
-            // PostgreSQL reads the two join terms as independent and expects one session in all, so it would
-            // join every matching user and sort (950 ms for "example" at a million sessions). Behind the
-            // `OFFSET 0` fence each user's sessions are one index lookup: it walks the users in email order and
-            // sorts each user's few sessions as it goes, stopping at the page (0.5 ms; the 10,000th match 33 ms).
-            DbKind::Postgres => {
-                "CROSS JOIN LATERAL (SELECT s.id, s.status, s.app_id, s.user_id FROM sessions s
-                 WHERE s.user_sort = u.email_normalized AND s.user_id = u.id OFFSET 0) s"
-            }
-        };
-        let mut sql = Sql::default();
-        sql.push(&format!(
-            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM "
-        ));
-        if gather {
-            // On PostgreSQL the fence keeps the sorted users in their order as they drive the join.
-            let fence = if self.kind == DbKind::Postgres { " OFFSET 0" } else { "" };
-            sql.push("(");
-            self.push_matching_user_emails(&mut sql, search.term());
-            sql.push(&format!(
-                " ORDER BY u.email_normalized {direction}{fence}) u {each_users_sessions} WHERE 1 = 1"
-            ));
-        } else {
-            sql.push(&format!("users u {each_users_sessions} WHERE "));
-            push_user_test(&mut sql, search.term(), self.kind);
-        }
-        self.push_filters(&mut sql, query, FilterUse::WalkSortIndex);
-        sql.push(&format!(" ORDER BY {walk_order} LIMIT "))
-            .int(query.limit)
-            .push(" OFFSET ")
-            .int(query.offset)
-            .push(&format!(") ORDER BY {}", self.order_by(query.sort, query.descending)));
-        Ok(sql.query_as().persistent(false).fetch_all(&self.pool).await?)
     }
 
     /// Gathers a search's matches (at most the cap) through the search indexes, sorts their keys, and reads the

@@ -199,7 +199,7 @@ on_both_databases!(
     counts_follow_creates_and_kill_all_keeps_one,
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
     deep_pages_start_where_the_kept_counts_place_them,
-    a_few_thousand_users_among_many_are_paged_in_email_order,
+    a_few_thousand_users_among_many_are_paged_in_every_order,
 );
 
 on_both_databases!(

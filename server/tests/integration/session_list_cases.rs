@@ -417,10 +417,11 @@ fn bulk_session(app: &(i64, String), user_id: i64, email: &str, created_at: i64)
     }
 }
 
-/// Sorted by user, a term whose users are more than can be listed but a tenth of all users or fewer: its users
-/// are gathered and sorted by email (a prefix on both databases; a substring on PostgreSQL from 500 rows in),
-/// and every page, to the last a capped search shows, holds what the walk of every user in email order would.
-pub async fn a_few_thousand_users_among_many_are_paged_in_email_order(db: &TestDb) {
+/// A term whose users are more than can be listed but a tenth of all users or fewer. Sorted by user, its users
+/// are gathered and sorted by email (a prefix on both databases; a substring on PostgreSQL from 500 rows in);
+/// sorted otherwise, a deep page is read through those users' own sessions. Every page, to the last a capped
+/// search shows, holds what a walk of the whole list would.
+pub async fn a_few_thousand_users_among_many_are_paged_in_every_order(db: &TestDb) {
     seed(db, 20).await;
     let app = db.storage.app_by_slug("my_meals").await.unwrap().unwrap();
     let app = (app.id, app.slug);
@@ -444,30 +445,32 @@ pub async fn a_few_thousand_users_among_many_are_paged_in_email_order(db: &TestD
     load.finish().await.unwrap();
 
     let is_zed = |row: &SessionRow| row.user_name.as_deref().is_some_and(|name| name.starts_with("Zed"));
-    for term in ["ze", "zed"] {
-        for descending in [false, true] {
-            let expected = first_kept(
-                &db.storage,
-                SortColumn::User,
-                descending,
-                None,
-                SEARCH_COUNT_CAP as usize,
-                is_zed,
-            )
-            .await;
-            for offset in [0, 40, 600, SEARCH_COUNT_CAP - 50] {
-                let mut q = query(SortColumn::User, descending);
-                q.search = Some(term);
-                q.limit = 50;
-                q.offset = offset;
-                let page = db.storage.list_page(&q).await.unwrap();
-                assert!(!page.total_is_exact, "{term:?}: more matches than the cap");
-                assert_eq!(
-                    page.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
-                    expected[offset as usize..offset as usize + 50],
-                    "{term:?} desc={descending}: the page at offset {offset}"
-                );
-            }
+    let sorts = [
+        SortColumn::User,
+        SortColumn::Created,
+        SortColumn::LastActive,
+        SortColumn::Expires,
+        SortColumn::Status,
+    ];
+    for (term, sort, descending) in ["ze", "zed"]
+        .into_iter()
+        .flat_map(|term| sorts.into_iter().map(move |sort| (term, sort)))
+        .flat_map(|(term, sort)| [false, true].map(|descending| (term, sort, descending)))
+    {
+        let expected =
+            first_kept(&db.storage, sort, descending, None, SEARCH_COUNT_CAP as usize, is_zed).await;
+        for offset in [0, 40, 600, 2_500, SEARCH_COUNT_CAP - 50] {
+            let mut q = query(sort, descending);
+            q.search = Some(term);
+            q.limit = 50;
+            q.offset = offset;
+            let page = db.storage.list_page(&q).await.unwrap();
+            assert!(!page.total_is_exact, "{term:?}: more matches than the cap");
+            assert_eq!(
+                page.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
+                expected[offset as usize..offset as usize + 50],
+                "{term:?} {sort:?} desc={descending}: the page at offset {offset}"
+            );
         }
     }
 }

@@ -1,0 +1,173 @@
+//! Pages of a search past its count cap: its first `SEARCH_COUNT_CAP` matches, in sort order, found the way
+//! that passes the fewest rows for how many users its term matches (see `page_past_cap`).
+
+use super::session_list::{FilterUse, ListQuery, SortColumn};
+use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch, UserShare};
+use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
+use super::sql_builder::Sql;
+use super::{DbKind, SessionRow, Storage, StorageError};
+
+/// A walk for a term that matches a tenth of the users or more tests each row's own user up to this offset,
+/// and a gathered set of the matching users deeper (see `page_past_cap`).
+const PER_ROW_TEST_DEPTH: i64 = 500;
+/// From this many rows in, a sort other than by user or app reads a rare term's matches through its users'
+/// sessions (see `page_of_matching_users_sessions`); nearer the top, a walk of the sort index meets the page
+/// sooner.
+const THROUGH_USERS_FROM_OFFSET: i64 = 2_000;
+/// ... where at most this many users match ("hopp": 3,360 of 100,000, each read through the users' search index
+/// once and listed by id) ...
+const THROUGH_USERS_MAX_USERS: usize = 5_000;
+/// ... holding at most this many sessions, all of which are sorted: at a million sessions on PostgreSQL, the
+/// 10,000th of 33,000 ("hopp") took 26 ms this way, and of 67,000 ("ma") 77 ms, no faster than walking.
+const THROUGH_USERS_MAX_SESSIONS: i64 = 50_000;
+/// A deep page is read through the matching users' sessions only where at most one in this many users match,
+/// as a sample says: for a commoner term, listing its users is wasted work.
+const THROUGH_USERS_ONE_IN: i64 = 10;
+/// Sorted by user, a term's users are gathered and sorted by email where at most one in this many match.
+const USERS_GATHERED_ONE_IN: i64 = 10;
+
+impl Storage {
+    /// A page of a search with more matches than the cap. Where its term matches most users ("example"), nearly
+    /// every walked row matches and looking each row's user up is cheapest; where it matches a few ("hopp", 3%
+    /// of users), a walk passes about thirty rows per match, each tested against a gathered set of the users,
+    /// and a deep page is read through those users' own sessions instead.
+    pub(super) async fn page_past_cap(
+        &self,
+        query: &ListQuery<'_>,
+        search: &ResolvedSearch,
+    ) -> Result<Vec<SessionRow>, StorageError> {
+        let share = self.users_matching_share(search).await?;
+        if search.only_users() {
+            if query.sort == SortColumn::User {
+                return self.page_by_matching_users(query, search, share).await;
+            }
+            let deep = query.offset >= THROUGH_USERS_FROM_OFFSET && query.sort != SortColumn::App;
+            if deep && share.at_most_one_in(THROUGH_USERS_ONE_IN) {
+                let listed = self.with_users_listed(search, THROUGH_USERS_MAX_USERS).await?;
+                let source = match share {
+                    UserShare::Listed => Some(search),
+                    UserShare::Sampled { .. } => listed.as_ref(),
+                };
+                if let Some(source) = source.filter(|source| {
+                    source.kept_user_sessions(None, None).is_some_and(|n| n <= THROUGH_USERS_MAX_SESSIONS)
+                }) {
+                    return self.page_of_matching_users_sessions(query, source).await;
+                }
+            }
+        }
+        // Near the top a walk meets its first matches at once, and testing each row's user costs less than
+        // gathering every matching user; a deep page tests tens of thousands of rows, where one gathered set of
+        // users is several times cheaper to test against, unless most users match ("example", the 10,000th
+        // match in psql: 30 ms tested row by row, 84 ms gathering 100,000 users first).
+        let many = if query.offset >= PER_ROW_TEST_DEPTH && share.at_most_one_in(2) {
+            ManyUsersTest::Gathered
+        } else {
+            ManyUsersTest::PerRow
+        };
+        self.page_from_sort_index(query, None, Some((search, many))).await
+    }
+
+    /// Gathers every session of the matching users with its sort keys from the users' session index alone
+    /// (`sessions_user_status` carries them: migration 0023 on PostgreSQL, 0020 on SQLite), sorts them and
+    /// keeps the page's rows. Used for every match of a term within the count's cap (222 users' 1,933
+    /// sessions, first page: 12.7 -> 2.9 ms in psql, against gathering ids and reading each row for its keys),
+    /// and past the cap for a deep page of a rare term, where a walk of the sort index would pass every other
+    /// session before the page (the 10,000th match of a term held by 3% of sessions: about 300,000 entries).
+    pub(super) async fn page_of_matching_users_sessions(
+        &self,
+        query: &ListQuery<'_>,
+        search: &ResolvedSearch,
+    ) -> Result<Vec<SessionRow>, StorageError> {
+        let key = self.row_key();
+        let order = self.order_by(query.sort, query.descending);
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM ("
+        ));
+        self.push_matching_user_ids(&mut sql, search);
+        // The users drive the join, each one a lookup of its sessions: left to themselves, both planners walk a
+        // sort index and look each row's user up ("ma" on PostgreSQL: 266 ms).
+        match self.kind {
+            DbKind::Sqlite => {
+                sql.push(") u CROSS JOIN sessions s INDEXED BY sessions_user_status ON s.user_id = u.id WHERE 1 = 1");
+                self.push_filters(&mut sql, query, FilterUse::BesideSearch);
+            }
+            DbKind::Postgres => {
+                sql.push(
+                    " OFFSET 0) u CROSS JOIN LATERAL (SELECT s.created_at, s.last_active_at, s.expires_at, s.status,
+                     s.app_id, s.user_id, s.id FROM sessions s WHERE s.user_id = u.id",
+                );
+                self.push_filters(&mut sql, query, FilterUse::BesideSearch);
+                sql.push(" OFFSET 0) s");
+            }
+        }
+        sql.push(&format!(" ORDER BY {order} LIMIT "))
+            .int(query.limit)
+            .push(" OFFSET ")
+            .int(query.offset)
+            .push(&format!(") ORDER BY {order}"));
+        Ok(sql.query_as().persistent(false).fetch_all(&self.pool).await?)
+    }
+
+    /// Sorted by user, a term that matches only users: walks the users in email order (`user_sort` is the
+    /// email) and reads each matching user's sessions from the user sort index, already in order. Walking the
+    /// sessions instead passes every session of every user before the first match.
+    ///
+    /// Where a tenth of the users or fewer match, the walk passes many users for each match: a short prefix's
+    /// users sit together in email order ("ma": 66,000 users before the first on PostgreSQL), and a deep page of
+    /// a rarer substring passes most of them. Those users are gathered through the search indexes and sorted by
+    /// email first ("ma", page 1: 65 -> 15 ms; the 10,000th "ada" match: 120 -> 17 ms, in psql). SQLite tests
+    /// each user's text quickly enough that only a prefix is worth it.
+    async fn page_by_matching_users(
+        &self,
+        query: &ListQuery<'_>,
+        search: &ResolvedSearch,
+        share: UserShare,
+    ) -> Result<Vec<SessionRow>, StorageError> {
+        let key = self.row_key();
+        let direction = if query.descending { "DESC" } else { "ASC" };
+        let walk_order = format!(
+            "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
+        );
+        let worth_gathering = search.matches_by_prefix()
+            || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
+        let gather = worth_gathering && share.at_most_one_in(USERS_GATHERED_ONE_IN);
+        let each_users_sessions = match self.kind {
+            // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
+            DbKind::Sqlite => {
+                "CROSS JOIN sessions s INDEXED BY sessions_by_user ON s.user_sort = u.email_normalized AND s.user_id = u.id"
+            }
+            // PostgreSQL reads the two join terms as independent and expects one session in all, so it would
+            // join every matching user and sort (950 ms for "example" at a million sessions). Behind the
+            // `OFFSET 0` fence each user's sessions are one index lookup: it walks the users in email order and
+            // sorts each user's few sessions as it goes, stopping at the page (0.5 ms; the 10,000th match 33 ms).
+            DbKind::Postgres => {
+                "CROSS JOIN LATERAL (SELECT s.id, s.status, s.app_id, s.user_id FROM sessions s
+                 WHERE s.user_sort = u.email_normalized AND s.user_id = u.id OFFSET 0) s"
+            }
+        };
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {SESSION_FIELDS} FROM sessions s {SESSION_JOINS} WHERE s.{key} IN (SELECT s.{key} FROM "
+        ));
+        if gather {
+            // On PostgreSQL the fence keeps the sorted users in their order as they drive the join.
+            let fence = if self.kind == DbKind::Postgres { " OFFSET 0" } else { "" };
+            sql.push("(");
+            self.push_matching_users_with(&mut sql, "u.id, u.email_normalized", search.term());
+            sql.push(&format!(
+                " ORDER BY u.email_normalized {direction}{fence}) u {each_users_sessions} WHERE 1 = 1"
+            ));
+        } else {
+            sql.push(&format!("users u {each_users_sessions} WHERE "));
+            push_user_test(&mut sql, search.term(), self.kind);
+        }
+        self.push_filters(&mut sql, query, FilterUse::WalkSortIndex);
+        sql.push(&format!(" ORDER BY {walk_order} LIMIT "))
+            .int(query.limit)
+            .push(" OFFSET ")
+            .int(query.offset)
+            .push(&format!(") ORDER BY {}", self.order_by(query.sort, query.descending)));
+        Ok(sql.query_as().persistent(false).fetch_all(&self.pool).await?)
+    }
+}
