@@ -2,9 +2,10 @@
 //! that passes the fewest rows for how many users its term matches (see `page_past_cap`).
 
 use super::session_list::{FilterUse, ListQuery, SortColumn};
-use super::session_search::{push_user_test, ManyUsersTest, ResolvedSearch, UserShare};
+use super::session_search::{ManyUsersTest, ResolvedSearch, UserShare};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
+use super::user_term_sql::push_user_test;
 use super::{DbKind, SessionRow, Storage, StorageError};
 
 /// A walk for a term that matches a tenth of the users or more tests each row's own user up to this offset,
@@ -36,34 +37,31 @@ impl Storage {
         query: &ListQuery<'_>,
         search: &ResolvedSearch,
     ) -> Result<Vec<SessionRow>, StorageError> {
-        let share = self.users_matching_share(search).await?;
-        if search.only_users() {
-            if query.sort == SortColumn::User {
-                return self.page_by_matching_users(query, search, share).await;
-            }
-            let deep = query.offset >= THROUGH_USERS_FROM_OFFSET && query.sort != SortColumn::App;
-            if deep && share.at_most_one_in(THROUGH_USERS_ONE_IN) {
-                let listed = self.with_users_listed(search, THROUGH_USERS_MAX_USERS).await?;
-                let source = match share {
-                    UserShare::Listed => Some(search),
-                    UserShare::Sampled { .. } => listed.as_ref(),
-                };
-                if let Some(source) = source.filter(|source| {
-                    source.kept_user_sessions(None, None).is_some_and(|n| n <= THROUGH_USERS_MAX_SESSIONS)
-                }) {
-                    return self.page_of_matching_users_sessions(query, source).await;
-                }
+        // The share of users a term matches is sampled (about 1 ms) only where it decides how a page is found.
+        let by_user = search.only_users() && query.sort == SortColumn::User;
+        let share = if query.offset >= PER_ROW_TEST_DEPTH || (by_user && search.matches_by_prefix()) {
+            Some(self.users_matching_share(search).await?)
+        } else {
+            None
+        };
+        let at_most_one_in = |n| share.is_some_and(|share: UserShare| share.at_most_one_in(n));
+        if by_user {
+            return self.page_by_matching_users(query, search, at_most_one_in(USERS_GATHERED_ONE_IN)).await;
+        }
+        let deep = query.offset >= THROUGH_USERS_FROM_OFFSET && query.sort != SortColumn::App;
+        if search.only_users() && deep && at_most_one_in(THROUGH_USERS_ONE_IN) {
+            let listed = self.with_users_listed(search, THROUGH_USERS_MAX_USERS).await?;
+            if let Some(listed) = listed.filter(|listed| {
+                listed.kept_user_sessions(None, None).is_some_and(|n| n <= THROUGH_USERS_MAX_SESSIONS)
+            }) {
+                return self.page_of_matching_users_sessions(query, &listed).await;
             }
         }
         // Near the top a walk meets its first matches at once, and testing each row's user costs less than
         // gathering every matching user; a deep page tests tens of thousands of rows, where one gathered set of
         // users is several times cheaper to test against, unless most users match ("example", the 10,000th
         // match in psql: 30 ms tested row by row, 84 ms gathering 100,000 users first).
-        let many = if query.offset >= PER_ROW_TEST_DEPTH && share.at_most_one_in(2) {
-            ManyUsersTest::Gathered
-        } else {
-            ManyUsersTest::PerRow
-        };
+        let many = if at_most_one_in(2) { ManyUsersTest::Gathered } else { ManyUsersTest::PerRow };
         self.page_from_sort_index(query, None, Some((search, many))).await
     }
 
@@ -122,7 +120,7 @@ impl Storage {
         &self,
         query: &ListQuery<'_>,
         search: &ResolvedSearch,
-        share: UserShare,
+        few_users_match: bool,
     ) -> Result<Vec<SessionRow>, StorageError> {
         let key = self.row_key();
         let direction = if query.descending { "DESC" } else { "ASC" };
@@ -131,7 +129,7 @@ impl Storage {
         );
         let worth_gathering = search.matches_by_prefix()
             || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
-        let gather = worth_gathering && share.at_most_one_in(USERS_GATHERED_ONE_IN);
+        let gather = worth_gathering && few_users_match;
         let each_users_sessions = match self.kind {
             // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
             DbKind::Sqlite => {

@@ -33,6 +33,7 @@ mod sort_ranks;
 mod sql_builder;
 mod user_changes;
 mod user_list;
+mod user_term_sql;
 mod users;
 
 pub use alarm_webhook::{AlarmWebhookRow, NewAlarmWebhook};

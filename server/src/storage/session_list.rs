@@ -207,6 +207,10 @@ impl Storage {
         let keys_by_user = !matches!(query.sort, SortColumn::User | SortColumn::App);
         let rows = if search.only_users() && keys_by_user {
             self.page_of_matching_users_sessions(query, &search).await?
+        } else if self.kind == DbKind::Postgres && search.only_ip_prefix() {
+            // sessions_ip carries every sort key (migration 0025): the planner sorts a few thousand matches from
+            // it alone, or walks a sort index (which carries the IP) where they are many.
+            self.page_from_sort_index(query, Some(matched), Some((&search, ManyUsersTest::PerRow))).await?
         } else {
             self.page_of_gathered_matches(query, &search).await?
         };

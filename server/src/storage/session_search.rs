@@ -8,11 +8,11 @@
 //! A term that matches only a status word ("revok") is that status filter, read from its own index.
 
 use super::sql_builder::{escape_like, Sql};
+use super::user_term_sql::{
+    push_prefix_users_union, push_trigram_search, push_user_prefix_test, push_user_test, SUBSTRING_MIN_CHARS,
+};
 use super::{DbKind, Storage, StorageError};
 
-/// Users' emails and names are searched by substring from this many characters, by prefix below it (a trigram
-/// index cannot answer shorter ones).
-const SUBSTRING_MIN_CHARS: usize = 3;
 /// Session ids are matched by prefix from this many characters: a shorter one matches a sixteenth of them.
 const ID_PREFIX_MIN_CHARS: usize = 4;
 /// Up to this many matching users are listed by id in the session queries. Past it the term is common ("example",
@@ -109,6 +109,16 @@ impl ResolvedSearch {
         !self.matches_beside_users_and_statuses() && self.statuses.is_empty()
     }
 
+    /// The term matches sessions by the start of their IP and nothing else.
+    pub(super) fn only_ip_prefix(&self) -> bool {
+        self.ip_prefix
+            && self.no_users()
+            && !self.id_prefix
+            && self.apps.is_empty()
+            && !self.guests
+            && self.statuses.is_empty()
+    }
+
     pub(super) fn matches_nothing(&self) -> bool {
         self.no_users() && self.only_users()
     }
@@ -170,8 +180,7 @@ impl Storage {
     /// users' search indexes.
     pub(super) fn push_matching_users(&self, sql: &mut Sql, term: &str) {
         if term.chars().count() < SUBSTRING_MIN_CHARS {
-            sql.push("SELECT id FROM users u WHERE ");
-            push_user_prefix_test(sql, term, "");
+            self.push_matching_users_with(sql, "u.id", term);
             return;
         }
         match self.kind {
@@ -181,18 +190,23 @@ impl Storage {
                 sql.push("SELECT rowid FROM users_search WHERE users_search MATCH ").text(&phrase);
             }
             DbKind::Postgres => {
-                // pg_trgm's index answers the expression it was built on.
-                sql.push("SELECT id FROM users WHERE (email_normalized || ' ' || lower(display_name)) LIKE ")
-                    .text(&format!("%{}%", escape_like(term)));
+                sql.push("SELECT u.id FROM users u WHERE ");
+                push_trigram_search(sql, term);
             }
         }
     }
 
     /// Up to `cap` + 1 users matching `term` (lowercased), and the sessions kept on them.
     async fn matching_users(&self, term: &str, cap: usize) -> Result<(Vec<i64>, KeptSessions), StorageError> {
+        let limit = cap as i64 + 1;
         let mut users = Sql::default();
-        self.push_matching_users_with(&mut users, "u.id, u.total_sessions, u.active_sessions", term);
-        users.push(" LIMIT ").int(cap as i64 + 1);
+        self.push_matching_users_up_to(
+            &mut users,
+            "u.id, u.total_sessions, u.active_sessions",
+            term,
+            Some(limit),
+        );
+        users.push(" LIMIT ").int(limit);
         // Planned for its own term each time: PostgreSQL's generic plan for a prepared `LIKE $1` reads every
         // user instead of the trigram index (20-30 ms at 100,000 users, against 3-5).
         let listed: Vec<(i64, i64, i64)> = users.query_as().persistent(false).fetch_all(&self.pool).await?;
@@ -255,11 +269,23 @@ impl Storage {
 
     /// Appends a query of `columns` of the matching users, as `u`.
     pub(super) fn push_matching_users_with(&self, sql: &mut Sql, columns: &str, term: &str) {
-        sql.push(&format!("SELECT {columns} FROM users u WHERE "));
+        self.push_matching_users_up_to(sql, columns, term, None);
+    }
+
+    /// `push_matching_users_with`, where the caller reads no more than `limit` of them: a short term's two
+    /// prefix ranges on PostgreSQL each stop there.
+    fn push_matching_users_up_to(&self, sql: &mut Sql, columns: &str, term: &str, limit: Option<i64>) {
         if term.chars().count() < SUBSTRING_MIN_CHARS {
-            push_user_prefix_test(sql, term, "");
+            match self.kind {
+                DbKind::Postgres => push_prefix_users_union(sql, columns, term, limit),
+                DbKind::Sqlite => {
+                    sql.push(&format!("SELECT {columns} FROM users u WHERE "));
+                    push_user_prefix_test(sql, term, "");
+                }
+            }
             return;
         }
+        sql.push(&format!("SELECT {columns} FROM users u WHERE "));
         match self.kind {
             DbKind::Sqlite => {
                 sql.push("u.id IN (");
@@ -268,10 +294,7 @@ impl Storage {
             }
             // The trigram index's own expression, on `u`: an `IN (…)` of the usual query was three to seven
             // times slower in psql ("ma", "ada").
-            DbKind::Postgres => {
-                sql.push("(u.email_normalized || ' ' || lower(u.display_name)) LIKE ")
-                    .text(&format!("%{}%", escape_like(term)));
-            }
+            DbKind::Postgres => push_trigram_search(sql, term),
         }
     }
 
@@ -338,32 +361,6 @@ impl Storage {
         }
         branches.close(sql);
     }
-}
-
-/// Appends the condition that the user `u` matches `term` (lowercased), to test one user at a time (kept out
-/// of the users' indexes, so that a walk of users in email order stays in that order).
-pub(super) fn push_user_test(sql: &mut Sql, term: &str, kind: DbKind) {
-    if term.chars().count() < SUBSTRING_MIN_CHARS {
-        // PostgreSQL has no unary + on text, and plans this walk without the hint.
-        push_user_prefix_test(sql, term, if kind == DbKind::Sqlite { "+" } else { "" });
-    } else {
-        let pattern = format!("%{}%", escape_like(term));
-        sql.push("(u.email_normalized LIKE ")
-            .text(&pattern)
-            .push(" ESCAPE '\\' OR lower(u.display_name) LIKE ")
-            .text(&pattern)
-            .push(" ESCAPE '\\')");
-    }
-}
-
-/// `(email or name starts with term)` for the users table as `u`: answered from its two indexes, or with
-/// `plus` = "+" tested row by row.
-fn push_user_prefix_test(sql: &mut Sql, term: &str, plus: &str) {
-    sql.push("(")
-        .prefix_range(&format!("{plus}u.email_normalized"), term)
-        .push(" OR ")
-        .prefix_range(&format!("{plus}lower(u.display_name)"), term)
-        .push(")");
 }
 
 /// Writes `(a OR b OR …)`, or a condition no row meets when there are no branches.

@@ -6,8 +6,8 @@ use app::model::Role;
 use sqlx::FromRow;
 
 use super::page_window::PageWindow;
-use super::session_search::push_user_test;
 use super::sql_builder::Sql;
+use super::user_term_sql::push_user_test;
 use super::{Storage, StorageError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ mod payload_key_cases;
 mod recount_cases;
 mod revoke_race_cases;
 mod roles_http;
+mod search_term_cases;
 mod secrets_cases;
 mod session_list_cases;
 mod sessions_page_http;
@@ -200,6 +201,12 @@ on_both_databases!(
     every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_window,
     deep_pages_start_where_the_kept_counts_place_them,
     a_few_thousand_users_among_many_are_paged_in_every_order,
+);
+
+on_both_databases!(
+    search_terms = search_term_cases:
+    an_ip_prefix_is_paged_in_every_order,
+    a_long_term_matches_only_the_users_holding_all_of_it,
 );
 
 on_both_databases!(
