@@ -58,22 +58,17 @@ struct KeptSessions {
     active: i64,
 }
 
-/// The share of all users a term matches.
+/// The share of all users a term matches: `matched` of a sample of `sampled` users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum UserShare {
-    /// Few enough to list by id.
-    Listed,
-    /// `matched` of a sample of `sampled` users.
-    Sampled { matched: i64, sampled: i64 },
+pub(super) struct UserShare {
+    matched: i64,
+    sampled: i64,
 }
 
 impl UserShare {
     /// At most one in `n` users match.
     pub(super) fn at_most_one_in(self, n: i64) -> bool {
-        match self {
-            UserShare::Listed => true,
-            UserShare::Sampled { matched, sampled } => matched * n <= sampled,
-        }
+        self.matched * n <= self.sampled
     }
 }
 
@@ -299,15 +294,13 @@ impl Storage {
     }
 
     /// How many users `search` matches, as a share of a sample (the first 1,000 users by id; about 1 ms at
-    /// 100,000 users): how dense its sessions are, which decides how a page of them is found.
+    /// 100,000 users): how dense its sessions are, which decides how a page of a search past the cap (whose
+    /// users are too many to list) is found.
     pub(super) async fn users_matching_share(
         &self,
         search: &ResolvedSearch,
     ) -> Result<UserShare, StorageError> {
         const SAMPLE: i64 = 1_000;
-        if !search.has_many_users() {
-            return Ok(UserShare::Listed);
-        }
         let mut sql = Sql::default();
         sql.push("SELECT CAST(COALESCE(SUM(CASE WHEN ");
         push_user_test(&mut sql, &search.term, self.kind);
@@ -315,7 +308,7 @@ impl Storage {
             .int(SAMPLE)
             .push(") u");
         let (matched, sampled): (i64, i64) = sql.query_as().persistent(false).fetch_one(&self.pool).await?;
-        Ok(UserShare::Sampled { matched, sampled })
+        Ok(UserShare { matched, sampled })
     }
 
     /// Appends `EXISTS (…)`: the walked session's own user (`s.user_id`) matches `term`.
