@@ -1,5 +1,6 @@
-//! Pages of a search past its count cap: its first `SEARCH_COUNT_CAP` matches, in sort order, found the way
-//! that passes the fewest rows for how many users its term matches (see `page_past_cap`).
+//! Pages of a search with more matches than are gathered (`SEARCH_GATHER_CAP`): its first `SEARCH_COUNT_CAP`
+//! matches, in sort order, found the way that passes the fewest rows for how many users its term matches (see
+//! `page_past_cap`).
 
 use super::session_list::{FilterUse, ListQuery, SortColumn};
 use super::session_search::{ManyUsersTest, ResolvedSearch, UserShare};
@@ -11,27 +12,14 @@ use super::{DbKind, SessionRow, Storage, StorageError};
 /// A walk for a term that matches a tenth of the users or more tests each row's own user up to this offset,
 /// and a gathered set of the matching users deeper (see `page_past_cap`).
 const PER_ROW_TEST_DEPTH: i64 = 500;
-/// From this many rows in, a sort other than by user or app reads a rare term's matches through its users'
-/// sessions (see `page_of_matching_users_sessions`); nearer the top, a walk of the sort index meets the page
-/// sooner.
-const THROUGH_USERS_FROM_OFFSET: i64 = 2_000;
-/// ... where at most this many users match ("hopp": 3,360 of 100,000, each read through the users' search index
-/// once and listed by id) ...
-const THROUGH_USERS_MAX_USERS: usize = 5_000;
-/// ... holding at most this many sessions, all of which are sorted: at a million sessions on PostgreSQL, the
-/// 10,000th of 33,000 ("hopp") took 26 ms this way, and of 67,000 ("ma") 77 ms, no faster than walking.
-const THROUGH_USERS_MAX_SESSIONS: i64 = 50_000;
-/// A deep page is read through the matching users' sessions only where at most one in this many users match,
-/// as a sample says: for a commoner term, listing its users is wasted work.
-const THROUGH_USERS_ONE_IN: i64 = 10;
-/// Sorted by user, a term's users are gathered and sorted by email where at most one in this many match.
-const USERS_GATHERED_ONE_IN: i64 = 10;
+/// A term that at most one in this many users match is "rare": past the first page its users are gathered
+/// once, and sorted by user they are sorted by email first.
+const RARE_ONE_IN: i64 = 10;
 
 impl Storage {
-    /// A page of a search with more matches than the cap. Where its term matches most users ("example"), nearly
+    /// A page of a search with more matches than are gathered. Where its term matches most users ("example"), nearly
     /// every walked row matches and looking each row's user up is cheapest; where it matches a few ("hopp", 3%
-    /// of users), a walk passes about thirty rows per match, each tested against a gathered set of the users,
-    /// and a deep page is read through those users' own sessions instead.
+    /// of users), a walk passes about thirty rows per match, each tested against a gathered set of the users.
     pub(super) async fn page_past_cap(
         &self,
         query: &ListQuery<'_>,
@@ -39,38 +27,37 @@ impl Storage {
     ) -> Result<Vec<SessionRow>, StorageError> {
         // The share of users a term matches is sampled (about 1 ms) only where it decides how a page is found.
         let by_user = search.only_users() && query.sort == SortColumn::User;
-        let share = if query.offset >= PER_ROW_TEST_DEPTH || (by_user && search.matches_by_prefix()) {
+        let share = if query.offset > 0 || (by_user && search.matches_by_prefix()) {
             Some(self.users_matching_share(search).await?)
         } else {
             None
         };
         let at_most_one_in = |n| share.is_some_and(|share: UserShare| share.at_most_one_in(n));
         if by_user {
-            return self.page_by_matching_users(query, search, at_most_one_in(USERS_GATHERED_ONE_IN)).await;
+            // SQLite tests each user's text quickly enough that gathering is worth it for a prefix only.
+            let worth_gathering = search.matches_by_prefix()
+                || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
+            let gather = worth_gathering && at_most_one_in(RARE_ONE_IN);
+            return self.page_by_matching_users(query, search, gather).await;
         }
-        let deep = query.offset >= THROUGH_USERS_FROM_OFFSET && query.sort != SortColumn::App;
-        if search.only_users() && deep && at_most_one_in(THROUGH_USERS_ONE_IN) {
-            let listed = self.with_users_listed(search, THROUGH_USERS_MAX_USERS).await?;
-            if let Some(listed) = listed.filter(|listed| {
-                listed.kept_user_sessions(None, None).is_some_and(|n| n <= THROUGH_USERS_MAX_SESSIONS)
-            }) {
-                return self.page_of_matching_users_sessions(query, &listed).await;
-            }
-        }
-        // Near the top a walk meets its first matches at once, and testing each row's user costs less than
-        // gathering every matching user; a deep page tests tens of thousands of rows, where one gathered set of
-        // users is several times cheaper to test against, unless most users match ("example", the 10,000th
-        // match in psql: 30 ms tested row by row, 84 ms gathering 100,000 users first).
-        let many = if at_most_one_in(2) { ManyUsersTest::Gathered } else { ManyUsersTest::PerRow };
+        // On the first page a walk meets its first matches soon, and testing each row's user costs less than
+        // gathering every matching user. Deeper, it tests thousands of rows, where one gathered set of users is
+        // several times cheaper to test against: from the second page for a rare term ("ada", a thirtieth of the
+        // users, in psql: page 2 8-10 -> 7 ms, page 5 35 -> 8-10 ms), and from `PER_ROW_TEST_DEPTH` unless most
+        // users match ("example", the 10,000th match: 30 ms tested row by row, 84 ms gathering 100,000 users
+        // first). A rarer term's users' own sessions are no help at these depths: all of them are read and
+        // sorted (33,000 for "hopp", 30 ms whatever the page), where the walk to its 1,000th match passes about
+        // 30,000 index entries.
+        let gathered =
+            at_most_one_in(RARE_ONE_IN) || (query.offset >= PER_ROW_TEST_DEPTH && at_most_one_in(2));
+        let many = if gathered { ManyUsersTest::Gathered } else { ManyUsersTest::PerRow };
         self.page_from_sort_index(query, None, Some((search, many))).await
     }
 
     /// Gathers every session of the matching users with its sort keys from the users' session index alone
     /// (`sessions_user_status` carries them: migration 0023 on PostgreSQL, 0020 on SQLite), sorts them and
     /// keeps the page's rows. Used for every match of a term within the count's cap (222 users' 1,933
-    /// sessions, first page: 12.7 -> 2.9 ms in psql, against gathering ids and reading each row for its keys),
-    /// and past the cap for a deep page of a rare term, where a walk of the sort index would pass every other
-    /// session before the page (the 10,000th match of a term held by 3% of sessions: about 300,000 entries).
+    /// sessions, first page: 12.7 -> 2.9 ms in psql, against gathering ids and reading each row for its keys).
     pub(super) async fn page_of_matching_users_sessions(
         &self,
         query: &ListQuery<'_>,
@@ -113,23 +100,20 @@ impl Storage {
     ///
     /// Where a tenth of the users or fewer match, the walk passes many users for each match: a short prefix's
     /// users sit together in email order ("ma": 66,000 users before the first on PostgreSQL), and a deep page of
-    /// a rarer substring passes most of them. Those users are gathered through the search indexes and sorted by
-    /// email first ("ma", page 1: 65 -> 15 ms; the 10,000th "ada" match: 120 -> 17 ms, in psql). SQLite tests
-    /// each user's text quickly enough that only a prefix is worth it.
-    async fn page_by_matching_users(
+    /// a rarer substring passes most of them. With `gather`, those users are gathered (the listed ones, or
+    /// through the search indexes) and sorted by email first ("ma", page 1: 65 -> 15 ms; the 10,000th "ada"
+    /// match: 120 -> 17 ms, in psql).
+    pub(super) async fn page_by_matching_users(
         &self,
         query: &ListQuery<'_>,
         search: &ResolvedSearch,
-        few_users_match: bool,
+        gather: bool,
     ) -> Result<Vec<SessionRow>, StorageError> {
         let key = self.row_key();
         let direction = if query.descending { "DESC" } else { "ASC" };
         let walk_order = format!(
             "u.email_normalized {direction}, s.status {direction}, s.app_id {direction}, s.user_id {direction}, s.{key} {direction}"
         );
-        let worth_gathering = search.matches_by_prefix()
-            || (self.kind == DbKind::Postgres && query.offset >= PER_ROW_TEST_DEPTH);
-        let gather = worth_gathering && few_users_match;
         let each_users_sessions = match self.kind {
             // SQLite keeps a CROSS JOIN's order: users drive, sessions follow.
             DbKind::Sqlite => {
@@ -152,7 +136,13 @@ impl Storage {
             // On PostgreSQL the fence keeps the sorted users in their order as they drive the join.
             let fence = if self.kind == DbKind::Postgres { " OFFSET 0" } else { "" };
             sql.push("(");
-            self.push_matching_users_with(&mut sql, "u.id, u.email_normalized", search.term());
+            if search.has_many_users() {
+                self.push_matching_users_with(&mut sql, "u.id, u.email_normalized", search.term());
+            } else {
+                sql.push("SELECT u.id, u.email_normalized FROM users u WHERE u.id IN (");
+                self.push_matching_user_ids(&mut sql, search);
+                sql.push(")");
+            }
             sql.push(&format!(
                 " ORDER BY u.email_normalized {direction}{fence}) u {each_users_sessions} WHERE 1 = 1"
             ));

@@ -3,20 +3,21 @@
 //! the end time (`sessions_history`) and the totals come from `history_counts`, kept by triggers.
 //!
 //! A search is resolved against users and apps first (`session_search`), as on the Sessions page. Its ended
-//! matches are counted up to `SEARCH_COUNT_CAP`: up to the cap they are gathered through the search's indexes and
-//! sorted; past it they are dense, so the end-time index is walked and each row tested, and the page reaches only
-//! as deep as the cap.
+//! matches are counted up to `SEARCH_GATHER_CAP`: up to it they are gathered through the search's indexes and
+//! sorted; past it they are dense, so the end-time index is walked and each row tested. Either way a search shows
+//! its first `SEARCH_COUNT_CAP` matches at most.
 
 use app::history::EndedHow;
 use sqlx::FromRow;
 
 use super::page_window::PageWindow;
+use super::session_list::{shown_total, SEARCH_GATHER_CAP};
 use super::session_search::{ManyUsersTest, ResolvedSearch};
 use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
 use super::{DbKind, SessionRow, Storage, StorageError, SEARCH_COUNT_CAP};
 
-/// A walk for a search past the cap tests each row's own user up to this offset, and a gathered set of the
+/// A walk for a search past the gathered matches tests each row's own user up to this offset, and a gathered set of the
 /// matching users deeper (as `session_list` does).
 const PER_ROW_TEST_DEPTH: i64 = 500;
 
@@ -97,27 +98,29 @@ impl Storage {
         if search.matches_nothing() {
             return Ok(HistoryListPage { rows: Vec::new(), total: 0, total_is_exact: true });
         }
-        let past_cap = search.has_many_users()
-            && self.count_ended_matches(query, &search, ManyUsersTest::FirstListed).await? > SEARCH_COUNT_CAP;
-        let matched = if past_cap {
+        let dense = search.has_many_users()
+            && self.count_ended_matches(query, &search, ManyUsersTest::FirstListed).await?
+                > SEARCH_GATHER_CAP;
+        let matched = if dense {
             i64::MAX
         } else {
             self.count_ended_matches(query, &search, ManyUsersTest::Gathered).await?
         };
-        if matched > SEARCH_COUNT_CAP {
-            if query.offset >= SEARCH_COUNT_CAP {
-                return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
-            }
+        if matched > SEARCH_COUNT_CAP && query.offset >= SEARCH_COUNT_CAP {
+            return Err(StorageError::SearchTooDeep(SEARCH_COUNT_CAP));
+        }
+        let (total, total_is_exact) = shown_total(matched);
+        let rows = if matched > SEARCH_GATHER_CAP {
             let many = if query.offset < PER_ROW_TEST_DEPTH {
                 ManyUsersTest::PerRow
             } else {
                 ManyUsersTest::Gathered
             };
-            let rows = self.history_walk(query, Some((&search, many))).await?;
-            return Ok(HistoryListPage { rows, total: SEARCH_COUNT_CAP, total_is_exact: false });
-        }
-        let rows = self.history_of_gathered_matches(query, &search).await?;
-        Ok(HistoryListPage { rows, total: matched, total_is_exact: true })
+            self.history_walk(query, Some((&search, many))).await?
+        } else {
+            self.history_of_gathered_matches(query, &search).await?
+        };
+        Ok(HistoryListPage { rows, total, total_is_exact })
     }
 
     /// Ended sessions, of one kind or all, from the maintained counts.
@@ -159,7 +162,7 @@ impl Storage {
         count.push("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE s.status <> 'active' AND ");
         self.push_search(&mut count, search, many);
         self.push_how(&mut count, query.how);
-        count.push(" LIMIT ").int(SEARCH_COUNT_CAP + 1).push(") matched");
+        count.push(" LIMIT ").int(SEARCH_GATHER_CAP + 1).push(") matched");
         let (matched,): (i64,) = count.query_as().persistent(false).fetch_one(&self.pool).await?;
         Ok(matched)
     }

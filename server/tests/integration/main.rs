@@ -207,6 +207,8 @@ on_both_databases!(
     search_terms = search_term_cases:
     an_ip_prefix_is_paged_in_every_order,
     a_long_term_matches_only_the_users_holding_all_of_it,
+    a_search_with_more_matches_than_it_shows_stops_at_its_cap,
+    a_history_search_with_more_matches_than_it_shows_stops_at_its_cap,
 );
 
 on_both_databases!(

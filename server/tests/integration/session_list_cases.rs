@@ -216,7 +216,6 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
     };
     let in_email =
         |row: &SessionRow| row.user_email.as_deref().is_some_and(|email| email.contains("example"));
-    // Pages reach 10,000 rows from either end, so each expected page is read from the near end of its list.
     type Case<'a> = (&'a str, SortColumn, bool, Option<&'a str>, &'a dyn Fn(&SessionRow) -> bool);
     // Sorted by user, "example"'s users are walked in email order, and the prefix's few (a tenth or fewer of
     // them) are gathered and sorted by email first.
@@ -243,7 +242,8 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
             "{term:?} {sort:?} desc={descending} status={status:?}: the second page"
         );
     }
-    // Under a narrow filter the matches are few: counted exactly.
+    // Under a narrow filter the matches are few enough to gather (about 1,200): the first of them are shown, as
+    // many as a search shows.
     let mut q = query(SortColumn::Created, true);
     q.search = Some("example");
     q.status = Some("revoked");
@@ -254,9 +254,10 @@ pub async fn a_term_common_to_thousands_of_users_finds_the_same_sessions(db: &Te
     unsearched.app_slug = Some("my_meals");
     let (all, _) = all_pages(&db.storage, unsearched).await;
     let expected: Vec<&str> = all.iter().filter(|row| in_email(row)).map(|row| row.id.as_str()).collect();
-    assert!(total < SEARCH_COUNT_CAP && !expected.is_empty());
-    assert_eq!(total as usize, expected.len());
-    assert_eq!(rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), expected);
+    let shown = expected.len().min(SEARCH_COUNT_CAP as usize);
+    assert!(!expected.is_empty());
+    assert_eq!(total as usize, shown);
+    assert_eq!(rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), expected[..shown]);
 }
 
 pub async fn counts_follow_creates_and_kill_all_keeps_one(db: &TestDb) {
@@ -326,7 +327,7 @@ pub async fn every_page_is_reachable_and_a_search_past_its_cap_stops_at_its_wind
         assert_eq!(
             last.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(),
             expected[expected.len() - 50..],
-            "{sort:?}: the last page a capped search shows is its 9,951st to 10,000th match"
+            "{sort:?}: the last page a capped search shows holds the last 50 matches it shows"
         );
         q.offset = SEARCH_COUNT_CAP;
         assert!(
@@ -419,15 +420,16 @@ fn bulk_session(app: &(i64, String), user_id: i64, email: &str, created_at: i64)
     }
 }
 
-/// A term whose users are more than can be listed but a tenth of all users or fewer. Sorted by user, its users
-/// are gathered and sorted by email (a prefix on both databases; a substring on PostgreSQL from 500 rows in);
-/// sorted otherwise, a deep page is read through those users' own sessions. Every page, to the last a capped
-/// search shows, holds what a walk of the whole list would.
+/// A term whose users are more than can be listed but a tenth of all users or fewer, holding more sessions than a
+/// search gathers. Sorted by user, its users are gathered and sorted by email (a prefix on both databases; a
+/// substring on PostgreSQL from 500 rows in); sorted otherwise, the sort index is walked, testing each row's user
+/// near the top and a gathered set of the users deeper. Every page, to the last a capped search shows, holds what
+/// a walk of the whole list would.
 pub async fn a_few_thousand_users_among_many_are_paged_in_every_order(db: &TestDb) {
     seed(db, 20).await;
     let app = db.storage.app_by_slug("my_meals").await.unwrap().unwrap();
     let app = (app.id, app.slug);
-    // 22,000 users, every tenth named Zed: 2,200 matching users with five sessions each, more than the cap.
+    // 22,000 users, every tenth named Zed: 2,200 matching users with five sessions each, more than are gathered.
     let users: Vec<(String, String, &'static str)> = (0..22_000)
         .map(|n| {
             let name = if n % 10 == 0 { format!("Zed {n}") } else { format!("Amy {n}") };
@@ -461,7 +463,7 @@ pub async fn a_few_thousand_users_among_many_are_paged_in_every_order(db: &TestD
     {
         let expected =
             first_kept(&db.storage, sort, descending, None, SEARCH_COUNT_CAP as usize, is_zed).await;
-        for offset in [0, 40, 600, 2_500, SEARCH_COUNT_CAP - 50] {
+        for offset in [0, 40, 600, SEARCH_COUNT_CAP - 50] {
             let mut q = query(sort, descending);
             q.search = Some(term);
             q.limit = 50;

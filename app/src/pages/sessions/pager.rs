@@ -36,7 +36,7 @@ pub fn Pager(data: Memo<Option<SessionPage>>) -> impl IntoView {
     };
     let current = move || state.query.with(|query| query.page);
     let last = move || data.with(|page| page.as_ref().map_or(1, page_count));
-    // "More than 10,000" has no last page: the pages offered are the first matches only.
+    // "More than 1,000" has no last page: the pages offered are the first matches only.
     let exact = move || data.with(|page| page.as_ref().is_some_and(|page| page.total_is_exact));
     // The four buttons share one handler and one check, told apart by a plain function of (current page, last
     // page, whether the total is exact): one closure type instead of four keeps their code out of the WASM.
