@@ -17,9 +17,10 @@ const PER_ROW_TEST_DEPTH: i64 = 500;
 const RARE_ONE_IN: i64 = 10;
 
 impl Storage {
-    /// A page of a search with more matches than are gathered. Where its term matches most users ("example"), nearly
-    /// every walked row matches and looking each row's user up is cheapest; where it matches a few ("hopp", 3%
-    /// of users), a walk passes about thirty rows per match, each tested against a gathered set of the users.
+    /// A page of a search with more matches than are gathered. Where its term matches most users ("example"),
+    /// nearly every walked row matches and looking each row's user up is cheapest; where it matches a few
+    /// ("hopp", 3% of users), a walk passes about thirty rows per match, each tested against a gathered set of
+    /// the users.
     pub(super) async fn page_past_cap(
         &self,
         query: &ListQuery<'_>,

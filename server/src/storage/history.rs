@@ -17,8 +17,8 @@ use super::sessions::{SESSION_FIELDS, SESSION_JOINS};
 use super::sql_builder::Sql;
 use super::{DbKind, SessionRow, Storage, StorageError, SEARCH_COUNT_CAP};
 
-/// A walk for a search past the gathered matches tests each row's own user up to this offset, and a gathered set of the
-/// matching users deeper (as `session_list` does).
+/// A walk for a search with more matches than are gathered tests each row's own user up to this offset, and a
+/// gathered set of the matching users deeper (as `session_list` does).
 const PER_ROW_TEST_DEPTH: i64 = 500;
 
 /// How an end is classified, as an SQL expression over the end's status, who ended it, the console user who

@@ -328,8 +328,8 @@ impl Storage {
         Ok(window.in_page_order(rows))
     }
 
-    /// Gathers a search's matches (at most `SEARCH_GATHER_CAP`) through the search indexes, sorts their keys, and reads the
-    /// page's rows alone: a deep page skips keys, not rows joined with their users and apps.
+    /// Gathers a search's matches (at most `SEARCH_GATHER_CAP`) through the search indexes, sorts their keys, and
+    /// reads the page's rows alone: a deep page skips keys, not rows joined with their users and apps.
     async fn page_of_gathered_matches(
         &self,
         query: &ListQuery<'_>,
