@@ -215,8 +215,8 @@ impl Storage {
         }
         let (total, total_is_exact) = shown_total(matched);
         if matched > SEARCH_GATHER_CAP {
-            // Such a walk has no end to read from: the search shows its first matches only.
-            let rows = self.page_past_cap(query, &search).await?;
+            // Too many to gather: found by walking a sort order, to no deeper than the search shows.
+            let rows = self.page_of_dense_search(query, &search).await?;
             return Ok(ListPage { rows, total, total_is_exact });
         }
         // The users' session index carries every sort key but the user's and the app's.

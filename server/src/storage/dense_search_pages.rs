@@ -1,6 +1,6 @@
 //! Pages of a search with more matches than are gathered (`SEARCH_GATHER_CAP`): its first `SEARCH_COUNT_CAP`
 //! matches, in sort order, found the way that passes the fewest rows for how many users its term matches (see
-//! `page_past_cap`).
+//! `page_of_dense_search`).
 
 use super::session_list::{FilterUse, ListQuery, SortColumn};
 use super::session_search::{ManyUsersTest, ResolvedSearch, UserShare};
@@ -10,7 +10,7 @@ use super::user_term_sql::push_user_test;
 use super::{DbKind, SessionRow, Storage, StorageError};
 
 /// A walk for a term that matches a tenth of the users or more tests each row's own user up to this offset,
-/// and a gathered set of the matching users deeper (see `page_past_cap`).
+/// and a gathered set of the matching users deeper (see `page_of_dense_search`).
 const PER_ROW_TEST_DEPTH: i64 = 500;
 /// A term that at most one in this many users match is "rare": past the first page its users are gathered
 /// once, and sorted by user they are sorted by email first.
@@ -21,7 +21,7 @@ impl Storage {
     /// nearly every walked row matches and looking each row's user up is cheapest; where it matches a few
     /// ("hopp", 3% of users), a walk passes about thirty rows per match, each tested against a gathered set of
     /// the users.
-    pub(super) async fn page_past_cap(
+    pub(super) async fn page_of_dense_search(
         &self,
         query: &ListQuery<'_>,
         search: &ResolvedSearch,
